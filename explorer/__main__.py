@@ -1,0 +1,73 @@
+"""The `explorer` command.
+
+explorer [SPEC_OR_URL] [--screenshot FILE.png] [--select "METHOD /path"]
+explorer inspect SPEC [--json] [--allow-remote-refs]
+explorer mock [SPEC] [--host 127.0.0.1] [--port N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _inspect(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="explorer inspect", description="Load an OpenAPI document and report on it."
+    )
+    parser.add_argument("spec", help="file path or http(s) URL of an OpenAPI 2.0/3.0/3.1 document")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--allow-remote-refs", action="store_true", help="fetch http(s) $refs to other hosts"
+    )
+    args = parser.parse_args(argv)
+    from explorer.inspect import run_inspect
+
+    return run_inspect(args.spec, as_json=args.json, allow_remote_refs=args.allow_remote_refs)
+
+
+def _mock(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="explorer mock", description="Serve an OpenAPI document as a mock HTTP server."
+    )
+    parser.add_argument("spec", nargs="?", help="OpenAPI document (default: the ECOSIRE demo)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8642, help="0 picks a free port")
+    args = parser.parse_args(argv)
+    try:
+        from explorer.mock import cli_main
+    except ImportError:
+        print("explorer: the mock server is not available in this build", file=sys.stderr)
+        return 2
+    return cli_main(args.spec, host=args.host, port=args.port)
+
+
+def _gui(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="explorer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("spec", nargs="?", help="OpenAPI file or URL (default: the ECOSIRE demo)")
+    parser.add_argument(
+        "--screenshot", metavar="FILE", help="save a picture of the window and exit"
+    )
+    parser.add_argument("--select", metavar="'METHOD /path'", help="endpoint to select at start")
+    args = parser.parse_args(argv)
+    try:
+        from explorer.app import run
+    except ImportError as exc:
+        print(f"explorer: the window cannot start: {exc}", file=sys.stderr)
+        return 2
+    return run(args.spec, screenshot=args.screenshot, select=args.select)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "inspect":
+        return _inspect(args[1:])
+    if args and args[0] == "mock":
+        return _mock(args[1:])
+    return _gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""`load()`: the one way in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from explorer.errors import Location, SpecError, StructureError
+from explorer.spec._build import build_spec
+from explorer.spec._refs import Resolver
+from explorer.spec._source import is_url, parse_document, read_bytes
+from explorer.spec.model import Spec, SpecWarning
+
+__all__ = ["default_cache_dir", "load", "load_bytes"]
+
+
+def default_cache_dir() -> Path:
+    """Where parsed YAML is cached: $EXPLORER_CACHE_DIR, else the user's cache folder."""
+    env = os.environ.get("EXPLORER_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("explorer", appauthor=False))
+
+
+def load(
+    source: str | os.PathLike[str],
+    *,
+    allow_remote_refs: bool = False,
+    cache_dir: Path | bool | None = True,
+) -> Spec:
+    """Load an OpenAPI 2.0, 3.0 or 3.1 document from a file path or an http(s) URL.
+
+    JSON or YAML is told from the content. `$ref`s are followed lazily, when a part of
+    an operation is first asked for; refs into other files are read relative to the
+    referring file; http(s) refs are fetched only with `allow_remote_refs` (or, for a
+    document opened from a URL, from its own host). `cache_dir` is where parsed YAML is
+    kept (True: the user's cache folder; None or False: no cache).
+
+    Raises a `SpecError` (with a location) when the document cannot be used at all;
+    anything odd but survivable is in the returned `Spec.warnings`.
+    """
+    text = os.fspath(source)
+    uri = text if is_url(text) else os.path.abspath(text)
+    return load_bytes(
+        read_bytes(uri), uri, allow_remote_refs=allow_remote_refs, cache_dir=cache_dir
+    )
+
+
+def load_bytes(
+    data: bytes,
+    uri: str = "<memory>",
+    *,
+    allow_remote_refs: bool = False,
+    cache_dir: Path | bool | None = None,
+) -> Spec:
+    """Load a document from bytes; `uri` is where relative `$ref`s are read from."""
+    cache: Path | None
+    if cache_dir is True:
+        cache = default_cache_dir()
+    elif cache_dir is False or cache_dir is None:
+        cache = None
+    else:
+        cache = cache_dir
+    root: Any = parse_document(data, uri, cache_dir=cache)
+    warnings: list[SpecWarning] = []
+    resolver = Resolver(uri, root, warnings, allow_remote=allow_remote_refs, cache_dir=cache)
+    try:
+        return build_spec(root, uri, resolver)
+    except SpecError:
+        raise
+    except RecursionError:
+        raise StructureError("the document is nested too deeply", Location(uri)) from None

@@ -1,0 +1,222 @@
+"""Following `$ref`s: local pointers, other files relative to the referring one, and,
+with the caller's consent, http(s) URLs.
+
+Nothing is resolved up front. `Resolver.follow` takes one step (for parameter, response
+and example objects, which may themselves be references); `Resolver.deep` hands back a
+copy of a schema with every reference inside it followed. A reference back into one of
+its own ancestors becomes a marker `{CYCLE_KEY: ref}` rather than endless recursion;
+one that cannot be followed becomes `{UNRESOLVED_KEY: ref}` and a warning. Deeply
+resolved targets are kept, so a schema used by many operations is resolved once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from explorer.errors import Location, RefError, SpecError
+from explorer.spec._source import is_url, parse_document, read_bytes
+from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SpecWarning
+
+__all__ = ["MAX_DEPTH", "Resolver", "escape_pointer"]
+
+MAX_DEPTH = 200
+"""Schemas nested deeper than this are cut off (with a warning)."""
+TRUNCATED_KEY = "x-explorer-truncated"
+
+# Keys whose values are literal data, never schemas, unless they name a property.
+_LITERAL_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
+# Keys whose values are maps of name -> schema (so their keys are names, not keywords).
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+class Resolver:
+    """The root document and every document a `$ref` pulled in, keyed by URI."""
+
+    def __init__(
+        self,
+        root_uri: str,
+        root: Any,
+        warnings: list[SpecWarning],
+        *,
+        allow_remote: bool = False,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.root_uri = root_uri
+        self._docs: dict[str, Any] = {root_uri: root}
+        self._failed: dict[str, SpecError] = {}
+        self._deep_cache: dict[tuple[str, str], Any] = {}
+        self._warned: set[str] = set()
+        self.warnings = warnings
+        self.allow_remote = allow_remote
+        self.cache_dir = cache_dir
+
+    # -- documents -----------------------------------------------------------------
+    def _join(self, base: str, ref_file: str) -> str:
+        if is_url(ref_file):
+            return ref_file
+        if is_url(base):
+            return urljoin(base, ref_file)
+        base_dir = os.path.dirname(base) if base and not base.startswith("<") else os.getcwd()
+        return os.path.normpath(os.path.join(base_dir, unquote(ref_file)))
+
+    def _may_fetch(self, uri: str) -> bool:
+        if self.allow_remote:
+            return True
+        if is_url(self.root_uri):  # the user chose to open a URL: its own host is fine
+            return urlsplit(uri).netloc == urlsplit(self.root_uri).netloc
+        return False
+
+    def document(self, uri: str) -> Any:
+        """The parsed document at a URI, read on first use."""
+        if uri in self._docs:
+            return self._docs[uri]
+        if uri in self._failed:
+            raise self._failed[uri]
+        try:
+            if is_url(uri) and not self._may_fetch(uri):
+                raise RefError(
+                    "remote reference not fetched (allow remote references to follow it)",
+                    Location(uri),
+                )
+            doc = parse_document(read_bytes(uri), uri, cache_dir=self.cache_dir)
+        except SpecError as exc:
+            error = exc if isinstance(exc, RefError) else RefError(exc.message, exc.location)
+            self._failed[uri] = error
+            raise error from None
+        self._docs[uri] = doc
+        return doc
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """URIs of every document read so far (the root first)."""
+        return tuple(self._docs)
+
+    # -- pointers ------------------------------------------------------------------
+    def split(self, ref: str, base: str) -> tuple[str, str]:
+        """(document URI, JSON pointer) of a reference made in document `base`."""
+        file_part, _, fragment = ref.partition("#")
+        uri = self._join(base, file_part) if file_part else base
+        return uri, fragment
+
+    def lookup(self, ref: str, base: str) -> tuple[Any, str]:
+        """The target of a reference and the URI of its document."""
+        uri, pointer = self.split(ref, base)
+        node = self.document(uri)
+        if pointer and not pointer.startswith("/"):
+            raise RefError(f"unsupported reference {ref!r}", Location(base, pointer=pointer))
+        walked = ""
+        for raw in pointer.split("/")[1:]:
+            token = _unescape(raw)
+            walked += "/" + raw
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise RefError(f"reference target not found: {ref}", Location(uri, walked))
+        return node, uri
+
+    def warn(self, message: str, pointer: str = "", source: str = "") -> None:
+        key = f"{message}|{pointer}|{source}"
+        if key not in self._warned:
+            self._warned.add(key)
+            self.warnings.append(SpecWarning(message, pointer, source))
+
+    # -- following -----------------------------------------------------------------
+    def follow(self, node: Any, base: str, pointer: str = "") -> tuple[Any, str]:
+        """Follow a chain of references to a non-reference node; (node, its document).
+
+        A reference that cannot be followed gives (None, base) and a warning.
+        """
+        seen: set[tuple[str, str]] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            key = self.split(ref, base)
+            if key in seen or len(seen) > 64:
+                self.warn(f"reference loop: {ref}", pointer, base)
+                return None, base
+            seen.add(key)
+            try:
+                node, base = self.lookup(ref, base)
+            except SpecError as exc:
+                self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
+                return None, base
+        return node, base
+
+    def deep(self, node: Any, base: str, pointer: str = "") -> Any:
+        """A copy of `node` with every `$ref` inside it followed (see module docstring)."""
+        return self._deep(node, base, pointer, [], set(), 0, False)
+
+    def _deep(
+        self,
+        node: Any,
+        base: str,
+        pointer: str,
+        stack: list[tuple[str, str]],
+        on_stack: set[tuple[str, str]],
+        depth: int,
+        names: bool,
+    ) -> Any:
+        if depth > MAX_DEPTH:
+            self.warn(f"schema nested deeper than {MAX_DEPTH} levels; cut off", pointer, base)
+            return {TRUNCATED_KEY: True}
+        if isinstance(node, list):
+            return [self._deep(v, base, pointer, stack, on_stack, depth + 1, False) for v in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not names:
+            key = self.split(ref, base)
+            if key in on_stack:
+                name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
+                return {CYCLE_KEY: ref, "title": name}
+            resolved = self._deep_cache.get(key)
+            if resolved is None:
+                try:
+                    target, target_uri = self.lookup(ref, base)
+                except SpecError as exc:
+                    self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
+                    return {UNRESOLVED_KEY: ref, "description": exc.message}
+                stack.append(key)
+                on_stack.add(key)
+                try:
+                    resolved = self._deep(
+                        target, target_uri, key[1], stack, on_stack, depth + 1, False
+                    )
+                finally:
+                    stack.pop()
+                    on_stack.discard(key)
+                if isinstance(resolved, dict) and REF_KEY not in resolved:
+                    resolved = {**resolved, REF_KEY: ref}
+                self._deep_cache[key] = resolved
+            if len(node) > 1:  # siblings of $ref (3.1, or descriptions in practice)
+                extra = {
+                    k: self._deep(v, base, pointer, stack, on_stack, depth + 1, k in _SCHEMA_MAPS)
+                    for k, v in node.items()
+                    if k != "$ref"
+                }
+                if isinstance(resolved, dict):
+                    return {**resolved, **extra}
+            return resolved
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if not names and k in _LITERAL_KEYS:
+                out[k] = v
+            else:
+                out[k] = self._deep(
+                    v, base, pointer, stack, on_stack, depth + 1, (not names) and k in _SCHEMA_MAPS
+                )
+        return out

@@ -1,0 +1,215 @@
+"""Reading a document's bytes (file or URL) and parsing them (JSON or YAML, safely).
+
+JSON goes through orjson. YAML only ever through PyYAML's safe loader (the C one where
+present), with two changes: mapping keys keep their text ("200" stays a string, `on` is
+not True) and timestamps stay strings, so a YAML document parses to exactly what its JSON
+twin would. Parsed YAML is cached as JSON in the user's cache folder, keyed by a hash of
+its bytes: the second opening costs what JSON does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from explorer.errors import Location, ParseError, SourceError, StructureError
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+__all__ = ["is_url", "parse_document", "read_bytes"]
+
+MAX_NODES = 20_000_000
+"""A parsed YAML document may expand (through aliases) to at most this many nodes."""
+
+_CACHE_FORMAT = b"1"
+
+
+class _Loader(_BaseLoader):
+    """Safe loader whose mapping keys keep their text and whose timestamps stay strings."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key: Any = key_node.value
+            else:
+                key = str(self.construct_object(key_node, deep=True))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def read_bytes(source: str, *, timeout: float = 30.0) -> bytes:
+    """The bytes of a file path or an http(s) URL."""
+    if is_url(source):
+        import httpx
+
+        try:
+            response = httpx.get(source, follow_redirects=True, timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise SourceError(f"could not fetch the document: {exc}", Location(source)) from None
+        if response.status_code >= 400:
+            raise SourceError(
+                f"fetching the document answered HTTP {response.status_code}", Location(source)
+            )
+        return response.content
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("no such file", Location(source)) from None
+    except IsADirectoryError:
+        raise SourceError("this is a folder, not a file", Location(source)) from None
+    except OSError as exc:
+        raise SourceError(f"could not read the file: {exc.strerror}", Location(source)) from None
+
+
+def _text_bytes(data: bytes, source: str) -> bytes:
+    """UTF-8 bytes without a BOM; raises for binary content."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise SourceError("not a text file", Location(source)) from None
+    if b"\x00" in data[:8192]:
+        raise SourceError("this is a binary file, not a JSON or YAML document", Location(source))
+    return data
+
+
+def _json_error(exc: orjson.JSONDecodeError, source: str) -> ParseError:
+    msg = str(exc.msg) if hasattr(exc, "msg") else str(exc)
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "colno", None)
+    return ParseError(f"invalid JSON: {msg}", Location(source, line=line, column=col))
+
+
+def _yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    text = f"{context}, {problem}" if context else str(problem)
+    if mark is not None:
+        return ParseError(
+            f"invalid YAML: {text}", Location(source, line=mark.line + 1, column=mark.column + 1)
+        )
+    return ParseError(f"invalid YAML: {text}", Location(source))
+
+
+def _count_nodes(doc: Any, source: str) -> None:
+    """Refuse documents that expand past MAX_NODES (YAML alias bombs)."""
+    count = 0
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise StructureError(
+                "the document expands to too many nodes (YAML aliases used as a bomb?)",
+                Location(source),
+            )
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _parse_yaml(data: bytes, source: str) -> Any:
+    try:
+        doc = yaml.load(data, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, source) from None
+    except RecursionError:
+        raise StructureError("the document is nested too deeply", Location(source)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ParseError(f"invalid YAML: {exc}", Location(source)) from None
+    _count_nodes(doc, source)
+    return doc
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, bytes):
+        import base64
+
+        return base64.b64encode(obj).decode("ascii")
+    if isinstance(obj, set | frozenset | tuple):
+        return list(obj)
+    return str(obj)
+
+
+def _cache_get(path: Path) -> Any | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _cache_put(path: Path, doc: Any) -> None:
+    try:
+        payload = orjson.dumps(doc, default=_default)
+    except (TypeError, orjson.JSONEncodeError):
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def parse_document(data: bytes, source: str, *, cache_dir: Path | None = None) -> Any:
+    """Parse JSON or YAML bytes (the format detected from the content)."""
+    data = _text_bytes(data, source)
+    stripped = data.lstrip()
+    if not stripped:
+        raise ParseError("the document is empty", Location(source))
+    if stripped[:1] in (b"{", b"["):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            json_error = _json_error(exc, source)
+        # JSON failed: it may still be YAML in flow style; report the JSON error if not.
+        try:
+            return _parse_yaml(data, source)
+        except ParseError:
+            raise json_error from None
+    cache_file = None
+    if cache_dir is not None:
+        digest = hashlib.blake2b(data + _CACHE_FORMAT, digest_size=20).hexdigest()
+        cache_file = cache_dir / "yaml" / f"{digest}.json"
+        cached = _cache_get(cache_file)
+        if cached is not None:
+            return cached
+    doc = _parse_yaml(data, source)
+    if cache_file is not None and isinstance(doc, dict):
+        _cache_put(cache_file, doc)
+    return doc

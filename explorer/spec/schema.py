@@ -1,0 +1,317 @@
+"""Schema tools: a sample value from a schema, and validation of a value against one.
+
+Both take the resolved schemas the model hands out (plain dicts, `$ref`s followed, cycles
+marked). Validation uses `jsonschema`: Draft 4 rules for OpenAPI 2.0 and 3.0 (boolean
+`exclusiveMinimum`, `nullable` rewritten as a `null` type), Draft 2020-12 for 3.1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
+
+__all__ = ["SchemaIssue", "sample", "validate"]
+
+Direction = Literal["request", "response"]
+
+MAX_SAMPLE_DEPTH = 8
+MAX_ISSUES = 200
+
+_FORMAT_SAMPLES: dict[str, Any] = {
+    "date": "2024-01-15",
+    "date-time": "2024-01-15T09:30:00Z",
+    "time": "09:30:00Z",
+    "email": "user@example.com",
+    "idn-email": "user@example.com",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "uri": "https://example.com/resource",
+    "url": "https://example.com/resource",
+    "uri-reference": "/resource",
+    "iri": "https://example.com/resource",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "U3dhZ2dlciByb2Nrcw==",
+    "binary": "",
+    "password": "********",
+    "duration": "P1D",
+    "regex": "^.*$",
+    "json-pointer": "/path",
+}
+
+
+def _first_type(schema: Mapping[str, Any]) -> str | None:
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), t[0] if t else None)
+    if isinstance(t, str):
+        return t
+    if "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    if "items" in schema:
+        return "array"
+    return None
+
+
+def _number(schema: Mapping[str, Any], integer: bool) -> int | float:
+    low = schema.get("minimum")
+    high = schema.get("maximum")
+    ex_low = schema.get("exclusiveMinimum")
+    if isinstance(ex_low, int | float) and not isinstance(ex_low, bool):
+        low = ex_low + (1 if integer else 0.5)
+    elif ex_low is True and isinstance(low, int | float):
+        low = low + (1 if integer else 0.5)
+    value: float = low if isinstance(low, int | float) else 0
+    if isinstance(high, int | float) and value > high:
+        value = high
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and step > 0 and value % step:
+        value = (value // step + 1) * step
+    return int(value) if integer else value
+
+
+def _string(schema: Mapping[str, Any]) -> str:
+    fmt = schema.get("format")
+    text = _FORMAT_SAMPLES.get(fmt, "string") if isinstance(fmt, str) else "string"
+    min_len = schema.get("minLength")
+    max_len = schema.get("maxLength")
+    if isinstance(min_len, int) and len(text) < min_len:
+        text = (text * (min_len // max(len(text), 1) + 1))[:min_len] if text else "x" * min_len
+    if isinstance(max_len, int) and len(text) > max_len:
+        text = text[:max_len]
+    return text
+
+
+def sample(
+    schema: Mapping[str, Any] | None,
+    direction: Direction = "request",
+    *,
+    _depth: int = 0,
+) -> Any:
+    """A value that fits `schema`: its example, else default, else first enum, else one
+    made by type and format. allOf is merged, oneOf/anyOf take the first choice; readOnly
+    properties are left out of requests and writeOnly ones out of responses; recursion
+    stops at reference cycles and at MAX_SAMPLE_DEPTH."""
+    if not isinstance(schema, Mapping) or CYCLE_KEY in schema or UNRESOLVED_KEY in schema:
+        return None
+    if "example" in schema:
+        return schema["example"]
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]
+    if "default" in schema:
+        return schema["default"]
+    if "const" in schema:
+        return schema["const"]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return next((e for e in enum if e is not None), enum[0])
+    if _depth > MAX_SAMPLE_DEPTH:
+        return None
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and all_of:
+        parts = [sample(s, direction, _depth=_depth + 1) for s in all_of]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        if _first_type(rest) or rest.get("properties"):
+            parts.append(sample(rest, direction, _depth=_depth + 1))
+        if all(isinstance(p, dict) for p in parts):
+            merged: dict[str, Any] = {}
+            for p in parts:
+                merged.update(p)
+            return merged
+        return next((p for p in parts if p is not None), None)
+    for key in ("oneOf", "anyOf"):
+        choices = schema.get(key)
+        if isinstance(choices, list) and choices:
+            non_null = [
+                c for c in choices if not (isinstance(c, Mapping) and c.get("type") == "null")
+            ]
+            choice = (non_null or choices)[0]
+            value = sample(choice, direction, _depth=_depth + 1)
+            if isinstance(value, dict) and schema.get("properties"):
+                rest = {k: v for k, v in schema.items() if k != key}
+                base = sample(rest, direction, _depth=_depth + 1)
+                if isinstance(base, dict):
+                    return {**base, **value}
+            return value
+    kind = _first_type(schema)
+    if kind == "object":
+        out: dict[str, Any] = {}
+        props = schema.get("properties")
+        if isinstance(props, Mapping):
+            skip = "readOnly" if direction == "request" else "writeOnly"
+            for name, prop in props.items():
+                if isinstance(prop, Mapping) and prop.get(skip) is True:
+                    continue
+                out[str(name)] = sample(prop, direction, _depth=_depth + 1)
+        extra = schema.get("additionalProperties")
+        if not out and isinstance(extra, Mapping) and extra:
+            out["key"] = sample(extra, direction, _depth=_depth + 1)
+        return out
+    if kind == "array":
+        item = sample(schema.get("items"), direction, _depth=_depth + 1)
+        if item is None:
+            return []
+        count = schema.get("minItems")
+        return [item] * (count if isinstance(count, int) and 1 < count <= 10 else 1)
+    if kind == "string":
+        return _string(schema)
+    if kind == "integer":
+        return _number(schema, integer=True)
+    if kind == "number":
+        return _number(schema, integer=False)
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return {} if schema.get("type") is None and not schema else None
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaIssue:
+    """One way a value breaks its schema: where (a JSON pointer into the value) and why."""
+
+    pointer: str
+    message: str
+    keyword: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+def _openapi30_to_jsonschema(node: Any, direction: Direction, legacy: bool) -> Any:
+    """Rewrite an OpenAPI 3.0/2.0 (legacy) or 3.1 schema into plain JSON Schema."""
+    if isinstance(node, list):
+        return [_openapi30_to_jsonschema(v, direction, legacy) for v in node]
+    if not isinstance(node, Mapping):
+        return node
+    if CYCLE_KEY in node or UNRESOLVED_KEY in node:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in (REF_KEY, "discriminator", "xml", "externalDocs", "x-nullable"):
+            continue
+        if key in ("example", "examples", "default", "enum", "const"):
+            out[key] = value
+        elif key in ("properties", "patternProperties", "definitions", "$defs") and isinstance(
+            value, Mapping
+        ):
+            out[key] = {k: _openapi30_to_jsonschema(v, direction, legacy) for k, v in value.items()}
+        else:
+            out[key] = _openapi30_to_jsonschema(value, direction, legacy)
+    if out.get("type") == "file":
+        out.pop("type")
+    # readOnly properties are not required in requests, writeOnly ones not in responses.
+    props = node.get("properties")
+    required = out.get("required")
+    if isinstance(props, Mapping) and isinstance(required, list):
+        flag = "readOnly" if direction == "request" else "writeOnly"
+        out["required"] = [
+            r
+            for r in required
+            if not (isinstance(props.get(r), Mapping) and props[r].get(flag) is True)
+        ]
+        if not out["required"] and legacy:
+            del out["required"]  # Draft 4 requires a non-empty list
+    if legacy and (node.get("nullable") is True or node.get("x-nullable") is True):
+        out.pop("nullable", None)
+        t = out.get("type")
+        if isinstance(t, str):
+            out["type"] = [t, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+        elif t is None:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _format_checker() -> Any:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks(  # type: ignore[untyped-decorator]
+        "date-time", raises=ValueError)
+    def _dt(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not re.match(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d", value):
+            raise ValueError("not an RFC 3339 date-time")
+        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return True
+
+    @checker.checks(  # type: ignore[untyped-decorator]
+        "date", raises=ValueError)
+    def _date(value: object) -> bool:
+        if isinstance(value, str):
+            if not re.match(r"^\d{4}-\d\d-\d\d$", value):
+                raise ValueError("not a date")
+            date.fromisoformat(value)
+        return True
+
+    @checker.checks(  # type: ignore[untyped-decorator]
+        "uuid", raises=ValueError)
+    def _uuid(value: object) -> bool:
+        if isinstance(value, str):
+            UUID(value)
+        return True
+
+    @checker.checks(  # type: ignore[untyped-decorator]
+        "uri", raises=ValueError)
+    def _uri(value: object) -> bool:
+        if isinstance(value, str):
+            parts = urlsplit(value)
+            if not parts.scheme or not (parts.netloc or parts.path):
+                raise ValueError("not an absolute URI")
+        return True
+
+    return checker
+
+
+_CHECKER: Any = None
+
+
+def validate(
+    value: Any,
+    schema: Mapping[str, Any] | None,
+    *,
+    openapi_version: str = "3.0",
+    direction: Direction = "request",
+) -> list[SchemaIssue]:
+    """Every way `value` breaks `schema` (empty when it fits), by JSON pointer."""
+    import jsonschema
+    from jsonschema.exceptions import SchemaError
+
+    global _CHECKER
+    if not isinstance(schema, Mapping) or not schema:
+        return []
+    legacy = not openapi_version.startswith("3.1")
+    plain = _openapi30_to_jsonschema(schema, direction, legacy)
+    cls = jsonschema.Draft4Validator if legacy else jsonschema.Draft202012Validator
+    if _CHECKER is None:
+        _CHECKER = _format_checker()
+    issues: list[SchemaIssue] = []
+    try:
+        validator = cls(plain, format_checker=_CHECKER)
+        errors: Iterable[Any] = validator.iter_errors(value)
+        for error in errors:
+            pointer = "".join(
+                "/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path
+            )
+            issues.append(SchemaIssue(pointer, error.message, str(error.validator)))
+            if len(issues) >= MAX_ISSUES:
+                break
+    except (SchemaError, re.error, TypeError, ValueError, RecursionError) as exc:
+        return [SchemaIssue("", f"the schema itself could not be used: {exc}", "schema")]
+    issues.sort(key=lambda i: i.pointer)
+    return issues
