@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian/Ubuntu machine, then runs the whole suite
+# headless inside its own D-Bus session with a real Secret Service (gnome-keyring).
+# Usage: bash .ci/test.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: Qt's runtime libraries, fonts, a real keyring, curl (snippet tests).
+need=()
+for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 fonts-dejavu-core libglib2.0-0 \
+           libdbus-1-3 dbus gnome-keyring curl; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "installing system packages: ${need[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "missing system packages (install them by hand): ${need[*]}" >&2
+  fi
+fi
+
+# Python packages, in a virtual environment of the project's own.
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[test]"
+
+# Static checks first: they are fast and say exactly what is wrong.
+.venv/bin/ruff check explorer tests
+.venv/bin/mypy
+
+# The suite, in a private D-Bus session with an unlocked gnome-keyring (the real Secret
+# Service backend of `keyring`); QT_QPA_PLATFORM=offscreen is set by tests/conftest.py.
+export EXPLORER_TEST_KEYRING=1
+exec dbus-run-session -- bash -c '
+  eval "$(printf "explorer-test\n" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+  exec .venv/bin/python -m pytest -n 2 "$@"
+' bash "$@"

@@ -1,0 +1,50 @@
+"""What the user typed per operation, kept per document so that reopening it (or
+reselecting an endpoint) gives back the form as it was. No secrets: the editor's state
+leaves them out, and this file would be the wrong place for them anyway."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from explorer.store._files import data_dir, write_atomic
+
+__all__ = ["Drafts"]
+
+
+class Drafts:
+    """Editor states of one document, keyed by "METHOD /path"."""
+
+    def __init__(self, source: str, folder: Path | None = None) -> None:
+        digest = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+        self.path = (folder or data_dir() / "drafts") / f"{digest}.json"
+        self.source = source
+        self._states: dict[str, Any] = {}
+        self._dirty = False
+        try:
+            raw = orjson.loads(self.path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            raw = None
+        if isinstance(raw, dict) and isinstance(raw.get("operations"), dict):
+            self._states = raw["operations"]
+
+    def get(self, key: str) -> Mapping[str, Any] | None:
+        state = self._states.get(key)
+        return state if isinstance(state, dict) else None
+
+    def put(self, key: str, state: Mapping[str, Any]) -> None:
+        if self._states.get(key) != state:
+            self._states[key] = dict(state)
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write if anything changed; raises StoreError."""
+        if not self._dirty:
+            return
+        payload = {"source": self.source, "operations": self._states}
+        write_atomic(self.path, orjson.dumps(payload, option=orjson.OPT_INDENT_2))
+        self._dirty = False
