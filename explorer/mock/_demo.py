@@ -1,0 +1,473 @@
+"""The ECOSIRE demo: real behaviour where a first-time user looks.
+
+- `POST /auth/login` with demo@ecosire.com / demo-password answers a real HS256 JWT
+  (with `exp`), the user, and the HttpOnly `ecosire_auth` cookie; `/auth/register`
+  adds users who can then log in; `/auth/me`, `/auth/refresh`, `/auth/logout` work.
+- Credentials: a valid demo JWT as a bearer token or in the `ecosire_auth` cookie, or an
+  API key `ecos_live_`/`ecos_test_` + 32 letters and digits (not one revoked here).
+- Contacts, API keys and webhook endpoints live in memory: what you create you can get,
+  list (page, limit, q, simple filters), search, update, replace and delete.
+
+Every answer is built on the document's own examples, so it keeps to its schemas.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import random
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from explorer.mock._problem import Detail, MockProblem, Reply
+from explorer.mock._respond import Responder, default_response, serialize
+from explorer.mock._security import bearer_token, jwt_decode, jwt_encode
+from explorer.mock._validate import RequestParts, choose_status
+from explorer.spec import Operation, Spec
+
+__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "Demo", "is_demo"]
+
+DEMO_EMAIL = "demo@ecosire.com"
+DEMO_PASSWORD = "demo-password"
+COOKIE = "ecosire_auth"
+TOKEN_LIFETIME = 24 * 3600
+API_KEY = re.compile(r"^ecos_(live|test)_[A-Za-z0-9]{32}$")
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_STATEFUL = ("contacts", "api-keys", "webhooks")
+_PREFIX = re.compile(r"^\^?([a-z]+)_")
+_WHSEC = re.compile(r"^whsec_[A-Za-z0-9]{32}$")
+
+
+def is_demo(api: Spec) -> bool:
+    """Whether a document is the ECOSIRE demo (its title is "ECOSIRE API")."""
+    return api.title.strip().upper().startswith("ECOSIRE API")
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json_reply(status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> Reply:
+    body, ctype = serialize(value, "application/json")
+    return Reply(status, body, ctype, list(headers or []))
+
+
+def _schema_props(schema: Any, depth: int = 0) -> dict[str, Any]:
+    """The properties of an object schema, allOf parts merged."""
+    out: dict[str, Any] = {}
+    if not isinstance(schema, Mapping) or depth > 6:
+        return out
+    for part in schema.get("allOf") or ():
+        out.update(_schema_props(part, depth + 1))
+    props = schema.get("properties")
+    if isinstance(props, Mapping):
+        out.update(props)
+    return out
+
+
+def _schema_required(schema: Any, depth: int = 0) -> set[str]:
+    out: set[str] = set()
+    if not isinstance(schema, Mapping) or depth > 6:
+        return out
+    for part in schema.get("allOf") or ():
+        out |= _schema_required(part, depth + 1)
+    req = schema.get("required")
+    if isinstance(req, list):
+        out |= {r for r in req if isinstance(r, str)}
+    return out
+
+
+def _body_schema(op: Operation | None) -> Any:
+    if op is None or op.request_body is None:
+        return None
+    media = next((m for m in op.request_body.content if "json" in m.media_type), None)
+    return media.schema if media else None
+
+
+def _success(op: Operation) -> tuple[int, Any, Any]:
+    """(status, schema, first example) of an operation's default success response."""
+    status, response = default_response(op)
+    if response is None or not response.content:
+        return status, None, None
+    media = next((m for m in response.content if "json" in m.media_type), response.content[0])
+    example = copy.deepcopy(media.examples[0].value) if media.examples else None
+    return status, media.schema, example
+
+
+@dataclass
+class _Collection:
+    """One in-memory resource: /name (list, create) and /name/{id} (get, update, delete)."""
+
+    name: str
+    collection: str  # "/contacts"
+    item: str  # "/contacts/{contactId}"
+    param: str  # "contactId"
+    prefix: str  # "con"
+    ops: dict[str, Operation]  # "list", "create", "get", "patch", "put", "delete"
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seeded: bool = False
+
+
+class Demo:
+    """ECOSIRE behaviour on top of the generic mock."""
+
+    def __init__(self, api: Spec, responder: Responder, clock: Callable[[], float], seed: int = 0):
+        self._api = api
+        self._responder = responder
+        self._clock = clock
+        self._random = random.Random(seed)
+        self.secret = b"ecosire-demo-jwt-secret"
+        self.users: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.revoked: set[str] = set()
+        self._key_secrets: dict[str, str] = {}  # key id -> its secret
+        self._collections = self._find_collections(api)
+
+    # -- credentials ---------------------------------------------------------------------
+    def claims(self, token: str) -> dict[str, Any] | None:
+        """The claims of a valid (signed here, not expired) demo JWT."""
+        return jwt_decode(token, self.secret, self._clock())
+
+    def token_check(self, kind: str, value: str) -> bool:
+        """Which credentials the demo accepts (see the module docstring)."""
+        if kind == "basic":
+            return False
+        if self.claims(value) is not None:
+            return True
+        return (
+            kind in ("bearer", "apikey")
+            and bool(API_KEY.match(value))
+            and value not in self.revoked
+        )
+
+    def _issue(self, user: Mapping[str, Any]) -> tuple[str, float]:
+        now = self._clock()
+        exp = math.floor(now) + TOKEN_LIFETIME
+        claims = {
+            "sub": user.get("id"),
+            "email": user.get("email"),
+            "name": user.get("name"),
+            "role": user.get("role"),
+            "iat": math.floor(now),
+            "exp": exp,
+        }
+        return jwt_encode(claims, self.secret), exp
+
+    def _demo_user(self, op: Operation | None = None) -> dict[str, Any]:
+        user: dict[str, Any] = {
+            "id": "usr_01HXYZ",
+            "email": DEMO_EMAIL,
+            "name": "Demo User",
+            "role": "admin",
+        }
+        if op is not None:
+            _, _, example = _success(op)
+            if isinstance(example, dict) and isinstance(example.get("user"), dict):
+                user.update(example["user"])
+                user["email"] = DEMO_EMAIL
+        return user
+
+    def _current_user(self, req: RequestParts) -> dict[str, Any]:
+        token = bearer_token(req.headers) or req.cookies.get(COOKIE) or ""
+        claims = self.claims(token)
+        if claims is None:
+            return self._demo_user()
+        return {
+            "id": claims.get("sub"),
+            "email": claims.get("email"),
+            "name": claims.get("name"),
+            "role": claims.get("role"),
+        }
+
+    def _session(self, op: Operation, user: dict[str, Any], status: int = 200) -> Reply:
+        token, exp = self._issue(user)
+        _, _, example = _success(op)
+        body = example if isinstance(example, dict) else {}
+        body.update({"token": token, "user": user})
+        if "expiresAt" in body or not example:
+            body["expiresAt"] = _iso(exp)
+        cookie = f"{COOKIE}={token}; HttpOnly; Path=/; SameSite=Lax; Max-Age={TOKEN_LIFETIME}"
+        return _json_reply(status, body, [("Set-Cookie", cookie)])
+
+    # -- dispatch ------------------------------------------------------------------------
+    def handle(self, op: Operation, req: RequestParts) -> Reply | None:
+        """The demo's own answer, or None to let the generic mock answer."""
+        path, method = op.path, op.method.upper()
+        if path == "/auth/login" and method == "POST":
+            return self._login(op, req)
+        if path == "/auth/register" and method == "POST":
+            return self._register(op, req)
+        if path == "/auth/me" and method == "GET":
+            return _json_reply(200, self._current_user(req))
+        if path == "/auth/refresh" and method == "POST":
+            return self._session(op, self._current_user(req))
+        if path == "/auth/logout" and method == "POST":
+            status, _ = default_response(op)
+            cookie = f"{COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"
+            return Reply(status, headers=[("Set-Cookie", cookie)])
+        for coll in self._collections:
+            if path.startswith(coll.collection):
+                reply = self._collection(coll, op, req)
+                if reply is not None:
+                    return reply
+        return None
+
+    def _login(self, op: Operation, req: RequestParts) -> Reply:
+        body = req.body if isinstance(req.body, dict) else {}
+        email = str(body.get("email", "")).strip().lower()
+        password = body.get("password")
+        if email == DEMO_EMAIL and password == DEMO_PASSWORD:
+            return self._session(op, self._demo_user(op))
+        known = self.users.get(email)
+        if known is not None and known[0] == password:
+            return self._session(op, dict(known[1]))
+        raise MockProblem(
+            choose_status(op, (401,)),
+            "Invalid email or password (the demo user is demo@ecosire.com / demo-password)",
+        )
+
+    def _register(self, op: Operation, req: RequestParts) -> Reply:
+        body = req.body if isinstance(req.body, dict) else {}
+        email = str(body.get("email", "")).strip().lower()
+        if email == DEMO_EMAIL or email in self.users:
+            raise MockProblem(choose_status(op, (409, 422)), "Email already registered")
+        user = {
+            "id": "usr_" + self._ulid(),
+            "email": email,
+            "name": str(body.get("name") or email),
+            "role": "member",
+        }
+        self.users[email] = (str(body.get("password")), user)
+        status, _ = default_response(op)
+        return self._session(op, user, status)
+
+    # -- in-memory collections -----------------------------------------------------------
+    def _find_collections(self, api: Spec) -> list[_Collection]:
+        found: list[_Collection] = []
+        for name in _STATEFUL:
+            base = f"/{name}"
+            list_op, create_op = api.operation("GET", base), api.operation("POST", base)
+            if list_op is None or create_op is None:
+                continue
+            item_ops = [
+                op
+                for op in api.operations
+                if op.path.startswith(base + "/{")
+                and op.path.endswith("}")
+                and op.path.count("/") == 2
+            ]
+            if not item_ops:
+                continue
+            item = item_ops[0].path
+            ops: dict[str, Operation] = {"list": list_op, "create": create_op}
+            for op in item_ops:
+                if op.path == item:
+                    ops[op.method.lower()] = op
+            found.append(_Collection(name, base, item, item[len(base) + 2 : -1], "", ops))
+        return found
+
+    def _ulid(self) -> str:
+        ms = int(self._clock() * 1000)
+        head = "".join(_CROCKFORD[(ms >> (5 * i)) & 31] for i in reversed(range(10)))
+        return head + "".join(self._random.choice(_CROCKFORD) for _ in range(16))
+
+    def _new_key(self, env: str) -> str:
+        return f"ecos_{env}_" + "".join(self._random.choice(_ALNUM) for _ in range(32))
+
+    def _seed(self, coll: _Collection) -> None:
+        if coll.seeded:
+            return
+        coll.seeded = True
+        get_op = coll.ops.get("get")
+        if get_op is not None:
+            param = get_op.parameter(coll.param, "path")
+            pattern = param.schema.get("pattern") if param else None
+            m = _PREFIX.match(pattern) if isinstance(pattern, str) else None
+            if m:
+                coll.prefix = m.group(1)
+            _, _, example = _success(get_op)
+            if isinstance(example, dict) and "id" in example:
+                coll.records[str(example["id"])] = example
+        _, _, listed = _success(coll.ops["list"])
+        if isinstance(listed, dict):
+            for value in listed.values():
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, dict) and "id" in item:
+                            coll.records.setdefault(str(item["id"]), copy.deepcopy(item))
+        if not coll.prefix:
+            coll.prefix = coll.name[:3]
+
+    def _not_found(self, coll: _Collection, op: Operation, record_id: str) -> MockProblem:
+        label = coll.name.rstrip("s").replace("-", " ")
+        return MockProblem(
+            choose_status(op, (404,)),
+            f"No {label} with id {record_id!r}",
+            [Detail(coll.param, "not found")],
+        )
+
+    def _collection(self, coll: _Collection, op: Operation, req: RequestParts) -> Reply | None:
+        self._seed(coll)
+        method = op.method.upper()
+        now = self._clock()
+        if op.path == coll.collection:
+            if method == "GET":
+                return self._list(coll, op, dict(req.query))
+            if method == "POST":
+                return self._create(coll, op, req, now)
+            return None
+        if op.path == coll.collection + "/search" and method == "POST":
+            criteria = req.body if isinstance(req.body, dict) else {}
+            return self._list(coll, op, {k: v for k, v in criteria.items() if k != "filters"})
+        if not op.path.startswith(coll.item):
+            return None
+        record_id = req.path_params.get(coll.param, "")
+        record = coll.records.get(record_id)
+        if record is None:
+            raise self._not_found(coll, op, record_id)
+        if op.path == coll.item:
+            if method == "GET":
+                return _json_reply(200, record)
+            if method == "DELETE":
+                del coll.records[record_id]
+                secret = self._key_secrets.pop(record_id, None)
+                if secret:
+                    self.revoked.add(secret)
+                status, _ = default_response(op)
+                return Reply(status)
+            if method in ("PATCH", "PUT"):
+                body = req.body if isinstance(req.body, dict) else {}
+                if method == "PUT":
+                    self._clear_unsent(record, op, body)
+                record.update(copy.deepcopy(body))
+                if "updatedAt" in record:
+                    record["updatedAt"] = _iso(now)
+                status, _ = default_response(op)
+                return _json_reply(status, record)
+            return None
+        return self._action(coll, op, req, record, now)
+
+    def _clear_unsent(self, record: dict[str, Any], op: Operation, body: Mapping[str, Any]) -> None:
+        """Writable fields the request did not send: null, default or gone."""
+        item_schema = _success(op)[1]
+        item_props = _schema_props(item_schema)
+        required = _schema_required(item_schema)
+        for name, prop in _schema_props(_body_schema(op)).items():
+            if name in body:
+                continue
+            target = item_props.get(name, prop)
+            if isinstance(target, Mapping) and target.get("nullable") is True:
+                record[name] = None
+            elif isinstance(prop, Mapping) and "default" in prop:
+                record[name] = copy.deepcopy(prop["default"])
+            elif name not in required:
+                record.pop(name, None)
+
+    def _create(self, coll: _Collection, op: Operation, req: RequestParts, now: float) -> Reply:
+        body = req.body if isinstance(req.body, dict) else {}
+        status, _, example = _success(op)
+        record: dict[str, Any] = example if isinstance(example, dict) else {}
+        self._clear_unsent(record, op, body)
+        record.update(copy.deepcopy(body))
+        record_id = f"{coll.prefix}_{self._ulid()}"
+        record["id"] = record_id
+        for stamp in ("createdAt", "updatedAt"):
+            if stamp in record:
+                record[stamp] = _iso(now)
+        if "lastUsedAt" in record:
+            record["lastUsedAt"] = None
+        env = str(body.get("environment") or "live")
+        for name, value in list(record.items()):
+            if isinstance(value, str) and API_KEY.match(value):
+                secret = self._new_key(env if env in ("live", "test") else "live")
+                record[name] = secret
+                self._key_secrets[record_id] = secret
+                if "prefix" in record:
+                    record["prefix"] = f"ecos_{env}_"
+                if "last4" in record:
+                    record["last4"] = secret[-4:]
+            elif isinstance(value, str) and _WHSEC.match(value):
+                secret = "whsec_" + "".join(self._random.choice(_ALNUM) for _ in range(32))
+                record[name] = secret
+                if "secretLast4" in record:
+                    record["secretLast4"] = secret[-4:]
+        stored_props = _schema_props(_success(coll.ops["get"])[1]) if "get" in coll.ops else {}
+        stored = {k: v for k, v in record.items() if not stored_props or k in stored_props}
+        coll.records[record_id] = copy.deepcopy(stored)
+        location = f"{req.base}{coll.collection}/{record_id}"
+        return _json_reply(status, record, [("Location", location)])
+
+    def _list(self, coll: _Collection, op: Operation, criteria: Mapping[str, Any]) -> Reply | None:
+        status, _, example = _success(op)
+        if not isinstance(example, dict):
+            return None
+        records = list(coll.records.values())
+        q = str(criteria.get("q") or "").lower()
+        if q:
+            records = [r for r in records if q in json.dumps(r, ensure_ascii=False).lower()]
+        archived = str(criteria.get("archived", "false")).lower()
+        if any("archived" in r for r in records):
+            if archived == "false":
+                records = [r for r in records if not r.get("archived")]
+            elif archived == "only":
+                records = [r for r in records if r.get("archived")]
+        for key, value in criteria.items():
+            if key in ("q", "page", "limit", "sort", "archived"):
+                continue
+            if any(isinstance(r.get(key), str | int | bool) for r in records):
+                records = [r for r in records if str(r.get(key)).lower() == str(value).lower()]
+        records.sort(key=lambda r: str(r.get("createdAt", "")), reverse=True)
+        try:
+            page = max(1, int(criteria.get("page") or 1))
+            limit = max(1, min(100, int(criteria.get("limit") or 20)))
+        except (TypeError, ValueError):
+            page, limit = 1, 20
+        total = len(records)
+        chunk = records[(page - 1) * limit : page * limit]
+        for key, value in example.items():
+            if isinstance(value, list):
+                example[key] = copy.deepcopy(chunk)
+            elif isinstance(value, dict) and "total" in value:
+                value.update(
+                    page=page, limit=limit, total=total, totalPages=math.ceil(total / limit)
+                )
+        return _json_reply(status, example)
+
+    def _action(
+        self,
+        coll: _Collection,
+        op: Operation,
+        req: RequestParts,
+        record: dict[str, Any],
+        now: float,
+    ) -> Reply | None:
+        """POST /name/{id}/action and GET /name/{id}/sub: the record must exist."""
+        action = op.path.rsplit("/", 1)[-1]
+        if action in ("archive", "unarchive", "restore") and "archived" in record:
+            record["archived"] = action == "archive"
+            if "updatedAt" in record:
+                record["updatedAt"] = _iso(now)
+        status, _, example = _success(op)
+        if not isinstance(example, dict):
+            return None
+        if "id" in example and op.method.upper() == "POST":
+            return _json_reply(status, record)
+        if action == "rotate" and isinstance(example.get("apiKey"), dict):
+            env = "test" if str(record.get("environment")) == "test" else "live"
+            old = self._key_secrets.get(record["id"])
+            secret = self._new_key(env)
+            self._key_secrets[record["id"]] = secret
+            if old:
+                self.revoked.discard(old)
+            if "last4" in record:
+                record["last4"] = secret[-4:]
+            example.update(apiKey=record, key=secret, previousKeyExpiresAt=_iso(now + 24 * 3600))
+            return _json_reply(status, example)
+        if coll.param in example:
+            example[coll.param] = record["id"]
+            return _json_reply(status, example)
+        return None

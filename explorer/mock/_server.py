@@ -1,0 +1,230 @@
+"""Serving the app: `MockServer` (a background thread, for the desktop app and tests) and
+`cli_main` (the `explorer mock` command, in the foreground until Ctrl+C)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from explorer import spec
+from explorer.errors import SpecError
+from explorer.mock._app import MockApp
+
+__all__ = ["MockServer", "cli_main", "create_app", "demo_spec_path"]
+
+
+def demo_spec_path() -> Path:
+    """Where the bundled ECOSIRE demo document is."""
+    import explorer
+
+    return (
+        Path(explorer.__file__).resolve().parent.parent / "resources" / "ecosire" / "openapi.json"
+    )
+
+
+def create_app(
+    api: spec.Spec,
+    *,
+    demo: bool | None = None,
+    seed: int = 0,
+    clock: Any = None,
+    max_body: int | None = None,
+) -> MockApp:
+    """An ASGI app serving `api`.
+
+    `demo` turns the ECOSIRE behaviour on or off (default: on when the title is
+    "ECOSIRE API"); `seed` makes generated ids repeatable; `clock` (a `time.time`-like
+    callable) drives rate-limit windows and token expiry; `max_body` caps request bodies.
+    """
+    options: dict[str, Any] = {"demo": demo, "seed": seed}
+    if clock is not None:
+        options["clock"] = clock
+    if max_body is not None:
+        options["max_body"] = max_body
+    return MockApp(api, **options)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+class MockServer:
+    """A mock server on a background thread with its own event loop.
+
+        with MockServer("openapi.yaml") as server:      # port 0: a free port
+            httpx.get(server.base_url + "/api/contacts")
+
+    `api_or_path` is a loaded `Spec` or a path/URL to load. `start()` returns once the
+    server accepts connections; `stop()` shuts it down and joins the thread.
+    """
+
+    def __init__(
+        self,
+        api_or_path: spec.Spec | str | os.PathLike[str],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        **app_options: Any,
+    ) -> None:
+        self.api = api_or_path if isinstance(api_or_path, spec.Spec) else spec.load(api_or_path)
+        self.app = create_app(self.api, **app_options)
+        self.host = host
+        self.port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def base_url(self) -> str:
+        """ "http://127.0.0.1:54321" (no base path; add `app.base_path` for the API root)."""
+        return f"http://{_url_host(self.host)}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The URL the API is served under: base_url plus the first server's base path."""
+        return self.base_url + self.app.base_path
+
+    def start(self, timeout: float = 10.0) -> MockServer:
+        """Start serving; returns once the server accepts connections."""
+        if self._thread is not None:
+            return self
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+            loop="asyncio",
+            http="h11",
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            try:
+                loop.run_until_complete(server.serve(sockets=[sock]))
+            except BaseException as exc:  # reported by start() / stop()
+                self._error = exc
+            finally:
+                sock.close()
+                loop.close()
+
+        self._thread = threading.Thread(target=run, name=f"mock-server-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if self._error is not None or not self._thread.is_alive():
+                self._thread.join()
+                self._thread = None
+                raise RuntimeError(f"the mock server did not start: {self._error}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the mock server did not start in time")
+            time.sleep(0.005)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Shut the server down and wait for its thread."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._server = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def cli_main(spec_path: str | None, host: str = "127.0.0.1", port: int = 8642) -> int:
+    """`explorer mock [SPEC] [--host H] [--port N]`: serve until Ctrl+C (exit 0).
+
+    A document that cannot be loaded, or an address that cannot be bound, is one line
+    on stderr and exit status 2.
+    """
+    source = spec_path or str(demo_spec_path())
+    try:
+        api = spec.load(source)
+    except SpecError as exc:
+        print(f"explorer mock: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"explorer mock: {source}: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(api)
+    try:
+        sock = _bind(host, port)
+    except OSError as exc:
+        print(
+            f"explorer mock: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 2
+    real_port = sock.getsockname()[1]
+    url = f"http://{_url_host(host)}:{real_port}{app.base_path}"
+    count = len(api.operations)
+    version = f" {api.version}" if api.version else ""
+    print(
+        f"Serving {api.title}{version} ({count} operation{'s' * (count != 1)}) on {url}",
+        flush=True,
+    )
+    if app.demo is not None:
+        print("Demo login: demo@ecosire.com / demo-password", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = uvicorn.Config(
+        app,
+        log_level="info",
+        access_log=True,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        loop="asyncio",
+        http="h11",
+        log_config=None,
+    )
+    server = uvicorn.Server(config)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    print("Stopped.", flush=True)
+    return 0

@@ -1,0 +1,444 @@
+"""Checking a request against its operation: parameters, then the body.
+
+Parameters arrive as strings; each is split by its style (arrays, deepObject objects) and
+coerced to the type its schema asks for ("42" to 42, "true" to True) before the schema
+validates it. Bodies are parsed by media type (JSON, form, multipart, text) and validated
+as a whole. Every failure becomes a `Detail` naming the field: a parameter by its name,
+a body field by its dotted path ("address.city", "items[0].qty").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from explorer.mock._problem import Detail, MockProblem
+from explorer.spec import MediaType, Operation, Parameter, SchemaIssue, validate
+
+__all__ = [
+    "RequestParts",
+    "check_body",
+    "check_parameters",
+    "choose_status",
+    "field_name",
+    "is_json_media",
+    "match_media",
+]
+
+_INT = re.compile(r"^[+-]?\d+$")
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+_ADDITIONAL = re.compile(r"\('(.+)' (?:was|were) unexpected\)$")
+MAX_MESSAGE = 300
+
+
+@dataclass
+class RequestParts:
+    """The pieces of a request that validation reads."""
+
+    path_params: dict[str, str]
+    query: list[tuple[str, str]]
+    headers: Mapping[str, str]  # lower-case names
+    cookies: Mapping[str, str]
+    method: str = "GET"
+    instance: str = ""  # the request path, as the problem documents' `instance`
+    base: str = ""  # the base path the request came under ("/api")
+    client: str = ""
+    body: Any = None  # the parsed body, once validated
+
+
+def choose_status(op: Operation, preferred: Sequence[int]) -> int:
+    """The first preferred status the operation documents (exactly), else the first one.
+
+    So a validation failure is a 422 where the operation documents 422, and a 404 or 400
+    where it documents only those: the answer stays within what the spec promises.
+    """
+    try:
+        declared = {r.status for r in op.responses}
+    except Exception:
+        declared = set()
+    for status in preferred:
+        if str(status) in declared:
+            return status
+    for status in preferred:
+        if f"{str(status)[0]}XX" in declared or f"{str(status)[0]}xx" in declared:
+            return status
+    return preferred[0]
+
+
+def field_name(prefix: str, pointer: str) -> str:
+    """A JSON pointer as a dotted path: ("", "/address/city") -> "address.city"."""
+    out = prefix
+    for raw in pointer.split("/")[1:] if pointer else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if part.isdigit():
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else part
+    return out
+
+
+def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Detail]:
+    out: list[Detail] = []
+    for issue in issues:
+        message = issue.message
+        name = field_name(prefix, issue.pointer)
+        m = _REQUIRED.match(message)
+        if issue.keyword == "required" and m:
+            name = field_name(name, "/" + m.group(1).replace("~", "~0").replace("/", "~1"))
+            message = "is required"
+        else:
+            m = _ADDITIONAL.search(message)
+            if issue.keyword == "additionalProperties" and m:
+                extra = m.group(1).split("', '")[0]
+                name = field_name(name, "/" + extra.replace("~", "~0").replace("/", "~1"))
+                message = "is not an allowed property"
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        out.append(Detail(name or whole, message))
+    return out
+
+
+# -- coercion of strings --------------------------------------------------------------
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    t = schema.get("type")
+    if isinstance(t, str):
+        return [t]
+    if isinstance(t, list):
+        return [x for x in t if isinstance(x, str)]
+    if "properties" in schema:
+        return ["object"]
+    if "items" in schema:
+        return ["array"]
+    return []
+
+
+def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
+    """`text` as the type the schema asks for, or unchanged when it cannot be."""
+    if not isinstance(schema, Mapping) or depth > 8:
+        return text
+    types = _types(schema)
+    if not types:
+        for key in ("allOf", "oneOf", "anyOf"):
+            subs = schema.get(key)
+            if isinstance(subs, list):
+                for sub in subs:
+                    value = coerce(text, sub, depth + 1) if isinstance(sub, Mapping) else text
+                    if value is not text:
+                        return value
+        return text
+    for kind in types:
+        if kind == "integer" and _INT.match(text):
+            return int(text)
+        if kind == "number" and _NUM.match(text):
+            number = float(text)
+            plain = "." not in text and "e" not in text.lower()
+            return int(number) if plain and number.is_integer() else number
+        if kind == "boolean" and text in ("true", "false"):
+            return text == "true"
+        if kind == "null" and text in ("null", "") and "string" not in types:
+            return None
+        if kind in ("object", "array") and text[:1] in ("{", "[") and "string" not in types:
+            try:
+                return json.loads(text)
+            except ValueError:
+                continue
+    return text
+
+
+def _items_schema(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    items = schema.get("items")
+    return items if isinstance(items, Mapping) else {}
+
+
+def _is_kind(schema: Mapping[str, Any], kind: str) -> bool:
+    types = _types(schema)
+    if types:
+        return kind in types
+    for key in ("allOf", "oneOf", "anyOf"):
+        subs = schema.get(key)
+        if isinstance(subs, list) and any(
+            isinstance(s, Mapping) and _is_kind(s, kind) for s in subs
+        ):
+            return True
+    return False
+
+
+def _split_array(values: list[str], param: Parameter, swagger2: bool) -> list[str]:
+    style = param.style or ("simple" if param.location in ("path", "header") else "form")
+    explode = param.explode if param.explode is not None else (style == "form" and not swagger2)
+    sep = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}.get(style, ",")
+    if explode and style == "form" and param.location == "query":
+        return values
+    out: list[str] = []
+    for v in values:
+        if v == "":
+            continue
+        out.extend(v.split(sep))
+    return out
+
+
+def _object_from_pairs(
+    pairs: list[str], schema: Mapping[str, Any], explode: bool
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+    assert isinstance(props, Mapping)
+    if explode:
+        for pair in pairs:
+            key, _, value = pair.partition("=")
+            out[key] = coerce(value, props.get(key) or {})
+    else:
+        for i in range(0, len(pairs) - 1, 2):
+            out[pairs[i]] = coerce(pairs[i + 1], props.get(pairs[i]) or {})
+    return out
+
+
+def _param_value(
+    param: Parameter,
+    parts: RequestParts,
+    query: dict[str, list[str]],
+    swagger2: bool,
+) -> tuple[bool, Any]:
+    """(present, value) of one parameter, coerced to its schema."""
+    schema = param.schema if isinstance(param.schema, Mapping) else {}
+    name = param.name
+    raw_values: list[str]
+    if param.location == "path":
+        if name not in parts.path_params:
+            return False, None
+        text = parts.path_params[name]
+        if param.style == "label" and text.startswith("."):
+            text = text[1:]
+        elif param.style == "matrix" and text.startswith(f";{name}="):
+            text = text[len(name) + 2 :]
+        raw_values = [text]
+    elif param.location == "query":
+        is_object = _is_kind(schema, "object") and not param.media_type
+        if is_object and param.style == "deepObject":
+            prefix = name + "["
+            found = {
+                k[len(prefix) : -1]: v
+                for k, vs in query.items()
+                if k.startswith(prefix) and k.endswith("]")
+                for v in vs[:1]
+            }
+            if not found:
+                return False, None
+            props = (
+                schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+            )
+            assert isinstance(props, Mapping)
+            return True, {k: coerce(v, props.get(k) or {}) for k, v in found.items()}
+        if (
+            is_object
+            and param.style in ("", "form")
+            and param.explode is not False
+            and name not in query
+        ):
+            props = schema.get("properties")
+            if isinstance(props, Mapping):
+                found_props = {
+                    k: coerce(query[k][0], v or {}) for k, v in props.items() if k in query
+                }
+                if found_props:
+                    return True, found_props
+            return False, None
+        if name not in query:
+            return False, None
+        raw_values = query[name]
+    elif param.location == "header":
+        value = parts.headers.get(name.lower())
+        if value is None:
+            return False, None
+        raw_values = [value]
+    elif param.location == "cookie":
+        if name not in parts.cookies:
+            return False, None
+        raw_values = [parts.cookies[name]]
+    else:
+        return False, None
+
+    if param.media_type:
+        try:
+            return True, json.loads(raw_values[0])
+        except ValueError:
+            return True, raw_values[0]
+    if _is_kind(schema, "array"):
+        items = _split_array(raw_values, param, swagger2)
+        if param.location == "header":
+            items = [i.strip() for i in items]
+        return True, [coerce(i, _items_schema(schema)) for i in items]
+    if _is_kind(schema, "object") and not _is_kind(schema, "string"):
+        explode = bool(param.explode)
+        return True, _object_from_pairs(raw_values[0].split(","), schema, explode)
+    return True, coerce(raw_values[0], schema)
+
+
+def check_parameters(
+    op: Operation, parts: RequestParts, openapi_version: str
+) -> tuple[list[Detail], list[Detail]]:
+    """(path problems, other problems) of the request's parameters."""
+    query: dict[str, list[str]] = {}
+    for key, value in parts.query:
+        query.setdefault(key, []).append(value)
+    swagger2 = openapi_version.startswith("2")
+    path_details: list[Detail] = []
+    details: list[Detail] = []
+    for param in op.parameters:
+        target = path_details if param.location == "path" else details
+        present, value = _param_value(param, parts, query, swagger2)
+        if not present:
+            if param.required:
+                target.append(Detail(param.name, f"is required ({param.location} parameter)"))
+            continue
+        if value == "" and param.location == "query" and param.allow_empty_value:
+            continue
+        issues = validate(value, param.schema, openapi_version=openapi_version, direction="request")
+        target.extend(_details(param.name, issues, param.name))
+    return path_details, details
+
+
+# -- bodies ---------------------------------------------------------------------------
+
+
+def is_json_media(media_type: str) -> bool:
+    """Whether a media type carries JSON (application/json, anything+json)."""
+    mt = media_type.split(";", 1)[0].strip().lower()
+    return mt == "application/json" or mt.endswith("+json") or mt == "text/json"
+
+
+def match_media(content_type: str, declared: Sequence[MediaType]) -> MediaType | None:
+    """The declared media type a Content-Type falls under (exact first, then wildcards)."""
+    ct = content_type.split(";", 1)[0].strip().lower()
+    for media in declared:
+        if media.media_type.split(";", 1)[0].strip().lower() == ct:
+            return media
+    for media in declared:
+        pattern = media.media_type.split(";", 1)[0].strip().lower()
+        if pattern == "*/*" or (pattern.endswith("/*") and ct.startswith(pattern[:-1])):
+            return media
+    return None
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    return f"Malformed JSON in request body: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+
+
+def _form_object(pairs: list[tuple[str, str]], schema: Mapping[str, Any] | None) -> dict[str, Any]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    schema = schema if isinstance(schema, Mapping) else {}
+    props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+    assert isinstance(props, Mapping)
+    extra = schema.get("additionalProperties")
+    out: dict[str, Any] = {}
+    for key, values in grouped.items():
+        prop = props.get(key)
+        if not isinstance(prop, Mapping):
+            prop = extra if isinstance(extra, Mapping) else {}
+        if _is_kind(prop, "array"):
+            items = _items_schema(prop)
+            out[key] = [coerce(v, items) for v in values]
+        else:
+            out[key] = coerce(values[0], prop)
+    return out
+
+
+def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    head = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise ValueError("the multipart body has no parts (check the boundary)")
+    out: list[tuple[str, str]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        out.append((name, data.decode("utf-8", "replace")))
+    return out
+
+
+def check_body(
+    op: Operation, content_type: str, body: bytes, openapi_version: str
+) -> tuple[Any, list[Detail]]:
+    """The parsed body (None when absent) and its problems.
+
+    Raises `MockProblem` for a wrong content type (415) or a body that cannot be parsed
+    (400); schema problems come back as details.
+    """
+    request_body = op.request_body
+    if request_body is None:
+        return None, []
+    if not body:
+        if request_body.required:
+            return None, [Detail("body", "A request body is required")]
+        return None, []
+    accepted = [m.media_type for m in request_body.content]
+    if not accepted:
+        return None, []
+    if not content_type:
+        raise MockProblem(
+            choose_status(op, (415, 400)),
+            "The request has a body but no Content-Type; expected one of: " + ", ".join(accepted),
+        )
+    media = match_media(content_type, request_body.content)
+    if media is None:
+        raise MockProblem(
+            choose_status(op, (415, 400)),
+            f"Unsupported media type {content_type.split(';')[0].strip()!r}; "
+            "expected one of: " + ", ".join(accepted),
+        )
+    ct = content_type.split(";", 1)[0].strip().lower()
+    value: Any
+    try:
+        if is_json_media(ct):
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise MockProblem(
+                    choose_status(op, (400, 422)),
+                    f"The request body is not valid UTF-8 (byte {exc.start})",
+                ) from None
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise MockProblem(choose_status(op, (400, 422)), _json_error(exc)) from None
+            except RecursionError:
+                raise MockProblem(
+                    choose_status(op, (400, 422)),
+                    "Malformed JSON in request body: nested too deeply",
+                ) from None
+        elif ct == "application/x-www-form-urlencoded":
+            pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            value = _form_object(pairs, media.schema)
+        elif ct.startswith("multipart/"):
+            try:
+                pairs = _multipart(body, content_type)
+            except (ValueError, TypeError, LookupError) as exc:
+                raise MockProblem(
+                    choose_status(op, (400, 422)), f"Malformed multipart body: {exc}"
+                ) from None
+            value = _form_object(pairs, media.schema)
+        elif ct.startswith("text/") and media.schema and _types(media.schema) == ["string"]:
+            value = body.decode("utf-8", "replace")
+        else:
+            return body, []  # binary, XML and friends: accepted as sent
+    except RecursionError:
+        raise MockProblem(
+            choose_status(op, (400, 422)), "The request body is nested too deeply"
+        ) from None
+    issues = validate(value, media.schema, openapi_version=openapi_version, direction="request")
+    return value, _details("", issues, "body")
