@@ -1,0 +1,60 @@
+"""From a filled request to httpx and back. No Qt here.
+
+    >>> from explorer import http
+    >>> prepared = http.build_request(http.RequestInput("GET", base_url, "/contacts/{id}",
+    ...     params=(http.ParamValue("id", "path", "c_1"),), auth=http.AuthInput("bearer", token=t)))
+    >>> sender = http.Sender()
+    >>> result = await sender.send(prepared, http.TransportOptions(timeout=10))
+    >>> if isinstance(result, http.ResponseResult):
+    ...     http.parse_problem(result), http.parse_rate_limit(result, received_at)
+    >>> http.to_curl(prepared)        # secrets as ${ENV_NAME}
+    >>> await sender.aclose()
+
+`build_request` raises `RequestError` for input that cannot make a request; `send` never
+raises for a network problem (it returns a `NetworkFailure`), only `CancelledError`.
+"""
+
+from explorer.errors import RequestError
+from explorer.http.build import build_request, is_json_media_type
+from explorer.http.model import (
+    AuthInput,
+    BodyInput,
+    FieldError,
+    FormField,
+    NetworkFailure,
+    ParamValue,
+    PreparedRequest,
+    Problem,
+    RateLimit,
+    RequestInput,
+    ResponseResult,
+    Timing,
+    TransportOptions,
+)
+from explorer.http.problems import parse_problem, parse_rate_limit
+from explorer.http.send import DEFAULT_MAX_BODY, Sender
+from explorer.http.snippets import to_curl
+
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "AuthInput",
+    "BodyInput",
+    "FieldError",
+    "FormField",
+    "NetworkFailure",
+    "ParamValue",
+    "PreparedRequest",
+    "Problem",
+    "RateLimit",
+    "RequestError",
+    "RequestInput",
+    "ResponseResult",
+    "Sender",
+    "Timing",
+    "TransportOptions",
+    "build_request",
+    "is_json_media_type",
+    "parse_problem",
+    "parse_rate_limit",
+    "to_curl",
+]

@@ -1,0 +1,403 @@
+"""From what the user filled in (`RequestInput`) to what goes on the wire (`PreparedRequest`).
+
+Parameters are serialised the way OpenAPI describes (`style` and `explode`), checked
+against the corrected "Style Examples" table of OpenAPI 3.0.4 / 3.1.1 (RFC 6570 for the
+path styles; `|`, `[` and `]` percent-encoded as RFC 3986 asks):
+
+    location  default style  styles understood
+    path      simple         simple, label, matrix
+    query     form           form, spaceDelimited, pipeDelimited, deepObject
+    header    simple         simple
+    cookie    form           form
+
+A value of None leaves the parameter out; an empty string is sent as empty ("color=",
+";color", "."). Booleans are written `true`/`false`. A parameter whose location is not
+one of the four is ignored.
+
+Nothing here touches the network; the result is plain data that `send()` and `to_curl()`
+both read, so the snippet and the request cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from explorer.errors import RequestError
+from explorer.http.model import AuthInput, BodyInput, ParamValue, PreparedRequest, RequestInput
+
+__all__ = ["build_request", "is_json_media_type"]
+
+_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# RFC 7230 token characters: what a header name may contain.
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# Characters kept as they are in a literal part of a path template (RFC 3986 pchar, `/`, `%`).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# Cookie values: cookie-octet of RFC 6265 minus `%` (which starts an escape).
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+
+
+def build_request(inp: RequestInput) -> PreparedRequest:
+    """Build the exact request for `inp`.
+
+    Raises `RequestError` (one sentence a person can act on) when the base URL is empty
+    or not http(s), a path parameter of the template has no value, or a header name or
+    value cannot be sent (a line break in a value, a space in a name).
+    """
+    method = inp.method.strip().upper()
+    if not method or not _TOKEN.match(method):
+        raise RequestError(f"{inp.method!r} is not an HTTP method.")
+    base, base_query = _check_base_url(inp.base_url)
+
+    params = [p for p in inp.params if p.value is not None]
+    by_location: dict[str, list[ParamValue]] = {"path": [], "query": [], "header": [], "cookie": []}
+    for p in params:
+        loc = p.location.strip().lower()
+        if loc in by_location:
+            by_location[loc].append(p)
+
+    path, template_query = _expand_path(inp.path, by_location["path"])
+    query: list[str] = [q for q in (base_query, template_query) if q]
+    for p in by_location["query"]:
+        query.extend(_query_pairs(p))
+
+    headers: list[tuple[str, str]] = []
+    for p in by_location["header"]:
+        headers.append((p.name, _header_value(p)))
+
+    cookies: list[str] = []
+    for p in by_location["cookie"]:
+        cookies.extend(_cookie_pairs(p))
+
+    secrets: list[tuple[str, str]] = []
+    if inp.auth is not None:
+        _apply_auth(inp.auth, headers, query, cookies, secrets)
+
+    if cookies:
+        headers.append(("Cookie", "; ".join(cookies)))
+
+    content: bytes | None = None
+    form: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str, str], ...] = ()
+    if inp.body is not None:
+        content, form, files, content_type = _body(inp.body)
+        if content_type:
+            headers.append(("Content-Type", content_type))
+
+    user = [(name.strip(), value) for name, value in inp.headers if name.strip()]
+    typed = {name.lower() for name, _ in user}
+    headers = [(n, v) for n, v in headers if n.lower() not in typed] + user
+    for name, value in headers:
+        _check_header(name, value)
+
+    url = base + path
+    if query:
+        url += "?" + "&".join(query)
+    return PreparedRequest(
+        method=method,
+        url=url,
+        headers=tuple(headers),
+        content=content,
+        form=form,
+        files=files,
+        secrets=tuple(secrets),
+    )
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """True for `application/json` and any `*/*+json` (`application/problem+json` ...)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+# --- URL -------------------------------------------------------------------------------
+
+
+def _check_base_url(raw: str) -> tuple[str, str]:
+    """The base URL without trailing slash, and any query string it carries."""
+    base = raw.strip()
+    if not base:
+        raise RequestError("No server URL: choose a server or type a base URL (http://...).")
+    try:
+        parts = urlsplit(base)
+        port = parts.port
+    except ValueError as exc:
+        raise RequestError(f"The server URL {base!r} is not a valid URL ({exc}).") from None
+    if parts.scheme.lower() not in ("http", "https") or "://" not in base:
+        scheme = f", not {parts.scheme}://" if "://" in base and parts.scheme else ""
+        raise RequestError(f"The server URL {base!r} must start with http:// or https://{scheme}.")
+    if not parts.hostname:
+        raise RequestError(f"The server URL {base!r} has no host name.")
+    if port == 0:
+        raise RequestError(f"The server URL {base!r} has port 0, which cannot be reached.")
+    if "{" in base or "}" in base:
+        raise RequestError(
+            f"The server URL {base!r} still has a {{variable}}: fill in the server variables."
+        )
+    base = base.split("#", 1)[0]
+    base, _, query = base.partition("?")
+    return base.rstrip("/"), query
+
+
+def _expand_path(template: str, params: list[ParamValue]) -> tuple[str, str]:
+    """The encoded path (leading `/`) and any query string written in the template."""
+    template = template.strip()
+    template_query = ""
+    if "?" in template:
+        template, template_query = template.split("?", 1)
+    if template and not template.startswith("/"):
+        template = "/" + template
+    values = {p.name: p for p in params}
+    out: list[str] = []
+    pos = 0
+    for match in _TEMPLATE.finditer(template):
+        out.append(quote(template[pos : match.start()], safe=_PATH_SAFE))
+        name = match.group(1)
+        param = values.get(name)
+        if param is None:
+            raise RequestError(f"The path parameter '{name}' is required: fill it in.")
+        expanded = _path_value(param)
+        if expanded == "":
+            raise RequestError(f"The path parameter '{name}' is empty: fill it in.")
+        before = template[match.start() - 1 : match.start()]
+        after = template[match.end() : match.end() + 1]
+        if before in ("", "/") and after in ("", "/") and expanded in (".", ".."):
+            # A dot segment would be removed by every URL normaliser, changing the
+            # endpoint: send it escaped.
+            expanded = expanded.replace(".", "%2E")
+        out.append(expanded)
+        pos = match.end()
+    out.append(quote(template[pos:], safe=_PATH_SAFE))
+    return "".join(out), quote(template_query, safe=_PATH_SAFE + "?")
+
+
+def _enc(value: str) -> str:
+    """Percent-encode everything but RFC 3986 unreserved characters."""
+    return quote(value, safe="")
+
+
+def _path_value(p: ParamValue) -> str:
+    style = (p.style or "simple").strip()
+    explode = bool(p.explode)
+    name = _enc(p.name)
+    value = p.value
+    if style == "label":
+        if isinstance(value, dict):
+            pairs = _items(value)
+            if explode:
+                return "".join(f".{_enc(k)}={_enc(v)}" for k, v in pairs)
+            return "." + ",".join(f"{_enc(k)},{_enc(v)}" for k, v in pairs)
+        if isinstance(value, list | tuple):
+            items = _array(value)
+            return "." + (".".join if explode else ",".join)(_enc(v) for v in items)
+        return "." + _enc(_scalar(value))
+    if style == "matrix":
+        if isinstance(value, dict):
+            pairs = _items(value)
+            if explode:
+                return "".join(f";{_enc(k)}={_enc(v)}" for k, v in pairs)
+            return f";{name}=" + ",".join(f"{_enc(k)},{_enc(v)}" for k, v in pairs)
+        if isinstance(value, list | tuple):
+            items = _array(value)
+            if explode:
+                return "".join(f";{name}={_enc(v)}" for v in items)
+            return f";{name}=" + ",".join(_enc(v) for v in items)
+        text = _scalar(value)
+        return f";{name}" + (f"={_enc(text)}" if text else "")
+    # simple (also the fallback for styles that make no sense in a path)
+    if isinstance(value, dict):
+        pairs = _items(value)
+        if explode:
+            return ",".join(f"{_enc(k)}={_enc(v)}" for k, v in pairs)
+        return ",".join(f"{_enc(k)},{_enc(v)}" for k, v in pairs)
+    if isinstance(value, list | tuple):
+        return ",".join(_enc(v) for v in _array(value))
+    return _enc(_scalar(value))
+
+
+def _query_pairs(p: ParamValue) -> list[str]:
+    """`name=value` strings, already encoded, in order."""
+    style = (p.style or "form").strip()
+    explode = p.explode if p.explode is not None else style in ("form", "deepObject")
+    name = _enc(p.name)
+    value = p.value
+    if style == "deepObject" and isinstance(value, dict):
+        return _deep_object(name, value)
+    if style in ("spaceDelimited", "pipeDelimited") and not explode:
+        sep = "%20" if style == "spaceDelimited" else "%7C"
+        if isinstance(value, dict):
+            return [f"{name}=" + sep.join(f"{_enc(k)}{sep}{_enc(v)}" for k, v in _items(value))]
+        if isinstance(value, list | tuple):
+            return [f"{name}=" + sep.join(_enc(v) for v in _array(value))]
+    # form, and the fallback for every other combination
+    if isinstance(value, dict):
+        pairs = _items(value)
+        if explode:
+            return [f"{_enc(k)}={_enc(v)}" for k, v in pairs]
+        return [f"{name}=" + ",".join(f"{_enc(k)},{_enc(v)}" for k, v in pairs)]
+    if isinstance(value, list | tuple):
+        items = _array(value)
+        if explode:
+            return [f"{name}={_enc(v)}" for v in items]
+        return [f"{name}=" + ",".join(_enc(v) for v in items)]
+    return [f"{name}={_enc(_scalar(value))}"]
+
+
+def _deep_object(prefix: str, value: dict[Any, Any]) -> list[str]:
+    out: list[str] = []
+    for key, item in value.items():
+        if item is None:
+            continue
+        name = f"{prefix}%5B{_enc(str(key))}%5D"
+        if isinstance(item, dict):
+            out.extend(_deep_object(name, item))
+        elif isinstance(item, list | tuple):
+            out.extend(f"{name}={_enc(v)}" for v in _array(item))
+        else:
+            out.append(f"{name}={_enc(_scalar(item))}")
+    return out
+
+
+def _header_value(p: ParamValue) -> str:
+    value = p.value
+    if isinstance(value, dict):
+        pairs = _items(value)
+        if p.explode:
+            return ",".join(f"{k}={v}" for k, v in pairs)
+        return ",".join(f"{k},{v}" for k, v in pairs)
+    if isinstance(value, list | tuple):
+        return ",".join(_array(value))
+    return _scalar(value)
+
+
+def _cookie_enc(value: str) -> str:
+    return quote(value, safe=_COOKIE_SAFE)
+
+
+def _cookie_pairs(p: ParamValue) -> list[str]:
+    explode = p.explode if p.explode is not None else True
+    name = _cookie_enc(p.name)
+    value = p.value
+    if isinstance(value, dict):
+        pairs = _items(value)
+        if explode:
+            return [f"{_cookie_enc(k)}={_cookie_enc(v)}" for k, v in pairs]
+        return [f"{name}=" + ",".join(f"{_cookie_enc(k)},{_cookie_enc(v)}" for k, v in pairs)]
+    if isinstance(value, list | tuple):
+        items = _array(value)
+        if explode:
+            return [f"{name}={_cookie_enc(v)}" for v in items]
+        return [f"{name}=" + ",".join(_cookie_enc(v) for v in items)]
+    return [f"{name}={_cookie_enc(_scalar(value))}"]
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dict | list | tuple):
+        # A nested structure has no OpenAPI serialisation: send it as compact JSON.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return str(value)
+
+
+def _array(values: Iterable[Any]) -> list[str]:
+    return [_scalar(v) for v in values if v is not None]
+
+
+def _items(value: dict[Any, Any]) -> list[tuple[str, str]]:
+    return [(str(k), _scalar(v)) for k, v in value.items() if v is not None]
+
+
+# --- headers, auth, body ---------------------------------------------------------------
+
+
+def _check_header(name: str, value: str) -> None:
+    if not _TOKEN.match(name):
+        raise RequestError(
+            f"The header name {name!r} cannot be sent: use letters, digits and - only."
+        )
+    if any(c in value for c in "\r\n\x00"):
+        raise RequestError(f"The value of the header '{name}' has a line break: remove it.")
+
+
+def _apply_auth(
+    auth: AuthInput,
+    headers: list[tuple[str, str]],
+    query: list[str],
+    cookies: list[str],
+    secrets: list[tuple[str, str]],
+) -> None:
+    """Attach the credential. An empty credential attaches nothing."""
+    env = auth.env_name or "API_TOKEN"
+    if auth.kind == "bearer":
+        if auth.token:
+            headers.append(("Authorization", f"Bearer {auth.token}"))
+            secrets.append((auth.token, env))
+    elif auth.kind == "basic":
+        if auth.username or auth.password:
+            raw = f"{auth.username}:{auth.password}".encode()
+            encoded = base64.b64encode(raw).decode("ascii")
+            headers.append(("Authorization", f"Basic {encoded}"))
+            secrets.append((encoded, env))
+    elif auth.kind == "apikey":
+        if not auth.token:
+            return
+        name = auth.name.strip()
+        if not name:
+            raise RequestError(
+                "The API key has no parameter name: say which header, query "
+                "parameter or cookie carries it."
+            )
+        location = auth.location.strip().lower()
+        if location == "query":
+            encoded = _enc(auth.token)
+            query.append(f"{_enc(name)}={encoded}")
+        elif location == "cookie":
+            encoded = _cookie_enc(auth.token)
+            cookies.append(f"{_cookie_enc(name)}={encoded}")
+        else:
+            encoded = auth.token
+            headers.append((name, auth.token))
+        secrets.append((auth.token, env))
+        if encoded != auth.token:
+            secrets.append((encoded, env))
+    else:
+        raise RequestError(f"Unknown kind of credential {auth.kind!r}.")
+
+
+def _body(
+    body: BodyInput,
+) -> tuple[bytes | None, tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...], str]:
+    """(content, form, files, content type to set)."""
+    media_type = body.media_type.strip()
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence == "multipart/form-data":
+        form = tuple((f.name, f.value) for f in body.fields if not f.file_path)
+        files = tuple(
+            (f.name, f.file_path, f.content_type.strip()) for f in body.fields if f.file_path
+        )
+        return None, form, files, ""  # httpx writes the Content-Type with its boundary
+    if essence == "application/x-www-form-urlencoded":
+        pairs = [(f.name, f.value) for f in body.fields]
+        if not pairs and not body.text:
+            return None, (), (), ""
+        encoded = urlencode(pairs) if pairs else body.text
+        return encoded.encode("utf-8"), (), (), media_type
+    if not body.text:
+        return None, (), (), ""
+    # JSON and everything else: the text exactly as typed.
+    content_type = media_type if media_type and "*" not in essence else ""
+    return body.text.encode("utf-8"), (), (), content_type

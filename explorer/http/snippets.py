@@ -1,0 +1,131 @@
+"""Code that sends a `PreparedRequest` outside the explorer. Only curl for now.
+
+The command is for a POSIX shell (sh, dash, bash, zsh), one option a line with `\\`
+continuations. Every argument is single-quoted when it needs quoting; a secret becomes
+`"${ENV_NAME}"` spliced between single-quoted pieces ('Authorization: Bearer '"${TOKEN}"),
+so the shell expands the variable and nothing else, not even `!` in an interactive bash.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from explorer.http.model import PreparedRequest
+
+__all__ = ["env_name", "to_curl"]
+
+_ENV_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_GLOB = re.compile(r"[\[\]{}]")
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$|\?|#)")
+
+
+def env_name(name: str) -> str:
+    """`name` as a shell variable name: other characters become `_` ("api-key" -> "api_key")."""
+    if _ENV_OK.match(name):
+        return name
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name) or "API_TOKEN"
+    return cleaned if not cleaned[0].isdigit() else "_" + cleaned
+
+
+def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:
+    """A curl command that sends `prepared`: same method, URL, headers and body.
+
+    With `secrets_as_env` (the default), each secret recorded in `prepared.secrets` is
+    written as `${ENV_NAME}` for the shell to fill in. curl's own defaults (User-Agent,
+    Accept) are left as curl sends them; its default form Content-Type is suppressed when
+    the request has a body but no Content-Type. A body that is not UTF-8 text is piped in
+    with `printf '%b' '\\0ooo...' | curl ... --data-binary @-`."""
+    secrets: list[tuple[str, str]] = []
+    if secrets_as_env:
+        secrets = sorted(
+            ((value, env_name(env)) for value, env in prepared.secrets if value),
+            key=lambda pair: -len(pair[0]),
+        )
+
+    def arg(text: str) -> str:
+        return _quote(text, secrets)
+
+    method = prepared.method.upper()
+    prefix = ""  # a binary body is piped in by printf
+    has_body = prepared.content is not None or bool(prepared.form or prepared.files)
+    options: list[str] = []
+    if method == "HEAD":
+        options.append("--head")
+    elif method != ("POST" if has_body else "GET"):
+        options.append(f"-X {arg(method)}")
+    if _GLOB.search(prepared.url):
+        options.append("--globoff")
+    if _DOT_SEGMENT.search(prepared.url.split("?", 1)[0].split("://", 1)[-1]):
+        options.append("--path-as-is")
+
+    header_names = {name.lower() for name, _ in prepared.headers}
+    for name, value in prepared.headers:
+        # "Name:" with nothing after it would make curl drop the header; "Name;" sends it empty.
+        options.append(f"-H {arg(f'{name}: {value}' if value else f'{name};')}")
+
+    if prepared.content is not None:
+        if "content-type" not in header_names:
+            options.append("-H 'Content-Type:'")  # curl would add a form Content-Type
+        text = _as_text(prepared.content)
+        if text is None:
+            prefix = f"printf '%b' {_printf_bytes(prepared.content)} | "
+            options.append("--data-binary @-")
+        else:
+            options.append(f"--data-raw {arg(text)}")
+    for name, value in prepared.form:
+        options.append(f"--form-string {arg(f'{name}={value}')}")
+    for name, path, content_type in prepared.files:
+        spec = f"{name}=@{_form_path(path)}"
+        if content_type:
+            spec += f";type={content_type}"
+        options.append(f"-F {arg(spec)}")
+
+    lines = [f"{prefix}curl {arg(prepared.url)}", *options]
+    return " \\\n  ".join(lines)
+
+
+def _as_text(content: bytes) -> str | None:
+    """The body as text a command line can carry (UTF-8, no NUL), else None."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
+
+
+def _form_path(path: str) -> str:
+    """A file path as curl's -F syntax reads it (quoted when it has ; , or quotes)."""
+    if any(c in path for c in ';,"\\ ') or path.startswith(("<", "@")):
+        return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return path
+
+
+def _quote(text: str, secrets: list[tuple[str, str]]) -> str:
+    """`text` as one shell word; each secret in it as "${ENV}" the shell expands."""
+    if not secrets:
+        return shlex.quote(text)
+    envs = dict(secrets)
+    # Longest secrets first, so that one secret inside another is not split.
+    pattern = re.compile("|".join(re.escape(value) for value, _ in secrets))
+    pieces: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() > pos:
+            pieces.append(shlex.quote(text[pos : match.start()]))
+        pieces.append(f'"${{{envs[match.group(0)]}}}"')
+        pos = match.end()
+    if pos < len(text) or not pieces:
+        pieces.append(shlex.quote(text[pos:]))
+    return "".join(pieces)
+
+
+def _printf_bytes(data: bytes) -> str:
+    """A printf(1) %b argument, single-quoted, that writes exactly `data`."""
+    out = []
+    for byte in data:
+        if 0x20 <= byte < 0x7F and byte not in (0x27, 0x5C):  # printable, not ' or \\
+            out.append(chr(byte))
+        else:
+            out.append(f"\\0{byte:03o}")
+    return "'" + "".join(out) + "'"
