@@ -1,243 +1,32 @@
-"""Real servers on 127.0.0.1 (port 0) for the HTTP tests.
-
-- `echo_server`: a uvicorn + starlette app in a thread that tells what it received
-  (`/echo...`), answers with any status and headers (`/status/{code}`), streams large
-  bodies (`/bytes/{n}`), answers late (`/slow`), stalls mid-body (`/drip`), redirects
-  (`/redirect/{n}`) and sets cookies (`/cookie`).
-- `tls_server`: the same app over HTTPS with a self-signed certificate.
-- `raw_server`: a plain socket server that misbehaves on purpose (closes, resets, sends
-  something that is not HTTP).
-"""
+"""Fixtures with real servers on 127.0.0.1 (port 0); the servers are in http_servers.py."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import datetime
-import ipaddress
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
-
-PATTERN = bytes(range(256)) * 256  # 64 KiB, the unit of /bytes bodies
-
-
-def pattern_body(n: int) -> bytes:
-    """The exact body `/bytes/{n}` sends."""
-    reps, rest = divmod(n, len(PATTERN))
-    return PATTERN * reps + PATTERN[:rest]
-
-
-@dataclass
-class ServerState:
-    """Signals between a test and the server thread."""
-
-    drip_started: threading.Event = field(default_factory=threading.Event)
-    drip_release: threading.Event = field(default_factory=threading.Event)
-    drip_finished: threading.Event = field(default_factory=threading.Event)
-
-
-def make_app(state: ServerState) -> Starlette:
-    async def echo(request: Request) -> Response:
-        body = await request.body()
-        headers = [
-            [k.decode("latin-1"), v.decode("utf-8", errors="replace")]
-            for k, v in request.scope["headers"]
-        ]
-        return JSONResponse(
-            {
-                "method": request.method,
-                "raw_path": request.scope["raw_path"].decode("latin-1"),
-                "query": request.scope["query_string"].decode("latin-1"),
-                "headers": headers,
-                "body_b64": base64.b64encode(body).decode("ascii"),
-            }
-        )
-
-    async def status(request: Request) -> Response:
-        code = int(request.path_params["code"])
-        headers: dict[str, str] = {}
-        for item in request.query_params.getlist("h"):
-            name, _, value = item.partition(":")
-            headers[name.strip()] = value.strip()
-        return Response(
-            request.query_params.get("body", ""),
-            status_code=code,
-            headers=headers,
-            media_type=request.query_params.get("type", "text/plain"),
-        )
-
-    async def many_bytes(request: Request) -> Response:
-        n = int(request.path_params["n"])
-
-        async def chunks() -> Any:
-            reps, rest = divmod(n, len(PATTERN))
-            for _ in range(reps):
-                yield PATTERN
-            if rest:
-                yield PATTERN[:rest]
-
-        return StreamingResponse(
-            chunks(),
-            media_type="application/octet-stream",
-            headers={"Content-Length": str(n)},
-        )
-
-    async def slow(request: Request) -> Response:
-        await asyncio.sleep(float(request.query_params.get("delay", "1")))
-        return Response("late", media_type="text/plain")
-
-    async def drip(request: Request) -> Response:
-        async def chunks() -> Any:
-            yield b"first chunk;"
-            state.drip_started.set()
-            for _ in range(500):  # at most 5 s
-                if state.drip_release.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            yield b"last chunk"
-            state.drip_finished.set()
-
-        return StreamingResponse(chunks(), media_type="text/plain")
-
-    async def redirect(request: Request) -> Response:
-        n = int(request.path_params["n"])
-        target = f"/redirect/{n - 1}" if n > 1 else "/echo/done"
-        return RedirectResponse(target, status_code=302)
-
-    async def cookie(request: Request) -> Response:
-        response = JSONResponse({"set": True})
-        response.set_cookie("session", "s3cr3t", path="/")
-        return response
-
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(
-        routes=[
-            Route("/echo{rest:path}", echo, methods=methods),
-            Route("/status/{code:int}", status, methods=methods),
-            Route("/bytes/{n:int}", many_bytes),
-            Route("/slow", slow),
-            Route("/drip", drip),
-            Route("/redirect/{n:int}", redirect),
-            Route("/cookie", cookie),
-        ]
-    )
-
-
-@dataclass
-class RunningServer:
-    """A server running in a thread: `url` is its base URL, `state` its signals."""
-
-    url: str
-    port: int
-    state: ServerState
-
-
-def _serve(ssl_files: tuple[str, str] | None = None) -> Iterator[RunningServer]:
-    state = ServerState()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        make_app(state),
-        log_level="critical",
-        lifespan="off",
-        ws="none",
-        http="h11",
-        access_log=False,
-        timeout_graceful_shutdown=2,
-        ssl_certfile=ssl_files[0] if ssl_files else None,
-        ssl_keyfile=ssl_files[1] if ssl_files else None,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "the test server did not start"
-    scheme = "https" if ssl_files else "http"
-    try:
-        yield RunningServer(f"{scheme}://127.0.0.1:{port}", port, state)
-    finally:
-        state.drip_release.set()
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+from http_servers import RawServer, RunningServer, self_signed, serve
 
 
 @pytest.fixture(scope="session")
 def echo_server() -> Iterator[RunningServer]:
     """The echo app over plain HTTP, shared by the session."""
-    yield from _serve()
+    yield from serve()
 
 
 @pytest.fixture
 def drip_server() -> Iterator[RunningServer]:
     """A fresh echo app for tests that stall a response on purpose."""
-    yield from _serve()
-
-
-def _self_signed(directory: Path) -> tuple[str, str]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "explorer test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    certfile = directory / "cert.pem"
-    keyfile = directory / "key.pem"
-    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    keyfile.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return str(certfile), str(keyfile)
+    yield from serve()
 
 
 @pytest.fixture(scope="session")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """The echo app over HTTPS with a self-signed certificate for 127.0.0.1."""
-    yield from _serve(_self_signed(tmp_path_factory.mktemp("tls")))
-
-
-@dataclass
-class RawServer:
-    """A socket server that reads a request and then does `behaviour`."""
-
-    url: str
+    yield from serve(self_signed(tmp_path_factory.mktemp("tls")))
 
 
 @pytest.fixture
