@@ -364,6 +364,8 @@ class Demo:
                 record[name] = None
             elif isinstance(prop, Mapping) and "default" in prop:
                 record[name] = copy.deepcopy(prop["default"])
+            elif isinstance(target, Mapping) and target.get("type") == "array":
+                record[name] = []
             elif name not in required:
                 record.pop(name, None)
 

@@ -51,7 +51,7 @@ def default_response(op: Operation) -> tuple[int, Response | None]:
         if r.status.lower() == "default":
             return 200, r
     for r in responses:
-        if r.status.isdigit() and int(r.status) < 400:
+        if r.status.isdigit() and 200 <= int(r.status) < 400:
             return int(r.status), r
     return 200, None
 
@@ -140,7 +140,7 @@ class Responder:
         """The status and declared response to answer with."""
         code = prefer.get("code")
         if code is not None:
-            if not code.isdigit() or not 100 <= int(code) <= 599:
+            if not code.isdigit() or not 200 <= int(code) <= 599:
                 raise MockProblem(400, f"Prefer: code={code} is not an HTTP status code")
             number = int(code)
             declared = op.response(number)
@@ -209,7 +209,7 @@ class Responder:
             return Reply(status)
         headers = self.headers(op, response)
         media = _pick_media(response.content, accept)
-        if media is None or status in _NO_BODY or status < 200:
+        if media is None or status in _NO_BODY:
             return Reply(status, headers=headers)
         value = self.value(op, status, response, media, prefer)
         body, content_type = serialize(value, media.media_type)

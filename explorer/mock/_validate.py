@@ -34,6 +34,7 @@ _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 _ADDITIONAL = re.compile(r"\('(.+)' (?:was|were) unexpected\)$")
 MAX_MESSAGE = 300
+_IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 
 
 @dataclass
@@ -292,6 +293,8 @@ def check_parameters(
     path_details: list[Detail] = []
     details: list[Detail] = []
     for param in op.parameters:
+        if param.location == "header" and param.name.lower() in _IGNORED_HEADERS:
+            continue  # OpenAPI: these are described elsewhere (media types, security)
         target = path_details if param.location == "path" else details
         present, value = _param_value(param, parts, query, swagger2)
         if not present:
@@ -391,13 +394,13 @@ def check_body(
         return None, []
     if not content_type:
         raise MockProblem(
-            choose_status(op, (415, 400)),
+            415,
             "The request has a body but no Content-Type; expected one of: " + ", ".join(accepted),
         )
     media = match_media(content_type, request_body.content)
     if media is None:
         raise MockProblem(
-            choose_status(op, (415, 400)),
+            415,
             f"Unsupported media type {content_type.split(';')[0].strip()!r}; "
             "expected one of: " + ", ".join(accepted),
         )
@@ -409,16 +412,16 @@ def check_body(
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise MockProblem(
-                    choose_status(op, (400, 422)),
+                    400,
                     f"The request body is not valid UTF-8 (byte {exc.start})",
                 ) from None
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise MockProblem(choose_status(op, (400, 422)), _json_error(exc)) from None
+                raise MockProblem(400, _json_error(exc)) from None
             except RecursionError:
                 raise MockProblem(
-                    choose_status(op, (400, 422)),
+                    400,
                     "Malformed JSON in request body: nested too deeply",
                 ) from None
         elif ct == "application/x-www-form-urlencoded":
@@ -428,17 +431,13 @@ def check_body(
             try:
                 pairs = _multipart(body, content_type)
             except (ValueError, TypeError, LookupError) as exc:
-                raise MockProblem(
-                    choose_status(op, (400, 422)), f"Malformed multipart body: {exc}"
-                ) from None
+                raise MockProblem(400, f"Malformed multipart body: {exc}") from None
             value = _form_object(pairs, media.schema)
         elif ct.startswith("text/") and media.schema and _types(media.schema) == ["string"]:
             value = body.decode("utf-8", "replace")
         else:
             return body, []  # binary, XML and friends: accepted as sent
     except RecursionError:
-        raise MockProblem(
-            choose_status(op, (400, 422)), "The request body is nested too deeply"
-        ) from None
+        raise MockProblem(400, "The request body is nested too deeply") from None
     issues = validate(value, media.schema, openapi_version=openapi_version, direction="request")
     return value, _details("", issues, "body")
