@@ -8,6 +8,7 @@ marked). Validation uses `jsonschema`: Draft 4 rules for OpenAPI 2.0 and 3.0 (bo
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -219,10 +220,15 @@ def _openapi30_to_jsonschema(node: Any, direction: Direction, legacy: bool) -> A
         out["required"] = [
             r
             for r in required
-            if not (isinstance(props.get(r), Mapping) and props[r].get(flag) is True)
+            if not (
+                isinstance(r, str)
+                and isinstance(props.get(r), Mapping)
+                and props[r].get(flag) is True
+            )
         ]
         if not out["required"] and legacy:
             del out["required"]  # Draft 4 requires a non-empty list
+    _exclusive_bounds(out, legacy)
     if legacy and (node.get("nullable") is True or node.get("x-nullable") is True):
         out.pop("nullable", None)
         t = out.get("type")
@@ -235,13 +241,42 @@ def _openapi30_to_jsonschema(node: Any, direction: Direction, legacy: bool) -> A
     return out
 
 
+def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:
+    """Read `exclusiveMinimum`/`exclusiveMaximum` in either dialect: a number (3.1, JSON
+    Schema 2020-12) or a flag on `minimum`/`maximum` (2.0, 3.0). Documents mix them up."""
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = out.get(bound)
+        if isinstance(value, bool):
+            if legacy:
+                continue
+            del out[bound]
+            if value and isinstance(out.get(limit), int | float):
+                out[bound] = out.pop(limit)
+        elif isinstance(value, int | float) and legacy:
+            del out[bound]
+            current = out.get(limit)
+            stricter = bound == "exclusiveMinimum" and (
+                not isinstance(current, int | float) or value >= current
+            )
+            stricter = stricter or (
+                bound == "exclusiveMaximum"
+                and (not isinstance(current, int | float) or value <= current)
+            )
+            if stricter:
+                out[limit] = value
+                out[bound] = True
+    if legacy and out.get("required") == []:
+        del out["required"]  # Draft 4 wants a non-empty list
+
+
 def _format_checker() -> Any:
     import jsonschema
 
     checker = jsonschema.FormatChecker()
 
     @checker.checks(  # type: ignore[untyped-decorator]
-        "date-time", raises=ValueError)
+        "date-time", raises=ValueError
+    )
     def _dt(value: object) -> bool:
         if not isinstance(value, str):
             return True
@@ -251,7 +286,8 @@ def _format_checker() -> Any:
         return True
 
     @checker.checks(  # type: ignore[untyped-decorator]
-        "date", raises=ValueError)
+        "date", raises=ValueError
+    )
     def _date(value: object) -> bool:
         if isinstance(value, str):
             if not re.match(r"^\d{4}-\d\d-\d\d$", value):
@@ -260,14 +296,16 @@ def _format_checker() -> Any:
         return True
 
     @checker.checks(  # type: ignore[untyped-decorator]
-        "uuid", raises=ValueError)
+        "uuid", raises=ValueError
+    )
     def _uuid(value: object) -> bool:
         if isinstance(value, str):
             UUID(value)
         return True
 
     @checker.checks(  # type: ignore[untyped-decorator]
-        "uri", raises=ValueError)
+        "uri", raises=ValueError
+    )
     def _uri(value: object) -> bool:
         if isinstance(value, str):
             parts = urlsplit(value)
@@ -279,6 +317,45 @@ def _format_checker() -> Any:
 
 
 _CHECKER: Any = None
+_VALIDATORS: OrderedDict[tuple[int, str, bool], tuple[Mapping[str, Any], Any]] = OrderedDict()
+_VALIDATOR_CACHE_SIZE = 256
+
+
+class _BrokenSchema(Exception):
+    """The schema itself cannot be used for validation."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
+
+
+def _validator(schema: Mapping[str, Any], direction: Direction, legacy: bool) -> Any:
+    """A checked jsonschema validator for a schema; kept for the schemas seen last, since
+    the model hands out the same (read-only) schema objects again and again."""
+    import jsonschema
+
+    global _CHECKER
+    key = (id(schema), direction, legacy)
+    hit = _VALIDATORS.get(key)
+    if hit is not None and hit[0] is schema:
+        _VALIDATORS.move_to_end(key)
+        return hit[1]
+    if _CHECKER is None:
+        _CHECKER = _format_checker()
+    cls = jsonschema.Draft4Validator if legacy else jsonschema.Draft202012Validator
+    try:
+        # Not check_schema(): real documents bend the rules (a 3.1-style keyword in a 3.0
+        # document, an empty `required`), and validating the parts that work is worth more
+        # than refusing the whole schema. What really cannot be used fails below.
+        plain = _openapi30_to_jsonschema(schema, direction, legacy)
+        validator = cls(plain, format_checker=_CHECKER)
+    except Exception as exc:  # a broken schema can fail in many ways inside jsonschema
+        raise _BrokenSchema(_first_line(exc)) from None
+    _VALIDATORS[key] = (schema, validator)
+    if len(_VALIDATORS) > _VALIDATOR_CACHE_SIZE:
+        _VALIDATORS.popitem(last=False)
+    return validator
 
 
 def validate(
@@ -288,21 +365,17 @@ def validate(
     openapi_version: str = "3.0",
     direction: Direction = "request",
 ) -> list[SchemaIssue]:
-    """Every way `value` breaks `schema` (empty when it fits), by JSON pointer."""
-    import jsonschema
-    from jsonschema.exceptions import SchemaError
+    """Every way `value` breaks `schema` (empty when it fits), by JSON pointer.
 
-    global _CHECKER
+    A schema that cannot be used (a bad regex, a keyword of the wrong type, a `$ref` that
+    was not resolved) gives one issue with the keyword "schema", never an exception.
+    """
     if not isinstance(schema, Mapping) or not schema:
         return []
     legacy = not openapi_version.startswith("3.1")
-    plain = _openapi30_to_jsonschema(schema, direction, legacy)
-    cls = jsonschema.Draft4Validator if legacy else jsonschema.Draft202012Validator
-    if _CHECKER is None:
-        _CHECKER = _format_checker()
     issues: list[SchemaIssue] = []
     try:
-        validator = cls(plain, format_checker=_CHECKER)
+        validator = _validator(schema, direction, legacy)
         errors: Iterable[Any] = validator.iter_errors(value)
         for error in errors:
             pointer = "".join(
@@ -311,7 +384,11 @@ def validate(
             issues.append(SchemaIssue(pointer, error.message, str(error.validator)))
             if len(issues) >= MAX_ISSUES:
                 break
-    except (SchemaError, re.error, TypeError, ValueError, RecursionError) as exc:
+    except _BrokenSchema as exc:
         return [SchemaIssue("", f"the schema itself could not be used: {exc}", "schema")]
+    except Exception as exc:  # a broken schema fails in many ways inside jsonschema
+        return [
+            SchemaIssue("", f"the schema itself could not be used: {_first_line(exc)}", "schema")
+        ]
     issues.sort(key=lambda i: i.pointer)
     return issues

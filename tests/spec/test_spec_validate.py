@@ -1,0 +1,214 @@
+"""spec.validate(): OpenAPI 3.0 and 3.1 dialects, formats, pointers, broken schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from explorer import spec
+
+
+def messages(value: Any, schema: dict[str, Any], **kw: Any) -> list[tuple[str, str]]:
+    return [(i.pointer, i.keyword) for i in spec.validate(value, schema, **kw)]
+
+
+def test_valid_value_has_no_issues() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    assert spec.validate({"n": 1}, schema) == []
+
+
+def test_empty_or_missing_schema_accepts_anything() -> None:
+    assert spec.validate({"any": "thing"}, {}) == []
+    assert spec.validate(1, None) == []
+
+
+def test_nullable_in_30() -> None:
+    schema = {"type": "string", "nullable": True}
+    assert spec.validate(None, schema, openapi_version="3.0.3") == []
+    assert messages(None, {"type": "string"}, openapi_version="3.0.3") == [("", "type")]
+    assert spec.validate(None, {"type": "string", "enum": ["a"], "nullable": True}) == []
+    assert spec.validate(None, {"nullable": True, "allOf": [{"type": "object"}]}) == []
+    # Swagger 2.0's vendor flag works the same way
+    assert spec.validate(None, {"type": "integer", "x-nullable": True}, openapi_version="2.0") == []
+
+
+def test_exclusive_minimum_boolean_in_30() -> None:
+    schema = {"type": "integer", "minimum": 5, "exclusiveMinimum": True}
+    assert messages(5, schema, openapi_version="3.0.0") == [("", "minimum")]
+    assert spec.validate(6, schema, openapi_version="3.0.0") == []
+    high = {"type": "number", "maximum": 1.5, "exclusiveMaximum": True}
+    assert messages(1.5, high, openapi_version="3.0.0") == [("", "maximum")]
+
+
+def test_31_dialect() -> None:
+    assert spec.validate(None, {"type": ["string", "null"]}, openapi_version="3.1.0") == []
+    assert messages(3, {"type": ["string", "null"]}, openapi_version="3.1.0") == [("", "type")]
+    schema = {"type": "integer", "exclusiveMinimum": 5}
+    assert messages(5, schema, openapi_version="3.1.0") == [("", "exclusiveMinimum")]
+    assert spec.validate(6, schema, openapi_version="3.1.0") == []
+    assert messages("b", {"const": "a"}, openapi_version="3.1.0") == [("", "const")]
+    prefix = {"type": "array", "prefixItems": [{"type": "integer"}], "items": {"type": "string"}}
+    assert messages([1, 2], prefix, openapi_version="3.1.0") == [("/1", "type")]
+
+
+def test_read_only_required_only_in_responses() -> None:
+    schema = {
+        "type": "object",
+        "required": ["id", "name", "secret"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "name": {"type": "string"},
+            "secret": {"type": "string", "writeOnly": True},
+        },
+    }
+    assert spec.validate({"name": "x", "secret": "s"}, schema, direction="request") == []
+    assert messages({"name": "x"}, schema, direction="request") == [("", "required")]
+    assert spec.validate({"id": 1, "name": "x"}, schema, direction="response") == []
+    assert messages({"name": "x"}, schema, direction="response") == [("", "required")]
+    only_ro = {"type": "object", "required": ["id"], "properties": {"id": {"readOnly": True}}}
+    assert spec.validate({}, only_ro, direction="request") == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "good", "bad"),
+    [
+        ("email", "a@example.com", "not an email"),
+        ("date", "2024-02-29", "2024-02-30"),
+        ("date", "2024-01-15", "15/01/2024"),
+        ("date-time", "2024-01-15T09:30:00Z", "2024-01-15"),
+        ("date-time", "2024-01-15T09:30:00+02:00", "yesterday"),
+        ("uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "3fa85f64"),
+        ("uri", "https://example.com/x?y=1", "example"),
+    ],
+)
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_formats(fmt: str, good: str, bad: str, version: str) -> None:
+    schema = {"type": "string", "format": fmt}
+    assert spec.validate(good, schema, openapi_version=version) == []
+    assert messages(bad, schema, openapi_version=version) == [("", "format")]
+
+
+def test_unknown_format_is_ignored() -> None:
+    assert spec.validate("x", {"type": "string", "format": "color"}) == []
+
+
+def test_pointers_of_issues() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            },
+            "a/b": {"type": "string"},
+            "t~": {"type": "boolean"},
+        },
+    }
+    value = {"items": [{"n": 1}, {"n": "two"}], "a/b": 3, "t~": "no"}
+    assert messages(value, schema) == [("/a~1b", "type"), ("/items/1/n", "type"), ("/t~0", "type")]
+    (issue, *_) = spec.validate(value, schema)
+    assert str(issue) == "/a~1b: 3 is not of type 'string'"
+
+
+def test_issue_messages_are_readable() -> None:
+    (issue,) = spec.validate(5, {"type": "integer", "maximum": 3})
+    assert issue.message == "5 is greater than the maximum of 3"
+    assert str(issue) == "/: 5 is greater than the maximum of 3"
+
+
+def test_bad_regex_gives_an_issue_not_an_exception() -> None:
+    issues = spec.validate("abc", {"type": "string", "pattern": "(unclosed"})
+    assert len(issues) == 1
+    assert issues[0].keyword == "schema"
+    assert "could not be used" in issues[0].message
+
+
+def test_broken_schema_gives_an_issue() -> None:
+    issues = spec.validate(1, {"type": 5})
+    assert issues and issues[0].keyword == "schema"
+    issues = spec.validate(1, {"minimum": "ten"})
+    assert all(isinstance(i, spec.SchemaIssue) for i in issues)
+
+
+def test_markers_accept_anything() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "loop": {spec.CYCLE_KEY: "#/components/schemas/Node", "title": "Node"},
+            "gone": {spec.UNRESOLVED_KEY: "#/x", "description": "not found"},
+        },
+    }
+    assert spec.validate({"loop": {"x": 1}, "gone": [1]}, schema) == []
+
+
+def test_issue_count_is_bounded() -> None:
+    schema = {"type": "array", "items": {"type": "string"}}
+    assert len(spec.validate(list(range(10_000)), schema)) == 200
+
+
+def test_file_type_is_accepted() -> None:
+    assert spec.validate("bytes", {"type": "file"}, openapi_version="2.0") == []
+
+
+def test_discriminator_and_xml_are_ignored() -> None:
+    schema = {
+        "type": "object",
+        "discriminator": {"propertyName": "kind"},
+        "xml": {"name": "pet"},
+        "properties": {"kind": {"type": "string"}},
+    }
+    assert spec.validate({"kind": "cat"}, schema) == []
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_exclusive_bounds_in_either_dialect(version: str) -> None:
+    """Documents mix the dialects up: both spellings are understood in both versions."""
+    as_number = {"type": "number", "exclusiveMinimum": 5, "exclusiveMaximum": 10}
+    as_flag = {
+        "type": "number",
+        "minimum": 5,
+        "exclusiveMinimum": True,
+        "maximum": 10,
+        "exclusiveMaximum": True,
+    }
+    for schema in (as_number, as_flag):
+        assert spec.validate(7, schema, openapi_version=version) == []
+        assert [i.pointer for i in spec.validate(5, schema, openapi_version=version)] == [""]
+        assert [i.pointer for i in spec.validate(10, schema, openapi_version=version)] == [""]
+    not_exclusive = {"type": "number", "minimum": 5, "exclusiveMinimum": False}
+    assert spec.validate(5, not_exclusive, openapi_version=version) == []
+
+
+def test_empty_required_in_30_is_accepted() -> None:
+    schema = {"type": "object", "required": [], "properties": {"a": {"type": "string"}}}
+    assert [i.pointer for i in spec.validate({"a": 1}, schema)] == ["/a"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": [{"type": "string"}]},
+        {"type": "object", "required": [{"a": 1}], "properties": {"a": {}}},
+        {"oneOf": ["string", 5]},
+        {"allOf": {"type": "string"}},
+        {"$ref": {"not": "a string"}},
+        {"$ref": "#/components/schemas/NotResolved"},
+        {"items": "nope", "type": "array"},
+        {"type": "unknown-type"},
+        {"pattern": 5, "type": "string"},
+    ],
+)
+def test_malformed_schemas_never_raise(schema: dict[str, Any]) -> None:
+    for value in ("text", 1, [1, "a"], {"a": 1}, None):
+        for version in ("2.0", "3.0.3", "3.1.0"):
+            issues = spec.validate(value, schema, openapi_version=version)
+            assert all(isinstance(i, spec.SchemaIssue) for i in issues)
+
+
+def test_repeated_validation_reuses_the_schema_work() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    first = spec.validate({"n": "x"}, schema)
+    assert spec.validate({"n": "x"}, schema) == first
+    assert spec.validate({"n": 1}, schema) == []
+    assert spec.validate({"n": "x"}, schema, direction="response") == first
