@@ -66,3 +66,18 @@ def oas3(paths: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
 
 def warning_texts(api: spec.Spec) -> list[str]:
     return [str(w) for w in api.warnings]
+
+
+def _keep_hypothesis_out_of_the_tree() -> None:
+    """Hypothesis writes a `.hypothesis` folder in the working directory, which pytest's
+    `norecursedirs` then warns about (an error here): keep it in the isolated test folder."""
+    import os
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = os.environ.get("EXPLORER_CACHE_DIR")
+    if cache:
+        set_hypothesis_home_dir(Path(cache).parent / "hypothesis")
+
+
+_keep_hypothesis_out_of_the_tree()
