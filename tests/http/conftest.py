@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from http_servers import RawServer, RunningServer, self_signed, serve
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis writes `.hypothesis/` in the working directory, which pytest's `norecursedirs`
+# then warns about (an error here): keep it in the isolated test folder instead.
+# (Belongs in tests/conftest.py; tests/spec/conftest.py does the same.)
+if os.environ.get("EXPLORER_CACHE_DIR"):
+    set_hypothesis_home_dir(Path(os.environ["EXPLORER_CACHE_DIR"]).parent / "hypothesis")
 
 
 @pytest.fixture(scope="session")
