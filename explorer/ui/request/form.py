@@ -1,0 +1,375 @@
+"""A typed form: one row per parameter (or body property), grouped in sections.
+
+Each row: an "include" checkbox (optional rows; on when something is typed, off when
+cleared; required rows are always sent), the name (bold with a red * when required,
+struck through when deprecated), the typed field, and a dim line with the type, bounds
+and the start of the description (the full description in the tooltip). Problems show
+as a red border and a red message under the field, as you type.
+
+All rows share one grid so the columns line up across sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyle, QWidget
+
+from explorer.spec import Parameter
+from explorer.ui.request.fields import (
+    Field,
+    first_sentence,
+    make_field,
+    strip_markdown,
+)
+from explorer.ui.request.looks import ERROR, colour_text, dim, title
+from explorer.ui.request.values import hint
+
+__all__ = ["FieldRow", "FormEntry", "ParamForm", "entries_from_parameters", "entries_from_schema"]
+
+SECTION_TITLES = {
+    "path": "Path",
+    "query": "Query",
+    "header": "Headers",
+    "cookie": "Cookies",
+    "form": "Fields",
+}
+LOCATION_ORDER = ("path", "query", "header", "cookie", "form")
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """What one form row is about: a parameter or a body property."""
+
+    name: str
+    location: str  # path, query, header, cookie, or "form" for body properties
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    required: bool = False
+    description: str = ""
+    deprecated: bool = False
+    example: Any = None
+    style: str = ""
+    explode: bool | None = None
+
+    @property
+    def key(self) -> str:
+        """ "location:name", unique in a form."""
+        return f"{self.location}:{self.name}"
+
+
+def entries_from_parameters(params: Iterable[Parameter]) -> list[FormEntry]:
+    """Form entries for an operation's parameters, path first, in spec order per section."""
+    out = []
+    for p in params:
+        example = p.example
+        if example is None and p.examples:
+            example = p.examples[0].value
+        out.append(
+            FormEntry(
+                name=p.name,
+                location=p.location,
+                schema=p.schema or {},
+                required=p.required or p.location == "path",
+                description=p.description,
+                deprecated=p.deprecated,
+                example=example,
+                style=p.style,
+                explode=p.explode,
+            )
+        )
+    order = {loc: i for i, loc in enumerate(LOCATION_ORDER)}
+    out.sort(key=lambda e: order.get(e.location, 9))
+    return out
+
+
+def entries_from_schema(schema: Mapping[str, Any] | None) -> list[FormEntry]:
+    """Form entries for the properties of an object schema (urlencoded/multipart bodies)."""
+    if not isinstance(schema, Mapping):
+        return []
+    props: dict[str, Any] = {}
+    required: set[str] = set()
+    parts = [schema]
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list):
+        parts += [p for p in all_of if isinstance(p, Mapping)]
+    for part in parts:
+        p = part.get("properties")
+        if isinstance(p, Mapping):
+            props.update(p)
+        r = part.get("required")
+        if isinstance(r, list):
+            required.update(str(x) for x in r)
+    out = []
+    for name, prop in props.items():
+        if not isinstance(prop, Mapping) or prop.get("readOnly") is True:
+            continue
+        out.append(
+            FormEntry(
+                name=str(name),
+                location="form",
+                schema=prop,
+                required=name in required,
+                description=str(prop.get("description") or prop.get("title") or ""),
+                deprecated=prop.get("deprecated") is True,
+                example=prop.get("example"),
+            )
+        )
+    return out
+
+
+class FieldRow:
+    """One row of a form: the entry, its field, its include box and its messages."""
+
+    def __init__(self, form: ParamForm, entry: FormEntry, grid_row: int, field: Field) -> None:
+        self.form = form
+        self.entry = entry
+        self.grid_row = grid_row
+        self.field = field
+        self.include: QCheckBox | None = None
+        self.label: QLabel | QCheckBox
+        self.info: QLabel | None = None
+        self.error_label: QLabel | None = None
+        self.live_problem: str | None = None
+        self.server_error: str | None = None
+
+    def included(self) -> bool:
+        """Whether this row is sent: required ones always (when filled), optional ones when
+        their include box is on."""
+        if self.include is None:
+            return not self.field.is_empty()
+        return self.include.isChecked() and not self.field.is_empty()
+
+    def message(self) -> str | None:
+        """The message shown under the field: the server's error first, else the live check."""
+        return self.server_error or self.live_problem
+
+    def refresh_message(self) -> None:
+        """Show or hide the red message and border."""
+        message = self.message()
+        self.field.set_invalid(message is not None)
+        if message is None:
+            if self.error_label is not None:
+                self.error_label.hide()
+            return
+        if self.error_label is None:
+            label = QLabel(self.form)
+            label.setObjectName("fieldError")
+            colour_text(label, ERROR)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.grid.addWidget(label, self.grid_row + 1, 1, 1, 2)
+            self.error_label = label
+        self.error_label.setText(message)
+        self.error_label.setToolTip(message)
+        self.error_label.show()
+
+
+class ParamForm(QWidget):
+    """A typed form for a list of entries (see the module docstring).
+
+    `on_edit(row)` is called after every user edit of a row."""
+
+    def __init__(
+        self,
+        entries: Sequence[FormEntry],
+        on_edit: Callable[[FieldRow], None],
+        *,
+        sections: bool = True,
+        allow_files: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("paramForm")
+        self._on_edit = on_edit
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 2)
+        grid.setColumnMinimumWidth(0, 120)
+        style = self.style()
+        self._indent = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + style.pixelMetric(
+            QStyle.PixelMetric.PM_CheckBoxLabelSpacing
+        )
+        self.grid = grid
+        self.rows: list[FieldRow] = []
+        self._by_key: dict[str, FieldRow] = {}
+        r = 0
+        location = None
+        for entry in entries:
+            if sections and entry.location != location:
+                location = entry.location
+                count = sum(1 for e in entries if e.location == location)
+                name = SECTION_TITLES.get(location, location.title())
+                section = QLabel(f"{name}  ·  {count}", self)
+                section.setObjectName("sectionTitle")
+                title(section)
+                if r:
+                    grid.setRowMinimumHeight(r, 10)
+                    r += 1
+                grid.addWidget(section, r, 0, 1, 3)
+                r += 1
+            row = self._add_row(entry, r, allow_files)
+            self.rows.append(row)
+            self._by_key[entry.key] = row
+            r += 2
+        grid.setRowStretch(r, 1)
+
+    def _add_row(self, entry: FormEntry, r: int, allow_files: bool) -> FieldRow:
+        grid = self.grid
+        row_ref: list[FieldRow] = []
+
+        def edited() -> None:
+            self._edited(row_ref[0])
+
+        f = make_field(entry.schema, edited, entry.example, self, allow_files)
+        row = FieldRow(self, entry, r, f)
+        row_ref.append(row)
+        name = entry.name + (" *" if entry.required else "")
+        label: QLabel | QCheckBox
+        if entry.required:
+            label = QLabel(name, self)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setIndent(self._indent)
+        else:
+            label = QCheckBox(name, self)
+            label.toggled.connect(lambda _on: self._on_edit(row))
+            row.include = label
+        font = label.font()
+        if entry.required:
+            font.setBold(True)
+        if entry.deprecated:
+            font.setStrikeOut(True)
+        if entry.required or entry.deprecated:
+            label.setFont(font)
+        description = strip_markdown(entry.description)
+        type_hint = hint(entry.schema)
+        tip = f"{entry.name} ({type_hint})"
+        if entry.required:
+            tip += " — required"
+        if entry.deprecated:
+            tip += " — deprecated"
+        if description:
+            tip += "\n\n" + description
+        if not entry.required:
+            tip += "\n\nTick to send it (ticks itself when you type)."
+        label.setToolTip(tip)
+        row.label = label
+        grid.addWidget(label, r, 0)
+        f.widget.setToolTip(tip)
+        grid.addWidget(f.widget, r, 1)
+        info_text = type_hint
+        if entry.deprecated:
+            info_text = "deprecated · " + info_text
+        if description:
+            info_text += " · " + first_sentence(description)
+        info = QLabel(info_text, self)
+        info.setObjectName("fieldInfo")
+        dim(info)
+        info.setTextFormat(Qt.TextFormat.PlainText)
+        info.setToolTip(tip)
+        info.setMinimumWidth(40)
+        info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        row.info = info
+        grid.addWidget(info, r, 2)
+        return row
+
+    def _edited(self, row: FieldRow) -> None:
+        if row.include is not None:
+            on = not row.field.is_empty()
+            if row.include.isChecked() != on:
+                row.include.blockSignals(True)
+                row.include.setChecked(on)
+                row.include.blockSignals(False)
+        row.server_error = None
+        row.live_problem = row.field.problem()
+        row.refresh_message()
+        self._on_edit(row)
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def row(self, name: str, location: str | None = None) -> FieldRow | None:
+        """The row of a parameter by name (and location, if given)."""
+        if location is not None:
+            return self._by_key.get(f"{location}:{name}")
+        return next((r for r in self.rows if r.entry.name == name), None)
+
+    # -- values and state -----------------------------------------------------------------
+
+    def values(self) -> list[tuple[FieldRow, Any]]:
+        """The included rows with their typed values (the raw text when it does not parse:
+        sending what was typed lets the user see how the API answers bad input)."""
+        out: list[tuple[FieldRow, Any]] = []
+        for row in self.rows:
+            if not row.included():
+                continue
+            try:
+                value = row.field.value()
+            except ValueError:
+                value = row.field.raw()
+            out.append((row, value))
+        return out
+
+    def state(self) -> dict[str, Any]:
+        """{"location:name": {"value": raw, "include": bool}} for rows touched by the user."""
+        out: dict[str, Any] = {}
+        for row in self.rows:
+            raw = row.field.raw()
+            on = row.include.isChecked() if row.include is not None else True
+            if row.field.is_empty() and (row.include is None or not on):
+                continue
+            out[row.entry.key] = {"value": raw, "include": on}
+        return out
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Put back what `state()` returned; rows not in it are cleared."""
+        for row in self.rows:
+            item = state.get(row.entry.key)
+            if isinstance(item, Mapping):
+                row.field.set_raw(item.get("value"))
+                if row.include is not None:
+                    row.include.blockSignals(True)
+                    row.include.setChecked(bool(item.get("include", True)))
+                    row.include.blockSignals(False)
+            else:
+                row.field.set_raw(None)
+                if row.include is not None:
+                    row.include.blockSignals(True)
+                    row.include.setChecked(False)
+                    row.include.blockSignals(False)
+            row.server_error = None
+            row.live_problem = row.field.problem()
+            row.refresh_message()
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill rows by name with raw values (as typed) and include them."""
+        for name, raw in values.items():
+            row = self.row(name)
+            if row is None:
+                continue
+            row.field.set_raw(raw)
+            self._edited(row)
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def show_error(self, row: FieldRow, message: str) -> None:
+        """Show a server-reported error on a row (until the user edits it)."""
+        row.server_error = message
+        row.refresh_message()
+
+    def clear_server_errors(self) -> None:
+        for row in self.rows:
+            if row.server_error is not None:
+                row.server_error = None
+                row.refresh_message()
+
+    def error_count(self) -> int:
+        return sum(1 for r in self.rows if r.server_error)
+
+    def missing_required(self) -> list[FieldRow]:
+        """Required rows left empty."""
+        return [r for r in self.rows if r.entry.required and r.field.is_empty()]

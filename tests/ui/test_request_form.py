@@ -1,0 +1,235 @@
+"""The typed parameter form: a widget per type, required marks, checks as you type,
+include toggles, and the typed values it produces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QToolButton
+from pytestqt.qtbot import QtBot
+from request_spec import load
+
+from explorer.spec import Spec
+from explorer.ui.request import RequestEditor
+from explorer.ui.request.fields import ArrayField, ChoiceField, LineField
+from explorer.ui.request.form import FieldRow, ParamForm
+from explorer.ui.request.values import check_text, field_kind, hint, to_value
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def api() -> Spec:
+    return load()
+
+
+@pytest.fixture
+def editor(qtbot: QtBot, api: Spec) -> Iterator[RequestEditor]:
+    ed = RequestEditor()
+    qtbot.addWidget(ed)
+    ed.resize(900, 600)
+    ed.show()
+    op = api.find("getContact")
+    assert op is not None
+    ed.set_operation(api, op)
+    yield ed
+    ed.shutdown()
+
+
+def form_of(ed: RequestEditor) -> ParamForm:
+    form = ed.params_form()
+    assert form is not None
+    return form
+
+
+def row_of(ed: RequestEditor, name: str) -> FieldRow:
+    row = form_of(ed).row(name)
+    assert row is not None, name
+    return row
+
+
+def edit_of(row: FieldRow) -> QLineEdit:
+    assert isinstance(row.field, LineField)
+    return row.field.edit
+
+
+def test_each_type_gets_its_widget(editor: RequestEditor) -> None:
+    status = row_of(editor, "status").field
+    assert isinstance(status, ChoiceField)
+    combo = status.widget
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(2)] == ["active", "archived"]
+    assert combo.currentIndex() == -1  # unset until chosen
+
+    verbose = row_of(editor, "verbose").field
+    assert isinstance(verbose, ChoiceField)
+    assert verbose.options == [True, False]
+
+    limit = edit_of(row_of(editor, "limit"))
+    assert limit.validator() is not None
+    assert "default 20" in limit.placeholderText()
+    assert "1 to 100" in (row_of(editor, "limit").info.text() if row_of(editor, "limit").info else "")
+
+    assert isinstance(row_of(editor, "ids").field, ArrayField)
+    assert isinstance(row_of(editor, "email").field, LineField)
+
+
+def test_sections_required_marks_and_deprecated(editor: RequestEditor) -> None:
+    form = form_of(editor)
+    titles = [w.text() for w in form.findChildren(QLabel) if w.objectName() == "sectionTitle"]
+    assert [t.split()[0] for t in titles] == ["Path", "Query", "Headers", "Cookies"]
+    path_label = row_of(editor, "contactId").label
+    assert isinstance(path_label, QLabel)
+    assert "*" in path_label.text() and path_label.font().bold()
+    header = row_of(editor, "X-Request-ID")
+    assert header.include is None  # required: always sent, no include box
+    assert "e.g. req-1" in edit_of(header).placeholderText()
+    old = row_of(editor, "old")
+    assert old.label.font().strikeOut()
+    assert old.info is not None and "deprecated" in old.info.text()
+    # descriptions in the tooltip and on the dim line
+    limit = row_of(editor, "limit")
+    assert "Page size." in limit.label.toolTip()
+    assert limit.info is not None and "Page size." in limit.info.text()
+
+
+def test_integer_field_rejects_letters_and_checks_bounds(qtbot: QtBot, editor: RequestEditor) -> None:
+    row = row_of(editor, "limit")
+    edit = edit_of(row)
+    qtbot.keyClicks(edit, "12a")
+    assert edit.text() == "12"  # the validator keeps letters out
+    assert row.error_label is None or not row.error_label.isVisible()
+    edit.clear()
+    qtbot.keyClicks(edit, "500")
+    assert row.error_label is not None and row.error_label.isVisible()
+    assert row.error_label.text() == "must be at most 100"
+    assert edit.property("invalid") is True
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert not row.error_label.isVisible()
+    assert edit.property("invalid") is False
+
+
+@pytest.mark.parametrize(
+    ("name", "bad", "good", "message"),
+    [
+        ("email", "ada@", "ada@example.com", "not an email address"),
+        ("contactId", "123", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "not a UUID"),
+        ("since", "2024-13-01", "2024-12-01", "not a date"),
+    ],
+)
+def test_formats_checked_as_you_type(
+    qtbot: QtBot, editor: RequestEditor, name: str, bad: str, good: str, message: str
+) -> None:
+    row = row_of(editor, name)
+    edit = edit_of(row)
+    qtbot.keyClicks(edit, bad)
+    assert row.error_label is not None and row.error_label.isVisible()
+    assert message in row.error_label.text()
+    edit.clear()
+    qtbot.keyClicks(edit, good)
+    assert not row.error_label.isVisible()
+
+
+def test_include_turns_on_when_typing_and_off_when_cleared(
+    qtbot: QtBot, editor: RequestEditor
+) -> None:
+    row = row_of(editor, "email")
+    assert row.include is not None and not row.include.isChecked()
+    edit = edit_of(row)
+    qtbot.keyClicks(edit, "a@b.co")
+    assert row.include.isChecked()
+    assert ("email", "a@b.co") in [(p.name, p.value) for p in editor.request_input().params]
+    row.include.setChecked(False)  # leave it out, keep the text
+    assert "email" not in [p.name for p in editor.request_input().params]
+    assert edit.text() == "a@b.co"
+    row.include.setChecked(True)
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    assert not row.include.isChecked()
+
+
+def test_array_rows_add_and_remove(qtbot: QtBot, editor: RequestEditor) -> None:
+    row = row_of(editor, "ids")
+    field = row.field
+    assert isinstance(field, ArrayField)
+    first = field.item_fields()[0]
+    assert isinstance(first, LineField)
+    qtbot.keyClicks(first.edit, "1")
+    add = next(b for b in field.widget.findChildren(QToolButton) if b.objectName() == "addItem")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert len(field.item_fields()) == 3
+    second, third = field.item_fields()[1:]
+    assert isinstance(second, LineField) and isinstance(third, LineField)
+    qtbot.keyClicks(second.edit, "2")
+    qtbot.keyClicks(third.edit, "3")
+    assert row.include is not None and row.include.isChecked()
+    param = next(p for p in editor.request_input().params if p.name == "ids")
+    assert param.value == [1, 2, 3]
+    removes = [b for b in field.widget.findChildren(QToolButton) if b.objectName() == "removeItem"]
+    qtbot.mouseClick(removes[1], Qt.MouseButton.LeftButton)
+    param = next(p for p in editor.request_input().params if p.name == "ids")
+    assert param.value == [1, 3]
+
+
+def test_choices_give_typed_values(qtbot: QtBot, editor: RequestEditor) -> None:
+    status = row_of(editor, "status")
+    verbose = row_of(editor, "verbose")
+    assert isinstance(status.field, ChoiceField) and isinstance(verbose.field, ChoiceField)
+    status.field.combo.setCurrentIndex(1)
+    status.field.combo.activated.emit(1)
+    verbose.field.combo.setCurrentIndex(1)
+    verbose.field.combo.activated.emit(1)
+    params = {p.name: p.value for p in editor.request_input().params}
+    assert params["status"] == "archived"
+    assert params["verbose"] is False
+    assert status.include is not None and status.include.isChecked()
+    # "(not set)" puts the choice back to unset and leaves it out
+    last = verbose.field.combo.count() - 1
+    verbose.field.combo.setCurrentIndex(last)
+    verbose.field.combo.activated.emit(last)
+    assert verbose.field.combo.currentIndex() == -1
+    assert "verbose" not in {p.name for p in editor.request_input().params}
+
+
+def test_number_and_required_values(qtbot: QtBot, editor: RequestEditor) -> None:
+    qtbot.keyClicks(edit_of(row_of(editor, "ratio")), "0.5")
+    qtbot.keyClicks(edit_of(row_of(editor, "limit")), "10")
+    qtbot.keyClicks(edit_of(row_of(editor, "X-Request-ID")), "abc")
+    params = {(p.location, p.name): p.value for p in editor.request_input().params}
+    assert params[("query", "ratio")] == 0.5
+    assert params[("query", "limit")] == 10
+    assert params[("header", "X-Request-ID")] == "abc"
+
+
+def test_include_box_is_a_checkbox_with_the_name(editor: RequestEditor) -> None:
+    row = row_of(editor, "session")
+    assert isinstance(row.label, QCheckBox)
+    assert row.label.text() == "session"
+    assert row.entry.location == "cookie"
+
+
+# -- the Qt-free helpers ----------------------------------------------------------------
+
+
+def test_value_helpers() -> None:
+    assert field_kind({"type": ["string", "null"], "enum": ["a"]}) == "enum"
+    assert field_kind({"anyOf": [{"type": "integer"}, {"type": "null"}]}) == "integer"
+    assert field_kind({"type": "string", "format": "binary"}) == "file"
+    assert to_value("42", {"type": "integer"}) == 42
+    assert to_value("4.5", {"type": "number"}) == 4.5
+    assert to_value("true", {"type": "boolean"}) is True
+    assert to_value('{"a": 1}', {"type": "object"}) == {"a": 1}
+    with pytest.raises(ValueError, match="whole number"):
+        to_value("4.5", {"type": "integer"})
+    assert check_text("5", {"type": "integer", "exclusiveMinimum": True, "minimum": 5}) is not None
+    assert check_text("abc", {"type": "string", "pattern": "^[0-9]+$"}) == (
+        "must match the pattern ^[0-9]+$"
+    )
+    assert check_text("2024-01-15T09:30:00Z", {"type": "string", "format": "date-time"}) is None
+    assert check_text("2024-01-15 nope", {"type": "string", "format": "date-time"})
+    assert hint({"type": "integer", "minimum": 1, "maximum": 100}) == "integer, 1 to 100"
+    assert hint({"type": "array", "items": {"type": "string"}}) == "array of string"
