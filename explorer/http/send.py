@@ -136,7 +136,9 @@ class Sender:
 
         try:
             client = self._client(options)
-        except (ValueError, httpx.InvalidURL) as exc:
+        except ImportError:
+            return failure("other", f"The proxy {options.proxy!r} needs the socksio package.")
+        except Exception as exc:  # a proxy URL httpx cannot use
             return failure("other", f"The proxy {options.proxy!r} cannot be used: {exc}.")
 
         try:
@@ -263,13 +265,17 @@ def describe_failure(
     host, where = _where(url)
     chain = list(_chain(exc))
     t = f"{options.timeout:g} s"
+    # Through a proxy, connecting (and looking up a name) concerns the proxy.
+    proxy = options.proxy.strip()
+    connect_host, connect_where = _where(proxy) if proxy else (host, where)
+    the = "the proxy " if proxy else ""
 
     def find(kind: type[BaseException]) -> BaseException | None:
         return next((e for e in chain if isinstance(e, kind)), None)
 
     if isinstance(exc, httpx.TimeoutException):
         if isinstance(exc, httpx.ConnectTimeout):
-            return "timeout", f"Timed out after {t} while connecting to {where}."
+            return "timeout", f"Timed out after {t} while connecting to {the}{connect_where}."
         if isinstance(exc, httpx.WriteTimeout):
             return "timeout", f"Timed out after {t} while sending the request to {where}."
         if isinstance(exc, httpx.PoolTimeout):
@@ -290,9 +296,12 @@ def describe_failure(
         reason = getattr(tls, "reason", None) or str(tls)
         return "tls", f"The TLS handshake with {where} failed ({reason})."
     if find(socket.gaierror) is not None:
-        return "dns", f"Could not find the server '{host}': the DNS lookup failed."
+        return (
+            "dns",
+            f"Could not find {the or 'the server '}'{connect_host}': the DNS lookup failed.",
+        )
     if find(ConnectionRefusedError) is not None:
-        return "refused", f"Connection refused: nothing is listening on {where}."
+        return "refused", f"Connection refused: nothing is listening on {the}{connect_where}."
     if find(ConnectionResetError) is not None or find(BrokenPipeError) is not None:
         return "reset", f"The connection to {where} was reset by the server."
     if isinstance(exc, httpx.RemoteProtocolError):

@@ -4,6 +4,7 @@ cancellation, redirects, cookies."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import base64
 import json
 import socket
@@ -382,3 +383,20 @@ def test_head_request_has_no_body(echo_server: RunningServer) -> None:
     result = ok(run(lambda s: s.send(get(echo_server.url + "/echo", "HEAD"))))
     assert result.status == 200
     assert result.body == b""
+
+
+def test_proxy_problems_name_the_proxy(closed_port: int, echo_server: RunningServer) -> None:
+    url = echo_server.url + "/echo"
+    down = TransportOptions(proxy=f"http://127.0.0.1:{closed_port}")
+    failure = failed(run(lambda s: s.send(get(url), down)))
+    assert failure.kind == "refused"
+    assert failure.message == (
+        f"Connection refused: nothing is listening on the proxy 127.0.0.1:{closed_port}."
+    )
+    cases = [("garbage", "cannot be used")]
+    if importlib.util.find_spec("socksio") is None:
+        cases.append(("socks5://127.0.0.1:1", "needs the socksio package"))
+    for proxy, words in cases:
+        failure = failed(run(lambda s, p=proxy: s.send(get(url), TransportOptions(proxy=p))))
+        assert failure.kind == "other"
+        assert words in failure.message
