@@ -4,8 +4,8 @@ cancellation, redirects, cookies."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import base64
+import importlib.util
 import json
 import socket
 import ssl
