@@ -90,7 +90,11 @@ DOC: dict[str, Any] = {
                         "in": "query",
                         "schema": {"type": "string", "format": "email"},
                     },
-                    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date"},
+                    },
                     {
                         "name": "old",
                         "in": "query",
@@ -166,16 +170,18 @@ DOC: dict[str, Any] = {
                 "security": [{"queryKey": []}],
                 "requestBody": {
                     "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/Contact"}
-                        }
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Contact"}}
                     }
                 },
                 "responses": {"200": {"description": "ok"}},
             }
         },
         "/health": {
-            "get": {"operationId": "health", "security": [], "responses": {"200": {"description": "ok"}}}
+            "get": {
+                "operationId": "health",
+                "security": [],
+                "responses": {"200": {"description": "ok"}},
+            }
         },
     },
 }

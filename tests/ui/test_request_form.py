@@ -17,7 +17,7 @@ from explorer.ui.request.fields import ArrayField, ChoiceField, LineField
 from explorer.ui.request.form import FieldRow, ParamForm
 from explorer.ui.request.values import check_text, field_kind, hint, to_value
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 @pytest.fixture
@@ -70,7 +70,9 @@ def test_each_type_gets_its_widget(editor: RequestEditor) -> None:
     limit = edit_of(row_of(editor, "limit"))
     assert limit.validator() is not None
     assert "default 20" in limit.placeholderText()
-    assert "1 to 100" in (row_of(editor, "limit").info.text() if row_of(editor, "limit").info else "")
+    assert "1 to 100" in (
+        row_of(editor, "limit").info.text() if row_of(editor, "limit").info else ""
+    )
 
     assert isinstance(row_of(editor, "ids").field, ArrayField)
     assert isinstance(row_of(editor, "email").field, LineField)
@@ -95,7 +97,9 @@ def test_sections_required_marks_and_deprecated(editor: RequestEditor) -> None:
     assert limit.info is not None and "Page size." in limit.info.text()
 
 
-def test_integer_field_rejects_letters_and_checks_bounds(qtbot: QtBot, editor: RequestEditor) -> None:
+def test_integer_field_rejects_letters_and_checks_bounds(
+    qtbot: QtBot, editor: RequestEditor
+) -> None:
     row = row_of(editor, "limit")
     edit = edit_of(row)
     qtbot.keyClicks(edit, "12a")
