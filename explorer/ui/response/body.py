@@ -1,0 +1,502 @@
+"""The Body tab: Pretty or Raw text with highlighting and find, images, or a hex view.
+
+Small bodies (under SYNC_LIMIT) are shown in one step. Bigger ones go through one tracked
+task: decoding, re-indenting and lexing run in worker threads; the text goes into the view
+in steps of about 20 ms, so the window keeps painting and answering. Past LARGE_LIMIT only
+the first PREVIEW_CHARS are shown, with "Show all"; past HIGHLIGHT_LIMIT a whole-text lexer
+(XML, HTML, YAML) is not run unless asked ("Highlight anyway"). JSON is lexed a visible
+line at a time, which costs the same at any size, so it is always highlighted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import mimetypes
+from collections.abc import Generator, Iterator
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.http.model import ResponseResult
+from explorer.ui.response.content import (
+    BodyKind,
+    JsonSyntaxError,
+    break_long_lines,
+    classify,
+    decode_body,
+    display_text,
+    human_size,
+    lex_lines,
+    lexer_for,
+    pretty_json_chunks,
+    pretty_xml,
+)
+from explorer.ui.response.findbar import FindBar
+from explorer.ui.response.hexview import HexView
+from explorer.ui.response.highlight import CodeView
+from explorer.ui.response.imageview import ImageView
+from explorer.ui.response.tasks import TaskSlot
+
+__all__ = ["BodyView"]
+
+SYNC_LIMIT = 64 * 1024
+HIGHLIGHT_LIMIT = 2 * 1024 * 1024
+LARGE_LIMIT = 10 * 1024 * 1024
+PREVIEW_CHARS = 1024 * 1024
+XML_PRETTY_LIMIT = 1024 * 1024
+
+_KIND_NAMES = {
+    "json": "JSON",
+    "xml": "XML",
+    "html": "HTML",
+    "yaml": "YAML",
+    "text": "Text",
+    "image": "Image",
+    "binary": "Binary",
+    "empty": "",
+}
+
+
+def _take(gen: Iterator[str], size: int) -> str:
+    """Pull pieces from `gen` until about `size` characters (runs in a worker)."""
+    out: list[str] = []
+    got = 0
+    for piece in gen:
+        out.append(piece)
+        got += len(piece)
+        if got >= size:
+            break
+    return "".join(out)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first `limit` characters, ending at a line end when there is one."""
+    if len(text) <= limit:
+        return text
+    nl = text.rfind("\n", 0, limit)
+    return text[: nl + 1] if nl > limit // 2 else text[:limit]
+
+
+def suggested_file_name(result: ResponseResult) -> str:
+    """A file name for "Save": the URL's last segment, with an extension for the type."""
+    name = urlsplit(result.url).path.rstrip("/").rsplit("/", 1)[-1] or "response"
+    if "." not in name:
+        ext = mimetypes.guess_extension(result.content_type or "") or ".bin"
+        name += ext
+    return name
+
+
+class _Segmented(QWidget):
+    """Two or more checkable buttons that look like one control."""
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.group = QButtonGroup(self)
+        self.buttons: list[QToolButton] = []
+        for i, label in enumerate(labels):
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setObjectName("segment")
+            pos = "first" if i == 0 else "last" if i == len(labels) - 1 else "middle"
+            button.setProperty("segment", pos)
+            self.group.addButton(button, i)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.buttons[0].setChecked(True)
+        self.setStyleSheet(
+            "QToolButton#segment { padding: 2px 10px; border: 1px solid palette(mid);"
+            " background: palette(button); }"
+            "QToolButton#segment:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-color: palette(highlight); }"
+            "QToolButton#segment[segment='first'] { border-top-left-radius: 4px;"
+            " border-bottom-left-radius: 4px; }"
+            "QToolButton#segment[segment='last'] { border-top-right-radius: 4px;"
+            " border-bottom-right-radius: 4px; border-left: none; }"
+        )
+
+
+class BodyView(QWidget):
+    """Shows one response body; see the module docstring for how big bodies are handled."""
+
+    text_shown = Signal()  # the first text is in the view
+    render_finished = Signal()  # all the text that will be shown is in the view
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._result: ResponseResult | None = None
+        self._kind: BodyKind = "empty"
+        self._raw_text: str | None = None  # decoded body, line ends normalised
+        self._pieces: list[str] = []  # what the text view holds
+        self._joined: str | None = None
+        self._show_all = False
+        self._force_highlight = False
+        self._render = TaskSlot("render body")
+        self._lex = TaskSlot("highlight body")
+        self.rendering = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.setSpacing(6)
+        self.mode = _Segmented(["Pretty", "Raw"])
+        self.mode.group.idClicked.connect(self._mode_clicked)
+        self.kind_label = QLabel("")
+        self.kind_label.setStyleSheet("color: palette(placeholder-text);")
+        self.note_label = QLabel("")
+        self.note_label.setStyleSheet("color: #b35c00;")
+        self.highlight_button = QPushButton("Highlight anyway")
+        self.highlight_button.setToolTip("Colour the whole text (takes a few seconds)")
+        self.highlight_button.clicked.connect(self._highlight_anyway)
+        self.show_all_button = QPushButton("Show all")
+        self.show_all_button.clicked.connect(self.show_all)
+        self.wrap_button = QToolButton()
+        self.wrap_button.setText("Wrap")
+        self.wrap_button.setCheckable(True)
+        self.wrap_button.setToolTip("Wrap long lines")
+        self.wrap_button.toggled.connect(self._set_wrap)
+        self.find_button = QToolButton()
+        self.find_button.setText("Find")
+        self.find_button.setToolTip("Find in body (Ctrl+F)")
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy")
+        self.copy_button.setToolTip("Copy the body as received")
+        self.copy_button.clicked.connect(self.copy_body)
+        self._copy_reset = QTimer(self)
+        self._copy_reset.setSingleShot(True)
+        self._copy_reset.setInterval(1500)
+        self._copy_reset.timeout.connect(self._reset_copy_label)
+        self.save_button = QToolButton()
+        self.save_button.setText("Save…")
+        self.save_button.setToolTip("Save the body to a file")
+        bar.addWidget(self.mode)
+        bar.addWidget(self.kind_label)
+        bar.addWidget(self.note_label)
+        bar.addStretch(1)
+        tools: tuple[QWidget, ...] = (
+            self.highlight_button,
+            self.show_all_button,
+            self.wrap_button,
+            self.find_button,
+            self.copy_button,
+            self.save_button,
+        )
+        for w in tools:
+            bar.addWidget(w)
+        self.highlight_button.hide()
+        self.show_all_button.hide()
+        self.toolbar = QWidget()
+        self.toolbar.setLayout(bar)
+        layout.addWidget(self.toolbar)
+
+        self.stack = QStackedWidget()
+        text_page = QWidget()
+        text_layout = QVBoxLayout(text_page)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.setSpacing(0)
+        self.text = CodeView()
+        self.find_bar = FindBar(self.text, self.shown_text)
+        text_layout.addWidget(self.text, 1)
+        text_layout.addWidget(self.find_bar)
+        self.image = ImageView()
+        self.hex = HexView()
+        self.empty = QLabel("No body")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(placeholder-text); font-size: 13px;")
+        for page in (text_page, self.image, self.hex, self.empty):
+            self.stack.addWidget(page)
+        self._text_page = text_page
+        layout.addWidget(self.stack, 1)
+
+        self.find_button.clicked.connect(self.open_find)
+        self.save_button.clicked.connect(self.hex.ask_save)
+        shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.open_find)
+        self.text_shown.connect(self.find_bar.refresh)
+
+    # --- public -------------------------------------------------------------------
+
+    @property
+    def kind(self) -> BodyKind:
+        return self._kind
+
+    @property
+    def pretty(self) -> bool:
+        return self.mode.group.checkedId() == 0
+
+    def set_pretty(self, pretty: bool) -> None:
+        self.mode.buttons[0 if pretty else 1].setChecked(True)
+        self._rerender()
+
+    def shown_text(self) -> str:
+        """The text the view holds (what find searches)."""
+        if self._joined is None:
+            self._joined = "".join(self._pieces)
+        return self._joined
+
+    def set_result(self, result: ResponseResult) -> None:
+        """Show the body of `result` (cancels any rendering still going on)."""
+        self._cancel()
+        self._result = result
+        self._raw_text = None
+        self._show_all = False
+        self._force_highlight = False
+        self._kind = classify(result.content_type, result.body)
+        self.hex.suggested_name = suggested_file_name(result)
+        self.hex.model.set_data(result.body)
+        self.kind_label.setText(_KIND_NAMES[self._kind])
+        self._rerender()
+
+    def clear(self) -> None:
+        self._cancel()
+        self._result = None
+        self._raw_text = None
+        self._set_pieces([])
+        self.text.reset()
+        self.hex.model.set_data(b"")
+        self._kind = "empty"
+        self.kind_label.setText("")
+        self.note_label.setText("")
+        self.stack.setCurrentWidget(self.empty)
+
+    def open_find(self) -> None:
+        if self.stack.currentWidget() is self._text_page:
+            self.find_bar.open_bar()
+
+    def copy_body(self) -> None:
+        """Put the body on the clipboard as received (decoded text)."""
+        if self._result is None:
+            return
+        text = self._raw_text
+        if text is None:
+            text = decode_body(self._result.body, self._result.header("content-type")).text
+        QGuiApplication.clipboard().setText(text)
+        self.copy_button.setText("Copied ✓")
+        self._copy_reset.start()
+
+    def _reset_copy_label(self) -> None:
+        self.copy_button.setText("Copy")
+
+    def _mode_clicked(self, _id: int) -> None:
+        self._rerender()
+
+    def show_all(self) -> None:
+        """Show the whole text of a body that was cut to a preview."""
+        self._show_all = True
+        self._rerender()
+
+    # --- rendering ----------------------------------------------------------------
+
+    def _cancel(self) -> None:
+        self._render.cancel()
+        self._lex.cancel()
+        self.rendering = False
+
+    def _set_pieces(self, pieces: list[str]) -> None:
+        self._pieces = pieces
+        self._joined = None
+
+    def _rerender(self) -> None:
+        self._cancel()
+        result = self._result
+        self.note_label.setText("")
+        self.highlight_button.hide()
+        self.show_all_button.hide()
+        if result is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        kind = self._kind
+        textual = kind not in ("image", "binary", "empty")
+        self.toolbar.setVisible(kind != "binary")
+        self.save_button.setVisible(kind != "empty")
+        self.mode.setVisible(textual)
+        self.find_button.setVisible(textual)
+        self.wrap_button.setVisible(textual)
+        self.copy_button.setVisible(textual)
+        if kind == "empty":
+            self.empty.setText(f"No body ({result.status} {result.reason})".replace(" )", ")"))
+            self.stack.setCurrentWidget(self.empty)
+            return
+        if kind == "image":
+            self._show_image(result)
+            return
+        if kind == "binary":
+            self._show_hex(result)
+            return
+        self.stack.setCurrentWidget(self._text_page)
+        self.text.reset()
+        self._set_pieces([])
+        if len(result.body) <= SYNC_LIMIT:
+            self._render_small(result)
+        else:
+            self.rendering = True
+            self._render.start(self._render_big(result))
+
+    def _show_hex(self, result: ResponseResult) -> None:
+        self.hex.set_bytes(result.body, result.content_type or "binary", self.hex.suggested_name)
+        self.stack.setCurrentWidget(self.hex)
+
+    def _show_image(self, result: ResponseResult) -> None:
+        image = QImage.fromData(result.body)
+        if image.isNull():
+            self.note_label.setText("The image could not be decoded")
+            self._show_hex(result)
+            return
+        fmt = (result.content_type.split("/")[-1].split("+")[0] or "image").upper()
+        self.image.set_image(image, fmt, len(result.body))
+        self.kind_label.setText(self.image.caption.text())
+        self.stack.setCurrentWidget(self.image)
+
+    def _render_small(self, result: ResponseResult) -> None:
+        text = display_text(decode_body(result.body, result.header("content-type")).text)
+        self._raw_text = text
+        shown, note = text, ""
+        lexer = None
+        if self.pretty:
+            if self._kind == "json":
+                try:
+                    shown = "".join(pretty_json_chunks(text))
+                except JsonSyntaxError as exc:
+                    shown, note = text, f"Not valid JSON ({exc}): shown as received"
+                else:
+                    lexer = lexer_for("json")
+            elif self._kind == "xml":
+                shown = pretty_xml(text) or text
+                lexer = lexer_for("xml")
+            else:
+                lexer = lexer_for(self._kind)
+        shown, broke = break_long_lines(shown)
+        if broke:
+            note = note or "Long lines are broken for display"
+        self.note_label.setText(note)
+        self._set_pieces([shown])
+        self.text.set_text_now(shown)
+        if lexer is not None:
+            if self._kind == "json" and not note:
+                self.text.set_line_lexer(lexer)
+            else:
+                self.text.set_table(lex_lines(shown, lexer))
+        self.text_shown.emit()
+        self.render_finished.emit()
+
+    async def _render_big(self, result: ResponseResult) -> None:
+        try:
+            decoded = await asyncio.to_thread(
+                decode_body, result.body, result.header("content-type")
+            )
+            text = await asyncio.to_thread(display_text, decoded.text)
+            self._raw_text = text
+            total = len(text)
+            limit = total if self._show_all or total <= LARGE_LIMIT else PREVIEW_CHARS
+            shown = 0
+            if self.pretty and self._kind == "json":
+                self.text.set_line_lexer(lexer_for("json"))
+                try:
+                    shown = await self._stream_json(text, limit)
+                except JsonSyntaxError as exc:
+                    self.text.reset()
+                    self._set_pieces([])
+                    self.note_label.setText(f"Not valid JSON ({exc}): shown as received")
+                    shown = await self._insert_plain(text, limit, None)
+            else:
+                lexer = lexer_for(self._kind) if self.pretty else None
+                content = text
+                if self.pretty and self._kind == "xml" and total <= XML_PRETTY_LIMIT:
+                    pretty: str | None = await asyncio.to_thread(pretty_xml, text)
+                    content = pretty or text
+                shown = await self._insert_plain(content, limit, lexer)
+            if shown < total and limit < total:
+                self.show_all_button.setText(f"Show all ({human_size(len(result.body))})")
+                self.show_all_button.show()
+                note = self.note_label.text()
+                extra = f"Showing the first {human_size(shown)} of {human_size(total)}"
+                self.note_label.setText(f"{note} · {extra}" if note else extra)
+        finally:
+            self.rendering = False
+        self.render_finished.emit()
+
+    async def _stream_json(self, text: str, limit: int) -> int:
+        gen: Generator[str, None, None] = pretty_json_chunks(text, chunk=65536)
+        shown = 0
+        first = True
+        broke_any = False
+        while shown < limit:
+            piece = await asyncio.to_thread(_take, gen, 256 * 1024)
+            if not piece:
+                break
+            piece, broke = break_long_lines(piece)
+            broke_any = broke_any or broke
+            self._pieces.append(piece)
+            self._joined = None
+            await self.text.append_text(piece)
+            shown += len(piece)
+            if first:
+                first = False
+                self.text_shown.emit()
+        with contextlib.suppress(JsonSyntaxError):
+            gen.close()
+        if broke_any:
+            self.note_label.setText("Long lines are broken for display")
+        if first:
+            self.text_shown.emit()
+        return shown
+
+    async def _insert_plain(self, content: str, limit: int, lexer: object) -> int:
+        part = _cut(content, limit)
+        part, broke = await asyncio.to_thread(break_long_lines, part)
+        if broke:
+            note = self.note_label.text()
+            self.note_label.setText(note or "Long lines are broken for display")
+        self._set_pieces([part])
+        from pygments.lexer import Lexer
+
+        if isinstance(lexer, Lexer):
+            if len(part) <= HIGHLIGHT_LIMIT or self._force_highlight:
+                self._lex.start(self._lex_table(part, lexer))
+            else:
+                self.highlight_button.show()
+        # The first screenful goes in at once, the rest in steps.
+        head = _cut(part, 8192)
+        await self.text.append_text(head)
+        self.text_shown.emit()
+        await self.text.append_text(part[len(head) :])
+        return len(part)
+
+    async def _lex_table(self, text: str, lexer: object) -> None:
+        from pygments.lexer import Lexer
+
+        assert isinstance(lexer, Lexer)
+        table = await asyncio.to_thread(lex_lines, text, lexer)
+        self.text.set_table(table)
+
+    def _highlight_anyway(self) -> None:
+        self.highlight_button.hide()
+        self._force_highlight = True
+        lexer = lexer_for(self._kind)
+        if lexer is not None:
+            self._lex.start(self._lex_table(self.shown_text(), lexer))
+
+    def _set_wrap(self, on: bool) -> None:
+        self.text.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        )

@@ -1,0 +1,175 @@
+"""CodePanel: the current request as a command to copy (curl now; more languages later).
+
+Each language is a `Snippet`: a name, a generator from PreparedRequest to text, and the
+lexer for highlighting. Adding a language is adding one entry to `SNIPPETS`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer import http
+from explorer.http.model import PreparedRequest
+from explorer.ui.response.content import lexer_for
+from explorer.ui.response.highlight import SpanHighlighter, is_dark
+from explorer.ui.style import mono_font
+
+__all__ = ["SNIPPETS", "CodePanel", "Snippet"]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One snippet language: `generate(prepared)` gives the text, `lexer` colours it."""
+
+    name: str
+    generate: Callable[[PreparedRequest], str]
+    lexer: str  # a kind for content.lexer_for
+
+
+SNIPPETS: tuple[Snippet, ...] = (
+    Snippet("curl", lambda p: http.to_curl(p, secrets_as_env=True), "bash"),
+)
+
+
+def env_names(text: str, prepared: PreparedRequest) -> list[str]:
+    """The environment variables the snippet uses for the request's secrets."""
+    if not prepared.secrets:
+        return []
+    found = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)\}?", text))
+    names = []
+    for _secret, env in prepared.secrets:
+        for candidate in found:
+            if candidate == env or candidate.endswith(env) or env.endswith(candidate):
+                names.append(candidate)
+    return sorted(set(names)) or sorted(found)
+
+
+class CodePanel(QWidget):
+    """The request as code, highlighted, with Copy."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prepared: PreparedRequest | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 6, 4)
+        bar.setSpacing(8)
+        title = QLabel("Code")
+        title.setStyleSheet("font-weight: 600;")
+        self.language = QComboBox()
+        for snippet in SNIPPETS:
+            self.language.addItem(snippet.name)
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the command to the clipboard")
+        self.copy_button.clicked.connect(self.copy)
+        self._copy_reset = QTimer(self)
+        self._copy_reset.setSingleShot(True)
+        self._copy_reset.setInterval(1500)
+        self._copy_reset.timeout.connect(self._reset_copy_label)
+        bar.addWidget(title)
+        bar.addWidget(self.language)
+        bar.addStretch(1)
+        bar.addWidget(self.copy_button)
+        layout.addLayout(bar)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setContentsMargins(10, 2, 10, 4)
+        self.note.setStyleSheet("color: #b35c00;")
+        self.note.hide()
+        layout.addWidget(self.note)
+        self.editor = QPlainTextEdit()
+        self.editor.setReadOnly(True)
+        self.editor.setFont(mono_font())
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.document().setDocumentMargin(8)
+        self.editor.setPlaceholderText("Select an endpoint to see its request as code")
+        layout.addWidget(self.editor, 1)
+        self._highlighters: dict[str, SpanHighlighter] = {}
+        self._highlighter: SpanHighlighter | None = None
+        self._error = ""
+
+    @property
+    def snippet(self) -> Snippet:
+        return SNIPPETS[max(0, self.language.currentIndex())]
+
+    @property
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def set_request(self, prepared: PreparedRequest | None, error: str = "") -> None:
+        """Show `prepared` as code, or `error` (a request that cannot be built)."""
+        self.prepared = prepared
+        self._error = error
+        self._render()
+
+    def copy(self) -> None:
+        if not self.text or self._error:
+            return
+        QGuiApplication.clipboard().setText(self.text)
+        self.copy_button.setText("Copied ✓")
+        self._copy_reset.start()
+
+    def _reset_copy_label(self) -> None:
+        self.copy_button.setText("Copy")
+
+    def _language_changed(self, _index: int) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        if self._highlighter is not None:
+            self._highlighter.setDocument(None)
+            self._highlighter = None
+        prepared = self.prepared
+        if self._error:
+            self.editor.setPlainText(self._error)
+            self.editor.setStyleSheet("QPlainTextEdit { color: #c92a2a; }")
+            self.note.hide()
+            self.copy_button.setEnabled(False)
+            return
+        self.editor.setStyleSheet("")
+        if prepared is None:
+            self.editor.setPlainText("")
+            self.note.hide()
+            self.copy_button.setEnabled(False)
+            return
+        snippet = self.snippet
+        try:
+            text = snippet.generate(prepared)
+        except Exception as exc:  # a generator bug must not break the panel
+            self.editor.setPlainText(f"Could not make the {snippet.name} snippet: {exc}")
+            self.copy_button.setEnabled(False)
+            return
+        self.copy_button.setEnabled(True)
+        self.editor.setPlainText(text)
+        lexer = lexer_for(snippet.lexer)
+        if lexer is not None:
+            highlighter = SpanHighlighter(self.editor.document(), lexer, is_dark(self.editor))
+            highlighter.set_text(text)
+            self._highlighter = highlighter
+        names = env_names(text, prepared)
+        if names:
+            shown = ", ".join(f"${n}" for n in names)
+            verb = "it" if len(names) == 1 else "them"
+            self.note.setText(f"Secrets are shown as {shown}; export {verb} before running.")
+            self.note.setToolTip(
+                "\n".join(f"export {n}=…" for n in names) + "\nThe secret itself is not shown."
+            )
+            self.note.show()
+        else:
+            self.note.hide()

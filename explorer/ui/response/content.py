@@ -1,0 +1,389 @@
+"""What a response body is and how to show it: decoding, kind sniffing, pretty-printing,
+tokens for highlighting. Plain Python (no Qt), so every function here may run in a worker
+thread (`asyncio.to_thread`); the widgets only insert the results.
+
+Pretty JSON is produced by a re-indenter that keeps every token exactly as the server wrote
+it (big integers, `1.0`, escapes, duplicate keys) and yields its output in chunks, so a
+20 MB body starts to appear after the first chunk and a worker never holds the GIL for long
+(a full `json.loads` of 20 MB would hold it for half a second and stall the window).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Generator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from pygments.lexer import Lexer
+from pygments.token import _TokenType
+
+__all__ = [
+    "BodyKind",
+    "DecodedBody",
+    "JsonSyntaxError",
+    "break_long_lines",
+    "charset_of",
+    "classify",
+    "decode_body",
+    "display_text",
+    "human_duration",
+    "human_size",
+    "lex_lines",
+    "lexer_for",
+    "pretty_json_chunks",
+    "pretty_xml",
+    "role_of",
+    "tokens_for_line",
+]
+
+BodyKind = Literal["empty", "json", "xml", "html", "yaml", "text", "image", "binary"]
+
+LONG_LINE = 10_000
+"""Lines longer than this are broken for display: one huge line (minified JSON) would
+take Qt's text layout a second per megabyte."""
+
+_IMAGE_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/jpg",
+    "image/gif",
+    "image/svg+xml",
+    "image/webp",
+    "image/bmp",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+}
+_BINARY_TYPES = (
+    "application/octet-stream",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+    "application/x-tar",
+    "application/x-7z-compressed",
+    "application/vnd.",
+    "application/msword",
+    "application/x-protobuf",
+    "application/protobuf",
+    "application/grpc",
+    "application/wasm",
+    "audio/",
+    "video/",
+    "font/",
+    "image/",
+)
+
+
+def human_size(n: int) -> str:
+    """`512 B`, `1.5 KB`, `20.0 MB` (1 KB = 1024 B)."""
+    if n < 1024:
+        return f"{n} B"
+    for unit in ("KB", "MB", "GB"):
+        n_f = n / 1024
+        if n_f < 1024 or unit == "GB":
+            return f"{n_f:.1f} {unit}" if n_f < 100 else f"{n_f:.0f} {unit}"
+        n = int(n_f)
+    return f"{n} B"  # pragma: no cover
+
+
+def human_duration(seconds: float | None) -> str:
+    """`850 µs`, `42 ms`, `1.24 s`, `2 min 5 s`; an em dash for a phase that did not happen."""
+    if seconds is None:
+        return "—"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The `charset=` parameter of a Content-Type header, if it names a known codec."""
+    if not content_type:
+        return None
+    m = re.search(r";\s*charset\s*=\s*\"?([\w.:-]+)", content_type, re.IGNORECASE)
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1)).name
+    except LookupError:
+        return None
+
+
+@dataclass(frozen=True)
+class DecodedBody:
+    """A body as text: `charset` used, and whether bytes had to be replaced."""
+
+    text: str
+    charset: str
+    replaced: bool
+
+
+def decode_body(body: bytes, content_type: str | None) -> DecodedBody:
+    """Charset from the Content-Type, else UTF-8 (BOM honoured), with replacement."""
+    charset = charset_of(content_type) or "utf-8"
+    if body.startswith(codecs.BOM_UTF8):
+        body, charset = body[3:], "utf-8"
+    try:
+        return DecodedBody(body.decode(charset), charset, False)
+    except UnicodeDecodeError:
+        return DecodedBody(body.decode(charset, errors="replace"), charset, True)
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if exc.start >= len(sample) - 4 and exc.reason == "unexpected end of data":
+            return False
+    text = sample.decode("latin-1")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\b")
+    return controls > len(text) // 20
+
+
+def classify(content_type: str, body: bytes) -> BodyKind:
+    """The kind of a body, from its media type (without parameters), sniffed when vague."""
+    ct = content_type.lower()
+    if not body:
+        return "empty"
+    if ct in _IMAGE_TYPES:
+        return "image"
+    if ct.endswith("+json") or ct in ("application/json", "text/json") or "json" in ct:
+        return "json"
+    if ct.endswith("+xml") or ct in ("application/xml", "text/xml"):
+        return "xml"
+    if ct in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if "yaml" in ct or "yml" in ct:
+        return "yaml"
+    if ct.startswith(_BINARY_TYPES) and ct != "application/vnd.api+json":
+        return "binary" if _looks_binary(body[:8192]) or ct.startswith(_BINARY_TYPES) else "text"
+    head = body[:8192]
+    if _looks_binary(head):
+        return "binary"
+    if ct.startswith("text/") and ct != "text/plain":
+        return "text"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:64].lower()
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    if stripped.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if stripped.startswith(b"<?xml") or (stripped.startswith(b"<") and not ct):
+        return "xml"
+    return "text"
+
+
+class JsonSyntaxError(ValueError):
+    """The body is not JSON; `position` is the character offset where reading stopped."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} at character {position}")
+        self.position = position
+
+
+_JSON_TOKEN = re.compile(
+    r'[ \t\r\n]*(?:(?P<s>"[^"\\]*(?:\\.[^"\\]*)*")'
+    r"|(?P<o>[\[{])|(?P<c>[\]}])|(?P<m>,)|(?P<k>:)"
+    r"|(?P<v>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null))",
+    re.DOTALL,
+)
+_VALUE_START = frozenset(("s", "o", "v"))
+
+
+def pretty_json_chunks(
+    text: str, indent: int = 2, chunk: int = 65536
+) -> Generator[str, None, None]:
+    """Re-indent JSON text, yielding pieces of about `chunk` characters.
+
+    Tokens are kept verbatim; only whitespace changes (the layout of `json.dumps(indent=2)`).
+    Raises JsonSyntaxError where the text stops being JSON (after yielding what came before).
+    """
+    out: list[str] = []
+    size = 0
+    stack: list[str] = []
+    prev = ""  # kind of the previous token; "" at the start
+    pos = 0
+    n = len(text)
+    match = _JSON_TOKEN.match
+    pad = " " * indent
+    while True:
+        mt = match(text, pos)
+        if mt is None:
+            rest = text[pos:]
+            if not rest.strip() and not stack and prev:
+                break
+            raise JsonSyntaxError("unexpected character" if rest.strip() else "unexpected end", pos)
+        pos = mt.end()
+        kind = mt.lastgroup or ""
+        tok = mt.group(kind)
+        if kind in _VALUE_START:
+            if prev in ("s", "v", "c"):
+                raise JsonSyntaxError("missing comma", mt.start(kind))
+            piece = "\n" + pad * len(stack) + tok if prev in ("o", "m") else tok
+            if kind == "o":
+                stack.append("}" if tok == "{" else "]")
+        elif kind == "c":
+            if not stack or stack[-1] != tok:
+                raise JsonSyntaxError("unbalanced bracket", mt.start(kind))
+            stack.pop()
+            if prev == "o":
+                piece = tok
+            elif prev in ("m", "k"):
+                raise JsonSyntaxError("value expected", mt.start(kind))
+            else:
+                piece = "\n" + pad * len(stack) + tok
+        elif kind == "m":
+            if prev not in ("s", "v", "c") or not stack:
+                raise JsonSyntaxError("unexpected comma", mt.start(kind))
+            piece = ","
+        else:  # colon
+            if prev != "s" or not stack or stack[-1] != "}":
+                raise JsonSyntaxError("unexpected colon", mt.start(kind))
+            piece = ": "
+        prev = kind
+        out.append(piece)
+        size += len(piece)
+        if not stack and kind in ("s", "v", "c"):
+            # A complete top-level value: only whitespace may follow.
+            rest = text[pos:]
+            if rest.strip():
+                raise JsonSyntaxError("extra data", pos + len(rest) - len(rest.lstrip()))
+            break
+        if size >= chunk:
+            yield "".join(out)
+            out.clear()
+            size = 0
+        if pos >= n:
+            raise JsonSyntaxError("unexpected end", pos)
+    if out:
+        yield "".join(out)
+
+
+def pretty_xml(text: str) -> str | None:
+    """Indented XML, or None when it does not parse (then show it as it came)."""
+    import xml.dom.minidom
+    from xml.parsers.expat import ExpatError
+
+    try:
+        dom = xml.dom.minidom.parseString(text.encode("utf-8"))
+    except (ExpatError, ValueError):
+        return None
+    pretty = dom.toprettyxml(indent="  ")
+    lines = [line for line in pretty.splitlines() if line.strip()]
+    if not text.lstrip().startswith("<?xml") and lines and lines[0].startswith("<?xml"):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def display_text(text: str) -> str:
+    """Line ends as the text view counts them: CR LF, CR and U+2029 become LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n")
+    return text
+
+
+def break_long_lines(text: str, limit: int = LONG_LINE) -> tuple[str, bool]:
+    """Break lines longer than `limit` characters; returns (text, whether any was broken)."""
+    if len(text) <= limit or not re.search(f"[^\\n]{{{limit + 1}}}", text):
+        return text, False
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= limit:
+            pieces.append(line)
+        else:
+            pieces.extend(line[i : i + limit] for i in range(0, len(line), limit))
+    return "\n".join(pieces), True
+
+
+@lru_cache(maxsize=16)
+def lexer_for(kind: str) -> Lexer | None:
+    """The pygments lexer for a body kind (None for plain text)."""
+    from pygments.lexers import (
+        BashLexer,
+        HtmlLexer,
+        JsonLexer,
+        XmlLexer,
+        YamlLexer,
+    )
+
+    lexers: dict[str, type[Lexer]] = {
+        "json": JsonLexer,
+        "xml": XmlLexer,
+        "html": HtmlLexer,
+        "yaml": YamlLexer,
+        "bash": BashLexer,
+    }
+    cls = lexers.get(kind)
+    return cls(stripnl=False, ensurenl=False) if cls else None
+
+
+_ROLES: tuple[tuple[str, str], ...] = (
+    ("Token.Name.Tag", "key"),
+    ("Token.Name.Attribute", "attr"),
+    ("Token.Name.Builtin", "builtin"),
+    ("Token.Name.Variable", "variable"),
+    ("Token.Name.Entity", "keyword"),
+    ("Token.Literal.String", "string"),
+    ("Token.Literal.Number", "number"),
+    ("Token.Keyword", "keyword"),
+    ("Token.Comment", "comment"),
+    ("Token.Operator", "punct"),
+    ("Token.Punctuation", "punct"),
+    ("Token.Generic.Error", "error"),
+    ("Token.Error", "error"),
+)
+
+
+@lru_cache(maxsize=512)
+def role_of(ttype: _TokenType) -> str:
+    """A small set of colour roles for pygments token types ("" for default text)."""
+    name = str(ttype)
+    for prefix, role in _ROLES:
+        if name == prefix or name.startswith(prefix + "."):
+            return role
+    return ""
+
+
+Span = tuple[int, int, str]  # start column, length, role
+
+
+def tokens_for_line(line: str, lexer: Lexer) -> list[Span]:
+    """Spans of one line, lexed on its own (exact for JSON: no token spans lines)."""
+    spans: list[Span] = []
+    for index, ttype, value in lexer.get_tokens_unprocessed(line):
+        role = role_of(ttype)
+        if role and value:
+            spans.append((index, len(value), role))
+    return spans
+
+
+def lex_lines(text: str, lexer: Lexer) -> list[list[Span]]:
+    """Spans per line ("\\n"-separated) for a whole text, lexed as one piece (multi-line
+    comments and strings stay right). Runs in a worker thread."""
+    lines: list[list[Span]] = [[]]
+    col = 0
+    for _index, ttype, value in lexer.get_tokens_unprocessed(text):
+        role = role_of(ttype)
+        parts = value.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                lines.append([])
+                col = 0
+            if part and role:
+                lines[-1].append((col, len(part), role))
+            col += len(part)
+    return lines
