@@ -74,12 +74,17 @@ class _Trace:
         return [t for name, t in self.events if name.endswith(suffix)]
 
     def total(self, step: str) -> float | None:
-        """Sum of the durations of a step (`connect_tcp`, `start_tls`) over all hops."""
-        starts = self._times(step, "started")
-        ends = self._times(step, "complete")
-        if not starts or not ends:
-            return None
-        return sum(end - start for start, end in zip(starts, ends, strict=False))
+        """Sum of the durations of a step (`connect_tcp`, `start_tls`) over all hops;
+        None when the step never completed (reused connection, plain HTTP)."""
+        started_at: float | None = None
+        total: float | None = None
+        for name, t in self.events:
+            if name.endswith(f".{step}.started"):
+                started_at = t
+            elif name.endswith(f".{step}.complete") and started_at is not None:
+                total = (total or 0.0) + t - started_at
+                started_at = None
+        return total
 
     def last(self, step: str, phase: str = "complete") -> float | None:
         times = self._times(step, phase)

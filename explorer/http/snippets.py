@@ -15,6 +15,7 @@ from explorer.http.model import PreparedRequest
 
 __all__ = ["env_name", "to_curl"]
 
+INLINE_BODY_LIMIT = 64 * 1024  # bigger bodies are piped in by printf, not passed as arguments
 _ENV_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GLOB = re.compile(r"[\[\]{}]")
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$|\?|#)")
@@ -34,8 +35,9 @@ def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:
     With `secrets_as_env` (the default), each secret recorded in `prepared.secrets` is
     written as `${ENV_NAME}` for the shell to fill in. curl's own defaults (User-Agent,
     Accept) are left as curl sends them; its default form Content-Type is suppressed when
-    the request has a body but no Content-Type. A body that is not UTF-8 text is piped in
-    with `printf '%b' '\\0ooo...' | curl ... --data-binary @-`."""
+    the request has a body but no Content-Type. A body over `INLINE_BODY_LIMIT` is piped
+    in with `printf '%s' '...' | curl ... --data-binary @-`, and one that is not UTF-8
+    text with `printf '%b' '\\0ooo...' | curl ...`."""
     secrets: list[tuple[str, str]] = []
     if secrets_as_env:
         secrets = sorted(
@@ -70,6 +72,11 @@ def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:
         text = _as_text(prepared.content)
         if text is None:
             prefix = f"printf '%b' {_printf_bytes(prepared.content)} | "
+            options.append("--data-binary @-")
+        elif len(prepared.content) > INLINE_BODY_LIMIT:
+            # Linux refuses a single program argument over 128 KiB; printf is a shell
+            # builtin, so the body never becomes one.
+            prefix = f"printf '%s' {arg(text)} | "
             options.append("--data-binary @-")
         else:
             options.append(f"--data-raw {arg(text)}")

@@ -47,8 +47,10 @@ def run_curl(
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)  # no ~/.curlrc
     clean_env = {"PATH": os.environ["PATH"], "HOME": str(home), **(env or {})}
+    script = tmp_path / "command.sh"
+    script.write_text(command + " \\\n  --silent --show-error\n", encoding="utf-8")
     done = subprocess.run(
-        [shell, "-c", command + " \\\n  --silent --show-error"],
+        [shell, str(script)],
         capture_output=True,
         env=clean_env,
         cwd=tmp_path,
@@ -318,3 +320,22 @@ def test_odd_environment_variable_names_are_made_valid() -> None:
         secrets=(("k", "1st-key"),),
     )
     assert "-H 'X-Key: '\"${_1st_key}\"" in to_curl(prepared)
+
+
+def test_big_body_is_piped_in_and_keeps_its_secret_variable(
+    echo_server: RunningServer, tmp_path: Path
+) -> None:
+    text = ("{'quoted' \"$HOME\" `id` é ✓ " + SECRET + "}\n") * 10_000  # ~400 KB
+    prepared = PreparedRequest(
+        method="POST",
+        url=echo_server.url + "/echo/big",
+        headers=(("Content-Type", "text/plain"),),
+        content=text.encode(),
+        secrets=((SECRET, "BODY_SECRET"),),
+    )
+    command = to_curl(prepared)
+    assert command.startswith("printf '%s' ")
+    assert SECRET not in command
+    for shell in SHELLS:
+        got = run_curl(command, tmp_path, shell, env={"BODY_SECRET": SECRET})
+        assert got["body"] == text.encode()
