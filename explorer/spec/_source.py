@@ -34,6 +34,14 @@ MAX_NODES = 20_000_000
 _CACHE_FORMAT = b"1"
 
 
+# Tags whose keys are read as their text; any other tag on a key (`!!python/name:...`,
+# a local `!tag`) goes through the safe constructor, which refuses it.
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")
+)
+
+
 class _Loader(_BaseLoader):
     """Safe loader whose mapping keys keep their text and whose timestamps stay strings."""
 
@@ -47,7 +55,7 @@ class _Loader(_BaseLoader):
             self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _CORE_TAGS:
                 key: Any = key_node.value
             else:
                 key = str(self.construct_object(key_node, deep=True))
@@ -84,18 +92,54 @@ def read_bytes(source: str, *, timeout: float = 30.0) -> bytes:
         raise SourceError(f"could not read the file: {exc.strerror}", Location(source)) from None
 
 
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
 def _text_bytes(data: bytes, source: str) -> bytes:
-    """UTF-8 bytes without a BOM; raises for binary content."""
+    """UTF-8 bytes without a BOM (UTF-16/32 re-encoded); raises for binary content."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    skip = 0
+    if encoding is not None:
+        skip = 4 if "32" in encoding else 2
+    elif len(data) >= 4 and b"\x00" in data[:4]:
+        # UTF-16 without a BOM: JSON and YAML start with ASCII, so every other byte is 0
+        head = data[:64]
+        if head[1::2].count(0) == len(head[1::2]) and 0 not in head[0::2]:
+            encoding = "utf-16-le"
+        elif head[0::2].count(0) == len(head[0::2]) and 0 not in head[1::2]:
+            encoding = "utf-16-be"
+    if encoding is not None:
         try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise SourceError("not a text file", Location(source)) from None
+            return data[skip:].decode(encoding).encode("utf-8")
+        except UnicodeError:
+            raise SourceError(
+                f"not a text file (it starts like {encoding.upper()} but is not)", Location(source)
+            ) from None
     if b"\x00" in data[:8192]:
         raise SourceError("this is a binary file, not a JSON or YAML document", Location(source))
     return data
+
+
+def _utf8_error(data: bytes, source: str) -> ParseError | None:
+    """Where the bytes stop being UTF-8, if they do."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return ParseError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            Location(source, line=line, column=column),
+        )
+    return None
 
 
 def _json_error(exc: orjson.JSONDecodeError, source: str) -> ParseError:
@@ -118,27 +162,45 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> ParseError:
 
 
 def _count_nodes(doc: Any, source: str) -> None:
-    """Refuse documents that expand past MAX_NODES (YAML alias bombs)."""
-    count = 0
-    stack = [doc]
+    """Refuse documents that expand past MAX_NODES (YAML alias bombs) or contain themselves
+    (recursive aliases). Aliases share one object, so each is sized once: this takes time
+    in the number of distinct nodes, however far the aliases would expand."""
+    if not isinstance(doc, dict | list):
+        return
+    sizes: dict[int, int] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
     while stack:
-        node = stack.pop()
-        count += 1
-        if count > MAX_NODES:
+        node, finished = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        nid = id(node)
+        if finished:
+            size = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if size > MAX_NODES:
+                raise StructureError(
+                    "the document expands to too many nodes (YAML aliases used as a bomb?)",
+                    Location(source),
+                )
+            sizes[nid] = size
+            open_ids.discard(nid)
+            continue
+        if nid in sizes:
+            continue
+        if nid in open_ids:
             raise StructureError(
-                "the document expands to too many nodes (YAML aliases used as a bomb?)",
-                Location(source),
+                "the document contains itself (a recursive YAML alias)", Location(source)
             )
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+        open_ids.add(nid)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, dict | list))
 
 
 def _parse_yaml(data: bytes, source: str) -> Any:
     try:
         doc = yaml.load(data, Loader=_Loader)
     except yaml.YAMLError as exc:
+        if isinstance(exc, yaml.reader.ReaderError):
+            raise (_utf8_error(data, source) or _yaml_error(exc, source)) from None
         raise _yaml_error(exc, source) from None
     except RecursionError:
         raise StructureError("the document is nested too deeply", Location(source)) from None
