@@ -104,7 +104,7 @@ class _Context:
             return value
         if value is not None:
             self.resolver.warn(
-                f"expected {what}, found {type(value).__name__}",
+                f"expected {what}, found {type_name(value)}",
                 pointer,
                 base or self.resolver.root_uri,
             )
@@ -276,8 +276,8 @@ class OperationSource:
                     if schema is not None
                     else None,
                     examples=self._examples(media, base, ptr),
-                    encoding=media.get("encoding")
-                    if isinstance(media.get("encoding"), dict)
+                    encoding=encoding
+                    if isinstance(encoding := media.get("encoding"), dict)
                     else {},
                 )
             )
@@ -462,9 +462,9 @@ class OperationSource:
                 )
             if self.ctx.swagger2:
                 content: tuple[MediaType, ...] = ()
-                schema = resp.get("schema")
-                if schema is not None:
-                    resolved = self._deep(schema, base, r_ptr + "/schema")
+                body_schema = resp.get("schema")
+                if body_schema is not None:
+                    resolved = self._deep(body_schema, base, r_ptr + "/schema")
                     produces = _str_list(self.op.get("produces")) or self.ctx.produces
                     raw_examples = resp.get("examples")
                     examples: dict[str, Any] = (
@@ -567,12 +567,37 @@ def _path_operations(
     return out
 
 
+def type_name(value: Any) -> str:
+    """What a JSON value is, in JSON's words."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        type(None): "null",
+    }.get(type(value), f"a {type(value).__name__}")
+
+
 def _version(root: dict[str, Any], source: str) -> str:
     openapi = root.get("openapi")
     swagger = root.get("swagger")
-    if isinstance(openapi, str | int | float):
+    if isinstance(openapi, str | int | float) and not isinstance(openapi, bool):
         return str(openapi)
-    if isinstance(swagger, str | int | float):
+    if openapi is not None:
+        raise NotOpenAPIError(
+            f'`openapi` should be a version such as "3.0.3", found {type_name(openapi)}',
+            Location(source, "/openapi"),
+        )
+    if "swaggerVersion" in root:
+        raise NotOpenAPIError(
+            f"Swagger {_str(root.get('swaggerVersion'))} is not supported "
+            "(only Swagger 2.0 and OpenAPI 3.x)",
+            Location(source, "/swaggerVersion"),
+        )
+    if isinstance(swagger, str | int | float) and not isinstance(swagger, bool):
         version = str(swagger)
         if not version.startswith("2"):
             raise NotOpenAPIError(
@@ -589,7 +614,7 @@ def build_spec(root: Any, source: str, resolver: Resolver) -> Spec:
     """The `Spec` of a parsed document (see the module docstring for what is lazy)."""
     if not isinstance(root, dict):
         raise NotOpenAPIError(
-            f"not an OpenAPI document: the top level is a {type(root).__name__}, not an object",
+            f"not an OpenAPI document: the top level is {type_name(root)}, not an object",
             Location(source),
         )
     version = _version(root, source)
