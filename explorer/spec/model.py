@@ -353,7 +353,11 @@ class Spec:
 
     @cached_property
     def _by_id(self) -> dict[str, Operation]:
-        return {op.operation_id: op for op in self.operations if op.operation_id}
+        by_id: dict[str, Operation] = {}
+        for op in self.operations:  # the first of duplicates keeps the name
+            if op.operation_id:
+                by_id.setdefault(op.operation_id, op)
+        return by_id
 
     def operation(self, method: str, path: str) -> Operation | None:
         """The operation for a method and path template, or None."""
