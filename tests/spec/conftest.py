@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ Loader = Callable[..., spec.Spec]
 def dump(doc: Any, name: str) -> bytes:
     """JSON bytes for .json names, YAML for anything else."""
     if name.endswith(".json"):
-        return orjson.dumps(doc)
+        try:
+            return orjson.dumps(doc)
+        except orjson.JSONEncodeError:  # nested deeper than orjson writes
+            return json.dumps(doc).encode()
     return yaml.safe_dump(doc, sort_keys=False).encode()
 
 
