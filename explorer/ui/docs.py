@@ -1,0 +1,815 @@
+"""The Docs tab: an endpoint's documentation, rendered from the spec model as HTML.
+
+    view = DocsView()
+    view.set_operation(api, op)
+
+What it shows: method and path, summary, a deprecation notice, the description (Markdown),
+the security requirements, the parameters, the request body per media type and the
+responses per status, each schema as an indented type tree and examples as pretty JSON.
+
+A spec is untrusted input. Everything taken from it is escaped with `html.escape`;
+Markdown is rendered with raw HTML turned off and its images turned into links; the
+browser loads no resource except small `data:` images (`DocsBrowser.loadResource`), and
+links open only on click, http(s) and mailto only, through `QDesktopServices`.
+
+Big schemas are cut at `SCHEMA_ROWS` rows and `SCHEMA_DEPTH` levels with a "Show more"
+link, so that a GitHub-sized operation renders in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPalette, QShowEvent, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from explorer.spec import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, Operation, Spec
+from explorer.spec.model import MediaType, Parameter, SecurityScheme
+from explorer.ui.style import METHOD_COLORS, status_color
+
+__all__ = ["SCHEMA_DEPTH", "SCHEMA_ROWS", "DocsBrowser", "DocsView", "markdown_to_html"]
+
+SCHEMA_ROWS = 80
+"""Rows of one schema tree shown at first; "Show more" multiplies it by 5. The schemas of
+responses other than 2xx start folded (their type only, and a "Show schema" link)."""
+SCHEMA_DEPTH = 8
+"""Levels of one schema tree shown at first; "Show more" adds 6."""
+EXAMPLE_LINES = 40
+"""Lines of one example shown at first; "Show more" shows up to `EXAMPLE_CHARS`."""
+EXAMPLE_CHARS = 20000
+"""Characters of one example shown; longer ones are cut with a note."""
+DATA_IMAGE_BYTES = 512 * 1024
+"""The largest `data:` image a description may show inline."""
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\](\(|\[)")
+_MD_FEATURES = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+_SIMPLE_TEXT = re.compile(r"^[^\n*_`#\[\]<>|!\\]*$")
+
+
+def markdown_to_html(text: str, link_color: str = "") -> str:
+    """Markdown as an HTML fragment: raw HTML shown as text, images turned into links."""
+    if not text.strip():
+        return ""
+    if _SIMPLE_TEXT.match(text):
+        return f"<p>{html.escape(text)}</p>"
+    doc = QTextDocument()
+    doc.setMarkdown(_MD_IMAGE.sub(r"[🖼 \1]\2", text), _MD_FEATURES)
+    match = _BODY.search(doc.toHtml())
+    body = match.group(1) if match else ""
+    body = body.replace("font-size:xx-large;", "font-size:large;").replace(
+        "font-size:x-large;", "font-size:medium;"
+    )
+    if link_color:
+        body = body.replace("color:#0000ff;", f"color:{link_color};")
+    return body
+
+
+def _ref_name(ref: Any) -> str:
+    text = str(ref)
+    return text.rsplit("/", 1)[-1] or text
+
+
+def _first_paragraph(text: str, limit: int = 240) -> str:
+    para = text.strip().split("\n\n", 1)[0].replace("\n", " ")
+    return para if len(para) <= limit else para[:limit].rstrip() + "…"
+
+
+def _json(value: Any, limit: int = EXAMPLE_CHARS) -> str:
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if len(text) > limit:
+        text = text[:limit].rstrip() + f"\n… ({len(text) - limit:,} more characters)"
+    return text
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        types = [str(t) for t in raw]
+    elif isinstance(raw, str):
+        types = [raw]
+    else:
+        types = []
+    if not types:
+        if "properties" in schema or "additionalProperties" in schema:
+            types = ["object"]
+        elif "items" in schema:
+            types = ["array"]
+    if types and schema.get("nullable") is True and "null" not in types:
+        types.append("null")
+    return types
+
+
+def _simple_variants(schema: Mapping[str, Any]) -> list[str] | None:
+    """The labels of a oneOf/anyOf whose variants are all plain types, else None."""
+    for key in ("oneOf", "anyOf"):
+        variants = schema.get(key)
+        if isinstance(variants, list) and variants:
+            labels: list[str] = []
+            for v in variants:
+                if not isinstance(v, Mapping) or CYCLE_KEY in v or REF_KEY in v:
+                    return None
+                types = _types(v)
+                if not types or any(t in ("object", "array") for t in types):
+                    return None
+                if any(k in v for k in ("oneOf", "anyOf", "allOf", "properties")):
+                    return None
+                labels.extend(x for x in type_label(v).split(" | ") if x not in labels)
+            return labels
+    return None
+
+
+def type_label(schema: Mapping[str, Any]) -> str:
+    """A short type: `string<email>`, `array<Contact>`, `Contact`, `integer | null`."""
+    if CYCLE_KEY in schema:
+        return f"↻ {_ref_name(schema[CYCLE_KEY])}"
+    if UNRESOLVED_KEY in schema:
+        return f"? {_ref_name(schema[UNRESOLVED_KEY])}"
+    types = _types(schema)
+    parts: list[str] = []
+    for t in types:
+        if t == "array":
+            items = schema.get("items")
+            inner = type_label(items) if isinstance(items, Mapping) else "any"
+            parts.append(f"array<{inner}>")
+        elif t == "object" and REF_KEY in schema:
+            parts.append(_ref_name(schema[REF_KEY]))
+        elif t not in ("null",) and isinstance(schema.get("format"), str):
+            parts.append(f"{t}<{schema['format']}>")
+        else:
+            parts.append(t)
+    if not parts:
+        simple = _simple_variants(schema)
+        if simple is not None:
+            parts.extend(simple)
+    if not parts:
+        for key, word in (("oneOf", "one of"), ("anyOf", "any of"), ("allOf", "all of")):
+            if isinstance(schema.get(key), list):
+                parts.append(_ref_name(schema[REF_KEY]) if REF_KEY in schema else word)
+                break
+    if not parts and "const" in schema:
+        parts.append("const")
+    if not parts and "enum" in schema:
+        parts.append("enum")
+    label = " | ".join(parts) or "any"
+    if schema.get("nullable") is True and "null" not in parts:
+        label += " | null"
+    return label
+
+
+def _facts(schema: Mapping[str, Any]) -> list[str]:
+    """Constraints worth a glance: enum, default, example, bounds, pattern."""
+    out: list[str] = []
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        shown = ", ".join(json.dumps(v, ensure_ascii=False, default=str) for v in enum[:12])
+        more = f", … {len(enum) - 12} more" if len(enum) > 12 else ""
+        out.append(f"one of: {shown}{more}")
+    if "const" in schema:
+        out.append(f"const: {json.dumps(schema['const'], default=str)}")
+    for key, label in (("default", "default"), ("example", "example")):
+        if key in schema and not isinstance(schema[key], (dict, list)):
+            out.append(f"{label}: {json.dumps(schema[key], ensure_ascii=False, default=str)}")
+    for key, label in (
+        ("minimum", "≥"),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "≤"),
+        ("exclusiveMaximum", "<"),
+    ):
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(f"{label} {value}")
+    for key, label in (
+        ("minLength", "min length"),
+        ("maxLength", "max length"),
+        ("minItems", "min items"),
+        ("maxItems", "max items"),
+    ):
+        if isinstance(schema.get(key), int):
+            out.append(f"{label} {schema[key]}")
+    if isinstance(schema.get("pattern"), str):
+        out.append(f"pattern {schema['pattern']}")
+    if schema.get("readOnly") is True:
+        out.append("read-only")
+    if schema.get("writeOnly") is True:
+        out.append("write-only")
+    return out
+
+
+@dataclass
+class _Row:
+    depth: int
+    name: str
+    type: str
+    required: bool = False
+    deprecated: bool = False
+    description: str = ""
+    facts: tuple[str, ...] = ()
+    note: bool = False  # a grouping line ("one of"), not a property
+
+
+class _TreeBuilder:
+    """Walks a schema into rows, within a budget of rows and depth."""
+
+    def __init__(self, max_rows: int, max_depth: int) -> None:
+        self.rows: list[_Row] = []
+        self.max_rows = max_rows
+        self.max_depth = max_depth
+        self.truncated = False
+        self.expanded: set[Any] = set()  # $refs whose fields are already listed
+
+    def full(self) -> bool:
+        if len(self.rows) >= self.max_rows:
+            self.truncated = True
+            return True
+        return False
+
+    def add(self, row: _Row) -> bool:
+        if self.full():
+            return False
+        self.rows.append(row)
+        return True
+
+    def children(self, schema: Mapping[str, Any], depth: int) -> None:
+        """The properties, items and variants of a schema, one level below `depth`."""
+        if CYCLE_KEY in schema or UNRESOLVED_KEY in schema:
+            return
+        if depth >= self.max_depth:
+            if self._has_children(schema):
+                self.truncated = True
+            return
+        props, required = self._properties(schema)
+        for name, sub in props.items():
+            if not isinstance(sub, Mapping):
+                continue
+            if not self.property(name, sub, depth, name in required):
+                return
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, Mapping) and extra and not self.property("{key}", extra, depth, False):
+            return
+        items = schema.get("items")
+        if (
+            isinstance(items, Mapping)
+            and not props
+            and "array" in _types(schema)
+            and self._has_children(items)
+        ):
+            self.children(items, depth)
+        for key, word in (("oneOf", "one of"), ("anyOf", "any of")):
+            variants = schema.get(key)
+            if isinstance(variants, list) and variants and _simple_variants(schema) is None:
+                if not self.add(_Row(depth, word, "", note=True)):
+                    return
+                for n, variant in enumerate(variants, 1):
+                    if not isinstance(variant, Mapping):
+                        continue
+                    title = str(variant.get("title") or "")
+                    label = title or (
+                        _ref_name(variant[REF_KEY]) if REF_KEY in variant else f"option {n}"
+                    )
+                    if not self.property(label, variant, depth + 1, False, variant=True):
+                        return
+
+    def property(
+        self,
+        name: str,
+        schema: Mapping[str, Any],
+        depth: int,
+        required: bool,
+        variant: bool = False,
+    ) -> bool:
+        items = schema.get("items")
+        inner = items if isinstance(items, Mapping) and REF_KEY not in schema else schema
+        ref = inner.get(REF_KEY)
+        repeated = ref is not None and ref in self.expanded and self._has_children(schema)
+        description = _first_paragraph(str(schema.get("description") or ""))
+        if repeated:
+            description = (description + " " if description else "") + "(fields as above)"
+        row = _Row(
+            depth,
+            name,
+            type_label(schema),
+            required=required,
+            deprecated=schema.get("deprecated") is True,
+            description=description,
+            facts=tuple(_facts(schema)),
+            note=variant,
+        )
+        if not self.add(row):
+            return False
+        if repeated:
+            return True
+        if ref is not None:
+            self.expanded.add(ref)
+        self.children(schema, depth + 1)
+        return not self.full() or len(self.rows) < self.max_rows
+
+    def _properties(self, schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        parts = [schema]
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list):
+            parts += [p for p in all_of if isinstance(p, Mapping)]
+        for part in parts:
+            raw = part.get("properties")
+            if isinstance(raw, Mapping):
+                props.update(raw)
+            req = part.get("required")
+            if isinstance(req, list):
+                required.update(str(r) for r in req)
+        return props, required
+
+    def _has_children(self, schema: Mapping[str, Any]) -> bool:
+        if CYCLE_KEY in schema:
+            return False
+        if any(isinstance(schema.get(k), (Mapping, list)) for k in ("properties", "allOf")):
+            return True
+        if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+            return True
+        items = schema.get("items")
+        return isinstance(items, Mapping) and self._has_children(items)
+
+
+@dataclass
+class _Colors:
+    text: str
+    dim: str
+    border: str
+    code_bg: str
+    link: str
+    required: str
+    type: str
+    warning_bg: str
+    warning_text: str
+
+
+def _colors(palette: QPalette) -> _Colors:
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    dark = base.lightness() < 128
+
+    def mix(a: QColor, b: QColor, t: float) -> str:
+        return QColor(
+            round(a.red() + (b.red() - a.red()) * t),
+            round(a.green() + (b.green() - a.green()) * t),
+            round(a.blue() + (b.blue() - a.blue()) * t),
+        ).name()
+
+    return _Colors(
+        text=text.name(),
+        dim=mix(text, base, 0.45),
+        border=mix(text, base, 0.85),
+        code_bg=mix(text, base, 0.94),
+        link=palette.color(QPalette.ColorRole.Link).name(),
+        required="#ff6b6b" if dark else "#c92a2a",
+        type="#b197fc" if dark else "#6741d9",
+        warning_bg="#5c3c00" if dark else "#fff3bf",
+        warning_text="#ffe8a3" if dark else "#5c3c00",
+    )
+
+
+_PLAIN_NAMES = ("", "default", "example")
+_ROW = "margin-top:0px; margin-bottom:3px; "
+
+
+class _Renderer:
+    """Builds the HTML of one operation's documentation."""
+
+    def __init__(
+        self,
+        api: Spec,
+        op: Operation,
+        colors: _Colors,
+        limits: Mapping[str, tuple[int, int]],
+    ) -> None:
+        self.api = api
+        self.op = op
+        self.c = colors
+        self.limits = limits
+        self.out: list[str] = []
+        self.seen: dict[int, str] = {}  # schemas already shown: id -> where
+        self.used: dict[str, tuple[int, int]] = {}  # schema key -> (rows, depth) allowed
+
+    def md(self, text: str) -> str:
+        return markdown_to_html(text, self.c.link)
+
+    def render(self) -> str:
+        op, c, w = self.op, self.c, self.out.append
+        color = METHOD_COLORS.get(op.method, "#495057")
+        w(
+            f'<p style="margin:0 0 2px 0"><span style="background-color:{color};'
+            f' color:#ffffff; font-weight:700;">&nbsp;{html.escape(op.method)}&nbsp;</span>'
+            f'&nbsp; <span style="font-family:monospace; font-size:large;">'
+            f"{html.escape(op.path)}</span></p>"
+        )
+        if op.summary:
+            w(f'<h2 style="margin:8px 0 2px 0">{html.escape(op.summary)}</h2>')
+        meta = [html.escape(x) for x in (op.operation_id, op.module) if x]
+        if op.kind == "webhook":
+            meta.insert(0, "webhook")
+        if meta:
+            w(f'<p style="color:{c.dim}; margin:0">{" · ".join(meta)}</p>')
+        if op.deprecated:
+            w(
+                f'<table width="100%" cellpadding="6" style="margin-top:8px; background-color:'
+                f'{c.warning_bg}; color:{c.warning_text}"><tr><td><b>Deprecated.</b> This '
+                "endpoint may be removed in a future version of the API.</td></tr></table>"
+            )
+        if op.description.strip():
+            w(f'<div style="margin-top:8px">{self.md(op.description)}</div>')
+        self.security()
+        self.parameters()
+        self.request_body()
+        self.responses()
+        return "".join(self.out)
+
+    def section(self, title: str) -> None:
+        self.out.append(
+            f'<h3 style="margin:18px 0 4px 0; color:{self.c.text}">{html.escape(title)}</h3>'
+        )
+
+    # -- security -------------------------------------------------------------------------
+
+    def _scheme_text(self, name: str, scheme: SecurityScheme | None, scopes: Iterable[str]) -> str:
+        label = f"<b>{html.escape(name)}</b>"
+        if scheme is None:
+            return f"{label} <span style='color:{self.c.dim}'>(not declared)</span>"
+        kind = scheme.type
+        if kind == "http":
+            what = f"HTTP {scheme.scheme or 'auth'}"
+            if scheme.bearer_format:
+                what += f" ({scheme.bearer_format})"
+        elif kind == "apiKey":
+            what = f"API key in {scheme.location or 'header'} “{scheme.param_name}”"
+        elif kind == "oauth2":
+            flows = ", ".join(f.kind for f in scheme.flows)
+            what = f"OAuth 2.0 ({flows})" if flows else "OAuth 2.0"
+        elif kind == "openIdConnect":
+            what = "OpenID Connect"
+        elif kind == "mutualTLS":
+            what = "mutual TLS"
+        else:
+            what = kind
+        text = f"{label} — {html.escape(what)}"
+        scopes = list(scopes)
+        if scopes:
+            text += (
+                f" <span style='color:{self.c.dim}'>scopes: {html.escape(', '.join(scopes))}</span>"
+            )
+        return text
+
+    def security(self) -> None:
+        alternatives = self.op.security
+        self.section("Authorization")
+        if not alternatives:
+            self.out.append(f'<p style="color:{self.c.dim}">No authentication.</p>')
+            return
+        items = []
+        for alt in alternatives:
+            if not alt:
+                items.append(f"<span style='color:{self.c.dim}'>none (optional)</span>")
+                continue
+            parts = [
+                self._scheme_text(name, self.api.security_schemes.get(name), scopes)
+                for name, scopes in alt.items()
+            ]
+            items.append(" <i>and</i> ".join(parts))
+        if len(items) == 1:
+            self.out.append(f"<p>{items[0]}</p>")
+        else:
+            self.out.append("<p>Any one of:</p><ul>")
+            self.out.extend(f"<li>{item}</li>" for item in items)
+            self.out.append("</ul>")
+
+    # -- parameters -----------------------------------------------------------------------
+
+    def parameters(self) -> None:
+        params = self.op.parameters
+        if not params:
+            return
+        c = self.c
+        self.section("Parameters")
+        w = self.out.append
+        w(
+            f'<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse:'
+            f'collapse; border-color:{c.border}" border="1">'
+            f'<tr style="background-color:{c.code_bg}"><th align="left">Name</th>'
+            f'<th align="left">In</th><th align="left">Type</th>'
+            f'<th align="left">Description</th></tr>'
+        )
+        for p in params:
+            w(self._param_row(p))
+        w("</table>")
+
+    def _param_row(self, p: Parameter) -> str:
+        c = self.c
+        name = f'<span style="font-family:monospace">{html.escape(p.name)}</span>'
+        if p.required:
+            name += f' <span style="color:{c.required}">*</span>'
+        if p.deprecated:
+            name = f"<s>{name}</s>"
+        schema = p.schema or {}
+        kind = type_label(schema) if schema else (p.media_type or "")
+        facts = _facts(schema)
+        if p.example is not None and not any(f.startswith("example") for f in facts):
+            facts.append(f"example: {json.dumps(p.example, ensure_ascii=False, default=str)}")
+        desc = html.escape(_first_paragraph(p.description, 400))
+        if facts:
+            desc += f'<br><span style="color:{c.dim}">{html.escape(" · ".join(facts))}</span>'
+        return (
+            f"<tr><td>{name}</td><td>{html.escape(p.location)}</td>"
+            f'<td><span style="font-family:monospace; color:{c.type}">{html.escape(kind)}'
+            f"</span></td><td>{desc}</td></tr>"
+        )
+
+    # -- bodies ---------------------------------------------------------------------------
+
+    def request_body(self) -> None:
+        body = self.op.request_body
+        if body is None or not body.content:
+            return
+        self.section("Request body" + ("" if body.required else " (optional)"))
+        if body.description.strip():
+            self.out.append(self.md(body.description))
+        for media in body.content:
+            self.media(media, f"req:{media.media_type}", where="the request body")
+
+    def responses(self) -> None:
+        responses = self.op.responses
+        if not responses:
+            return
+        self.section("Responses")
+        c = self.c
+        for r in responses:
+            try:
+                color = status_color(int(r.status)).name()
+            except ValueError:
+                digit = r.status[:1]
+                color = status_color(int(digit) * 100).name() if digit.isdigit() else c.dim
+            self.out.append(
+                f'<p style="margin:12px 0 2px 0"><span style="background-color:{color};'
+                f' color:#ffffff; font-weight:700;">&nbsp;{html.escape(r.status)}&nbsp;</span>'
+                f"&nbsp; {html.escape(_first_paragraph(r.description, 300))}</p>"
+            )
+            if r.headers:
+                rows = "".join(
+                    f'<tr><td style="font-family:monospace">{html.escape(h.name)}</td>'
+                    f'<td style="font-family:monospace; color:{c.type}">'
+                    f"{html.escape(type_label(h.schema) if h.schema else '')}</td>"
+                    f"<td>{html.escape(_first_paragraph(h.description))}</td></tr>"
+                    for h in r.headers
+                )
+                self.out.append(
+                    f'<p style="margin:4px 0 0 16px; color:{c.dim}">Headers</p>'
+                    f'<table cellpadding="2" style="margin-left:16px">{rows}</table>'
+                )
+            for media in r.content:
+                key = f"res:{r.status}:{media.media_type}"
+                self.media(media, key, folded=not r.status.startswith("2"), where=r.status)
+
+    def media(self, media: MediaType, key: str, folded: bool = False, where: str = "") -> None:
+        c = self.c
+        self.out.append(
+            f'<p style="margin:6px 0 2px 16px; font-family:monospace; color:{c.dim}">'
+            f"{html.escape(media.media_type)}</p>"
+        )
+        if media.schema:
+            self.schema_tree(media.schema, key, folded, where)
+        for example in media.examples[:3]:
+            title = example.summary or example.name
+            self.out.append(
+                f'<p style="margin:6px 0 2px 16px; color:{c.dim}">Example'
+                f"{': ' + html.escape(title) if title not in _PLAIN_NAMES else ''}</p>"
+            )
+            if example.external_value:
+                self.out.append(
+                    f'<p style="margin-left:16px">{html.escape(example.external_value)}</p>'
+                )
+            else:
+                self.example(example.value, f"ex:{key}:{example.name}")
+
+    def example(self, value: Any, key: str) -> None:
+        text = _json(value)
+        lines = self.limits.get(key, (EXAMPLE_LINES, 0))[0]
+        cut = text.split("\n", lines)
+        more = ""
+        if len(cut) > lines:
+            text = "\n".join(cut[:lines])
+            href = "explorer:more?" + bytes(QUrl.toPercentEncoding(key).data()).decode()
+            rest = cut[lines].count("\n") + 1
+            more = (
+                f'<p style="{_ROW}margin-left:16px"><a href="{html.escape(href)}">'
+                f"Show {rest:,} more lines…</a></p>"
+            )
+        self.used[key] = (lines, 0)
+        self.out.append(
+            f'<pre style="margin-left:16px; background-color:{self.c.code_bg}">'
+            f"{html.escape(text)}</pre>{more}"
+        )
+
+    def schema_tree(
+        self, schema: Mapping[str, Any], key: str, folded: bool = False, where: str = ""
+    ) -> None:
+        default = (0, SCHEMA_DEPTH) if folded else (SCHEMA_ROWS, SCHEMA_DEPTH)
+        rows, depth = self.limits.get(key, default)
+        self.used[key] = (rows, depth)
+        seen = self.seen.get(id(schema))
+        w = self.out.append
+        w(
+            f'<p style="{_ROW}margin-left:16px">'
+            f'<code style="color:{self.c.type}">{html.escape(type_label(schema))}</code>'
+        )
+        root_desc = _first_paragraph(str(schema.get("description") or ""))
+        if root_desc:
+            w(f' <span style="color:{self.c.dim}">{html.escape(root_desc)}</span>')
+        if seen is not None and key not in self.limits:
+            same = f"— the same schema as {html.escape(seen)}"
+            w(f' <span style="color:{self.c.dim}">{same}</span></p>')
+            return
+        w("</p>")
+        self.seen.setdefault(id(schema), where or key)
+        builder = _TreeBuilder(rows, depth)
+        builder.children(schema, 0)
+        for row in builder.rows:
+            w(self._schema_row(row))
+        if builder.truncated:
+            href = "explorer:more?" + bytes(QUrl.toPercentEncoding(key).data()).decode()
+            label = "Show schema" if rows == 0 else "Show more of this schema…"
+            w(f'<p style="{_ROW}margin-left:32px"><a href="{html.escape(href)}">{label}</a></p>')
+
+    def _schema_row(self, row: _Row) -> str:
+        c = self.c
+        name = html.escape(row.name)
+        name = f'<i style="color:{c.dim}">{name}</i>' if row.note else f"<code>{name}</code>"
+        if row.deprecated:
+            name = f"<s>{name}</s>"
+        details = []
+        if row.required:
+            details.append(f'<span style="color:{c.required}">required</span>')
+        if row.description:
+            details.append(html.escape(row.description))
+        if row.facts:
+            details.append(
+                f'<span style="color:{c.dim}">{html.escape(" · ".join(row.facts))}</span>'
+            )
+        text = f" — {' — '.join(details)}" if details else ""
+        kind = (
+            f'&nbsp; <code style="color:{c.type}">{html.escape(row.type)}</code>'
+            if row.type
+            else ""
+        )
+        return f'<p style="{_ROW}margin-left:{32 + 18 * row.depth}px">{name}{kind}{text}</p>'
+
+
+class DocsBrowser(QTextBrowser):
+    """A text browser that loads nothing: only small `data:` images, never the network.
+
+    `refused` lists every other URL the document asked for (for tests and diagnosis);
+    `open_url` is how a clicked http(s)/mailto link is opened (QDesktopServices)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.refused: list[str] = []
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self.more_requested: Callable[[str], None] | None = None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        """Small `data:` images only; every other URL is refused (and noted)."""
+        url = QUrl(name) if isinstance(name, str) else name
+        if url.scheme() == "data":
+            return _data_image(url.toString())
+        self.refused.append(url.toString())
+        return None
+
+    def _on_anchor(self, url: QUrl) -> None:
+        scheme = url.scheme()
+        if scheme in ("http", "https", "mailto"):
+            self.open_url(url)
+        elif scheme == "explorer" and url.path() == "more" and self.more_requested:
+            self.more_requested(QUrl.fromPercentEncoding(url.query().encode()))
+        elif not scheme and url.fragment():
+            self.scrollToAnchor(url.fragment())
+
+
+def _data_image(url: str) -> QImage | None:
+    head, sep, payload = url.partition(",")
+    if not sep or not head.startswith("data:image/"):
+        return None
+    try:
+        data = (
+            base64.b64decode(payload, validate=False)
+            if head.endswith(";base64")
+            else unquote_to_bytes(payload)
+        )
+    except ValueError:
+        return None
+    if len(data) > DATA_IMAGE_BYTES:
+        return None
+    image = QImage.fromData(data)
+    return None if image.isNull() else image
+
+
+class DocsView(QWidget):
+    """The documentation of one operation (the Docs tab of the request editor)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DocsView")
+        self._browser = DocsBrowser(self)
+        self._browser.setObjectName("docsBrowser")
+        self._browser.more_requested = self._show_more
+        self._browser.document().setDocumentMargin(12)
+        # a scroll bar that comes and goes would lay the document out twice
+        self._browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._browser)
+        self._api: Spec | None = None
+        self._op: Operation | None = None
+        self._limits: dict[str, tuple[int, int]] = {}
+        self._used: dict[str, tuple[int, int]] = {}
+        self._dirty = False
+        self._html = ""
+        self._render()
+
+    @property
+    def browser(self) -> DocsBrowser:
+        return self._browser
+
+    def set_operation(self, api: Spec, op: Operation | None) -> None:
+        """Show an operation's documentation (None: a short hint). Renders now if visible,
+        else the next time the tab is shown."""
+        if op is self._op and api is self._api and not self._dirty:
+            return
+        self._api, self._op = api, op
+        self._limits = {}
+        self._dirty = True
+        if self.isVisible():
+            self._render()
+
+    def html(self) -> str:
+        """The HTML shown (rendering first if it is due)."""
+        self._flush()
+        return self._html
+
+    def plain_text(self) -> str:
+        """The text shown, as a user would read it."""
+        self._flush()
+        return self._browser.toPlainText()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._flush()
+        super().showEvent(event)
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self._render()
+
+    def _show_more(self, key: str) -> None:
+        rows, depth = self._used.get(key, (0, SCHEMA_DEPTH))
+        if key.startswith("ex:"):
+            self._limits[key] = (EXAMPLE_CHARS, 0)
+        else:
+            self._limits[key] = (max(SCHEMA_ROWS, rows * 5), depth + 6 if rows else depth)
+        bar = self._browser.verticalScrollBar()
+        where = bar.value()
+        self._render()
+        bar.setValue(where)
+
+    def _render(self) -> None:
+        self._dirty = False
+        colors = _colors(self.palette())
+        if self._api is None or self._op is None:
+            self._html = (
+                f'<p style="color:{colors.dim}">Select an endpoint to read its documentation.</p>'
+            )
+        else:
+            try:
+                renderer = _Renderer(self._api, self._op, colors, self._limits)
+                self._html = renderer.render()
+                self._used = renderer.used
+            except Exception as exc:  # a broken corner of a spec must not break the window
+                self._html = (
+                    f"<p><b>This endpoint's documentation could not be shown.</b></p>"
+                    f'<p style="color:{colors.dim}">{html.escape(type(exc).__name__)}: '
+                    f"{html.escape(str(exc))}</p>"
+                )
+        self._browser.setHtml(self._html)
