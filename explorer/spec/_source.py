@@ -226,9 +226,10 @@ def _cache_get(path: Path) -> Any | None:
     except OSError:
         return None
     try:
-        return orjson.loads(raw)
+        doc = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
+    return doc if isinstance(doc, dict) else None  # only documents are ever written
 
 
 def _cache_put(path: Path, doc: Any) -> None:
