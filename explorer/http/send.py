@@ -24,7 +24,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import importlib
 import os
 import socket
 import ssl
@@ -48,6 +50,7 @@ from explorer.http.model import (
 __all__ = ["DEFAULT_MAX_BODY", "Sender"]
 
 DEFAULT_MAX_BODY = 256 * 1024 * 1024
+_JOIN_IN_THREAD = 1024 * 1024
 
 
 class _NoCookieJar(CookieJar):
@@ -101,19 +104,19 @@ class Sender:
     def __init__(self) -> None:
         self._clients: dict[TransportOptions, httpx.AsyncClient] = {}
 
-    def _client(self, options: TransportOptions) -> httpx.AsyncClient:
+    async def _client(self, options: TransportOptions) -> httpx.AsyncClient:
         client = self._clients.get(options)
-        if client is None or client.is_closed:
-            client = httpx.AsyncClient(
-                timeout=httpx.Timeout(options.timeout),
-                follow_redirects=options.follow_redirects,
-                verify=options.verify_tls,
-                proxy=options.proxy.strip() or None,
-                cookies=_NoCookieJar(),
-                trust_env=False,
-            )
-            self._clients[options] = client
-        return client
+        if client is not None and not client.is_closed:
+            return client
+        # Made in a worker thread: the first client imports httpcore, h11 and anyio and
+        # loads the CA bundle, ~200 ms that would otherwise freeze the loop.
+        new = await asyncio.to_thread(_new_client, options)
+        current = self._clients.get(options)
+        if current is not None and not current.is_closed:  # another send was quicker
+            await new.aclose()
+            return current
+        self._clients[options] = new
+        return new
 
     async def aclose(self) -> None:
         """Close every client. The Sender can still be used afterwards (new clients)."""
@@ -140,7 +143,7 @@ class Sender:
             return NetworkFailure(kind, message, prepared.url, time.perf_counter() - start)
 
         try:
-            client = self._client(options)
+            client = await self._client(options)
         except ImportError:
             return failure("other", f"The proxy {options.proxy!r} needs the socksio package.")
         except Exception as exc:  # a proxy URL httpx cannot use
@@ -159,10 +162,12 @@ class Sender:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > max_body:
                         return failure("too_large", _too_large(int(declared), max_body))
-                    body = bytearray()
+                    chunks: list[bytes] = []
+                    size = 0
                     async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) > max_body:
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > max_body:
                             return failure("too_large", _too_large(None, max_body))
                     end = time.perf_counter()
         except _FileError as exc:
@@ -171,6 +176,12 @@ class Sender:
             kind, message = describe_failure(exc, prepared.url, options, trace.has_headers())
             return failure(kind, message)
 
+        if size > _JOIN_IN_THREAD:
+            # Copying 20 MB into one bytes object takes tens of ms (page faults);
+            # bytes.join releases the GIL for it, so the loop keeps turning.
+            body = await asyncio.to_thread(b"".join, chunks)
+        else:
+            body = b"".join(chunks)
         headers_at = trace.last("receive_response_headers")
         sent_at = trace.last("send_request_body") or trace.last("send_request_headers")
         timing = Timing(
@@ -191,10 +202,23 @@ class Sender:
                 (k.decode(encoding, "replace"), v.decode(encoding, "replace"))
                 for k, v in response.headers.raw
             ),
-            body=bytes(body),
+            body=body,
             timing=timing,
             redirects=len(response.history),
         )
+
+
+def _new_client(options: TransportOptions) -> httpx.AsyncClient:
+    """A client for `options` (run in a worker thread: imports and CA loading are slow)."""
+    importlib.import_module("anyio._backends._asyncio")  # else imported by the first request
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(options.timeout),
+        follow_redirects=options.follow_redirects,
+        verify=options.verify_tls,
+        proxy=options.proxy.strip() or None,
+        cookies=_NoCookieJar(),
+        trust_env=False,
+    )
 
 
 class _FileError(Exception):
