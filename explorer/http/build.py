@@ -12,7 +12,9 @@ path styles; `|`, `[` and `]` percent-encoded as RFC 3986 asks):
 
 A value of None leaves the parameter out; an empty string is sent as empty ("color=",
 ";color", "."). Booleans are written `true`/`false`. A parameter whose location is not
-one of the four is ignored.
+one of the four is ignored, and so are header parameters named Accept, Content-Type or
+Authorization (as OpenAPI says). Header values lose surrounding spaces and tabs, which
+HTTP does not allow.
 
 Nothing here touches the network; the result is plain data that `send()` and `to_curl()`
 both read, so the snippet and the request cannot drift apart.
@@ -39,6 +41,7 @@ _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 # Characters kept as they are in a literal part of a path template (RFC 3986 pchar, `/`, `%`).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 # Cookie values: cookie-octet of RFC 6265 minus `%` (which starts an escape).
+_IGNORED_HEADER_PARAMS = {"accept", "content-type", "authorization"}
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
 
@@ -68,7 +71,10 @@ def build_request(inp: RequestInput) -> PreparedRequest:
 
     headers: list[tuple[str, str]] = []
     for p in by_location["header"]:
-        headers.append((p.name, _header_value(p)))
+        # OpenAPI: header parameters named Accept, Content-Type or Authorization are
+        # ignored (media types and security schemes say those).
+        if p.name.strip().lower() not in _IGNORED_HEADER_PARAMS:
+            headers.append((p.name.strip(), _header_value(p).strip(" \t")))
 
     cookies: list[str] = []
     for p in by_location["cookie"]:
@@ -89,7 +95,7 @@ def build_request(inp: RequestInput) -> PreparedRequest:
         if content_type:
             headers.append(("Content-Type", content_type))
 
-    user = [(name.strip(), value) for name, value in inp.headers if name.strip()]
+    user = [(name.strip(), value.strip(" \t")) for name, value in inp.headers if name.strip()]
     typed = {name.lower() for name, _ in user}
     headers = [(n, v) for n, v in headers if n.lower() not in typed] + user
     for name, value in headers:

@@ -315,3 +315,14 @@ def test_empty_credentials_attach_nothing_and_a_nameless_key_is_an_error() -> No
     assert build(auth=AuthInput("basic")).headers == ()
     with pytest.raises(RequestError, match="no parameter name"):
         build(auth=AuthInput("apikey", token="k", name=" "))
+
+
+def test_reserved_header_parameters_are_ignored_and_values_trimmed() -> None:
+    prepared = build(
+        ParamValue("Accept", "header", "text/html"),
+        ParamValue("content-type", "header", "text/plain"),
+        ParamValue("Authorization", "header", "Bearer x"),
+        ParamValue("X-Kept", "header", "  spaced\t"),
+        headers=(("X-Typed", " padded "),),
+    )
+    assert prepared.headers == (("X-Kept", "spaced"), ("X-Typed", "padded"))
