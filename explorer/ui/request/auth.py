@@ -57,10 +57,14 @@ def eye_icon(visible: bool, color: str = "#6c757d") -> QIcon:
     return QIcon(pix)
 
 
-def env_name_for(api: Spec | None, kind: str) -> str:
-    """The environment variable snippets use for a secret: the API's name and the kind,
-    like ECOSIRE_API_KEY, GITHUB_TOKEN; API_TOKEN when the API has no usable name."""
+def env_name_for(api: Spec | None, kind: str, scheme_name: str = "") -> str:
+    """The environment variable snippets use for a secret: the API's name, then API_KEY
+    for API keys (an apiKey scheme, or a scheme named like one: "apiKey", "ApiKeyAuth"),
+    PASSWORD for basic auth, TOKEN otherwise: ECOSIRE_API_KEY, ECOSIRE_TOKEN,
+    GITHUB_TOKEN; API_TOKEN / API_KEY when the API has no usable name."""
     base = {"bearer": "TOKEN", "basic": "PASSWORD", "apikey": "API_KEY"}.get(kind, "TOKEN")
+    if kind == "bearer" and "key" in scheme_name.lower():
+        base = "API_KEY"
     prefix = ""
     if api is not None and api.title:
         word = re.sub(r"[^A-Za-z0-9]", "", api.title.split()[0]).upper()
@@ -155,6 +159,8 @@ class AuthPanel(QWidget):
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
         line.setObjectName("separator")
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setStyleSheet("color: #dee2e6;")
         layout.addWidget(line)
         cred_title = QLabel("Credential for this session", self)
         cred_title.setObjectName("sectionTitle")
@@ -175,6 +181,11 @@ class AuthPanel(QWidget):
         self.key_name_edit.setPlaceholderText("X-API-Key")
         self.key_in_combo = QComboBox(self)
         self.key_in_combo.addItems(["header", "query", "cookie"])
+        self.kind_combo.setMinimumWidth(260)
+        for secret in (self.token_edit, self.password_edit):
+            secret.setMinimumWidth(360)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._rows: dict[str, list[QWidget]] = {}
         self._form = form
         for label, w in (
@@ -205,7 +216,13 @@ class AuthPanel(QWidget):
         previous = self.current_choice()
         alternatives = op.security
         schemes = api.security_schemes
-        if not alternatives:
+        if not alternatives and not schemes:
+            self.needs.setText(
+                "<b>The API description declares no authentication.</b><br>"
+                "<span style='color:#868e96'>If the API takes a token anyway, choose its kind "
+                "below.</span>"
+            )
+        elif not alternatives:
             self.needs.setText("<b>No authentication needed.</b>")
         else:
             parts = []
@@ -301,8 +318,8 @@ class AuthPanel(QWidget):
         self._update_note()
 
     def _update_note(self) -> None:
-        _key, kind, _scheme = self._current()
-        env = env_name_for(self._api, kind)
+        _key, kind, scheme = self._current()
+        env = env_name_for(self._api, kind, scheme.name if scheme is not None else "")
         if kind == NONE:
             self.note.setText("No credential is sent.")
         else:
@@ -346,8 +363,8 @@ class AuthPanel(QWidget):
 
     def auth_input(self) -> AuthInput | None:
         """The credential to attach, or None when none is chosen or typed."""
-        _key, kind, _scheme = self._current()
-        env = env_name_for(self._api, kind)
+        _key, kind, scheme = self._current()
+        env = env_name_for(self._api, kind, scheme.name if scheme is not None else "")
         if kind == "bearer" and self.token_edit.text():
             return AuthInput("bearer", token=self.token_edit.text().strip(), env_name=env)
         if kind == "basic" and (self.username_edit.text() or self.password_edit.text()):

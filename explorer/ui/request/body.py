@@ -201,7 +201,6 @@ class BodyEditor(QWidget):
         self.issue_list.setStyleSheet(
             "QListWidget { border: 1px solid #ffc9c9; border-radius: 4px; background: #fffafa; }"
         )
-        self.issue_list.setMaximumHeight(120)
         self.issue_list.setUniformItemSizes(True)
         self.issue_list.itemActivated.connect(self._issue_clicked)
         self.issue_list.itemClicked.connect(self._issue_clicked)
@@ -516,6 +515,10 @@ class BodyEditor(QWidget):
         self.editor.set_error_lines(lines_with_messages(marks))
         count = self.issue_list.count()
         self.issue_list.setVisible(count > 0)
+        if count:
+            row = self.issue_list.sizeHintForRow(0)
+            frame = self.issue_list.frameWidth() * 2 + 4
+            self.issue_list.setFixedHeight(min(count, 6) * row + frame)
         if self.media_type() is None or media_kind(self.media_type() or "") != "json":
             self.status.hide()
         elif check.parse_error:

@@ -33,6 +33,7 @@ from explorer.ui.request.values import (
     effective_schema,
     field_kind,
     format_value,
+    hint,
     to_value,
 )
 from explorer.ui.style import mono_font
@@ -71,6 +72,10 @@ def placeholder_for(schema: Mapping[str, Any], example: Any = None) -> str:
         fmt = s.get("format")
         if isinstance(fmt, str) and fmt in _FORMAT_PLACEHOLDER:
             parts.append(_FORMAT_PLACEHOLDER[fmt])
+        elif field_kind(s) in ("integer", "number"):
+            text = hint(s)
+            if "," in text:  # "integer, 1 to 100" -> "1 to 100"
+                parts.append(text.split(", ", 1)[1])
     return " · ".join(parts)
 
 
@@ -421,7 +426,11 @@ def strip_markdown(text: str) -> str:
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(
+    r"</?(?:a|b|i|u|em|strong|code|pre|br|p|span|div|ul|ol|li|h[1-6]|table|tr|td|th|img|sup|sub)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def first_sentence(text: str, limit: int = 90) -> str:

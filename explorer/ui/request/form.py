@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyle, QWidget
 
 from explorer.spec import Parameter
@@ -25,7 +26,7 @@ from explorer.ui.request.fields import (
     make_field,
     strip_markdown,
 )
-from explorer.ui.request.looks import ERROR, colour_text, dim, title
+from explorer.ui.request.looks import DIM, ERROR, colour_text, title
 from explorer.ui.request.values import hint
 
 __all__ = ["FieldRow", "FormEntry", "ParamForm", "entries_from_parameters", "entries_from_schema"]
@@ -118,6 +119,27 @@ def entries_from_schema(schema: Mapping[str, Any] | None) -> list[FormEntry]:
             )
         )
     return out
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_DIM_COLOR = QColor(DIM)
+
+
+class _InfoLabel(QLabel):
+    """A dim one-line label that ends in "…" when it does not fit (full text in the tooltip)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(_DIM_COLOR)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
+        )
+        painter.end()
 
 
 class FieldRow:
@@ -229,14 +251,13 @@ class ParamForm(QWidget):
         f = make_field(entry.schema, edited, entry.example, self, allow_files)
         row = FieldRow(self, entry, r, f)
         row_ref.append(row)
-        name = entry.name + (" *" if entry.required else "")
         label: QLabel | QCheckBox
         if entry.required:
-            label = QLabel(name, self)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            label = QLabel(f"{_html(entry.name)} <span style='color:#e03131'>*</span>", self)
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setIndent(self._indent)
         else:
-            label = QCheckBox(name, self)
+            label = QCheckBox(entry.name, self)
             label.toggled.connect(lambda _on: self._on_edit(row))
             row.include = label
         font = label.font()
@@ -267,9 +288,8 @@ class ParamForm(QWidget):
             info_text = "deprecated · " + info_text
         if description:
             info_text += " · " + first_sentence(description)
-        info = QLabel(info_text, self)
+        info = _InfoLabel(info_text, self)
         info.setObjectName("fieldInfo")
-        dim(info)
         info.setTextFormat(Qt.TextFormat.PlainText)
         info.setToolTip(tip)
         info.setMinimumWidth(40)

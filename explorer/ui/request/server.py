@@ -67,10 +67,10 @@ class ServerPicker(QObject):
         self.combo = QComboBox(parent)
         self.combo.setObjectName("serverCombo")
         self.combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            QComboBox.SizeAdjustPolicy.AdjustToContents
         )
         self.combo.setMinimumContentsLength(16)
-        self.combo.setMaximumWidth(300)
+        self.combo.setMaximumWidth(280)
         self.combo.setToolTip("Server")
         self.combo.activated.connect(self._activated)
         self.details = QWidget(parent)
@@ -120,6 +120,7 @@ class ServerPicker(QObject):
             self.combo.setItemData(
                 self.combo.count() - 1, self._tip(e), Qt.ItemDataRole.ToolTipRole
             )
+        self.combo.setToolTip("Server: the base URL shown in the address")
         self.combo.addItem("Custom URL…")
         if not self._entries:
             index = 0  # only "Custom URL…"
@@ -132,12 +133,11 @@ class ServerPicker(QObject):
     @staticmethod
     def _label(e: _Entry) -> str:
         if e.label:
-            return f"{e.label}  {e.server.resolve(e.values)}"
-        url = e.server.resolve(e.values)
+            return e.label
         desc = e.server.description
-        if desc and len(desc) <= 28:
-            return f"{desc}  {url}"
-        return url
+        if desc and len(desc) <= 40:
+            return desc
+        return e.server.resolve(e.values)
 
     @staticmethod
     def _tip(e: _Entry) -> str:
