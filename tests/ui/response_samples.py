@@ -36,7 +36,9 @@ def result(
         "url": BASE + "/contacts",
         "headers": hdrs,
         "body": body,
-        "timing": Timing(connect=0.0012, tls=None, first_byte=0.0384, download=0.0021, total=0.0417),
+        "timing": Timing(
+            connect=0.0012, tls=None, first_byte=0.0384, download=0.0021, total=0.0417
+        ),
     }
     defaults.update(kw)
     return ResponseResult(**defaults)  # type: ignore[arg-type]

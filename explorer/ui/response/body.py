@@ -407,42 +407,45 @@ class BodyView(QWidget):
             text = await asyncio.to_thread(display_text, decoded.text)
             self._raw_text = text
             total = len(text)
-            limit = total if self._show_all or total <= LARGE_LIMIT else PREVIEW_CHARS
+            whole = self._show_all or total <= LARGE_LIMIT
+            limit = 1 << 62 if whole else PREVIEW_CHARS
             shown = 0
             if self.pretty and self._kind == "json":
                 self.text.set_line_lexer(lexer_for("json"))
                 try:
-                    shown = await self._stream_json(text, limit)
+                    shown, complete = await self._stream_json(text, limit)
                 except JsonSyntaxError as exc:
                     self.text.reset()
                     self._set_pieces([])
                     self.note_label.setText(f"Not valid JSON ({exc}): shown as received")
-                    shown = await self._insert_plain(text, limit, None)
+                    shown, complete = await self._insert_plain(text, limit, None)
             else:
                 lexer = lexer_for(self._kind) if self.pretty else None
                 content = text
                 if self.pretty and self._kind == "xml" and total <= XML_PRETTY_LIMIT:
                     pretty: str | None = await asyncio.to_thread(pretty_xml, text)
                     content = pretty or text
-                shown = await self._insert_plain(content, limit, lexer)
-            if shown < total and limit < total:
+                shown, complete = await self._insert_plain(content, limit, lexer)
+            if not complete:
                 self.show_all_button.setText(f"Show all ({human_size(len(result.body))})")
                 self.show_all_button.show()
                 note = self.note_label.text()
-                extra = f"Showing the first {human_size(shown)} of {human_size(total)}"
+                extra = f"Showing the first {human_size(shown)}"
                 self.note_label.setText(f"{note} · {extra}" if note else extra)
         finally:
             self.rendering = False
         self.render_finished.emit()
 
-    async def _stream_json(self, text: str, limit: int) -> int:
+    async def _stream_json(self, text: str, limit: int) -> tuple[int, bool]:
         gen: Generator[str, None, None] = pretty_json_chunks(text, chunk=65536)
         shown = 0
         first = True
         broke_any = False
+        complete = False
         while shown < limit:
             piece = await asyncio.to_thread(_take, gen, 256 * 1024)
             if not piece:
+                complete = True
                 break
             piece, broke = break_long_lines(piece)
             broke_any = broke_any or broke
@@ -459,9 +462,9 @@ class BodyView(QWidget):
             self.note_label.setText("Long lines are broken for display")
         if first:
             self.text_shown.emit()
-        return shown
+        return shown, complete
 
-    async def _insert_plain(self, content: str, limit: int, lexer: object) -> int:
+    async def _insert_plain(self, content: str, limit: int, lexer: object) -> tuple[int, bool]:
         part = _cut(content, limit)
         part, broke = await asyncio.to_thread(break_long_lines, part)
         if broke:
@@ -480,7 +483,7 @@ class BodyView(QWidget):
         await self.text.append_text(head)
         self.text_shown.emit()
         await self.text.append_text(part[len(head) :])
-        return len(part)
+        return len(part), len(part) == len(content)
 
     async def _lex_table(self, text: str, lexer: object) -> None:
         from pygments.lexer import Lexer

@@ -5,7 +5,6 @@ lexer for highlighting. Adding a language is adding one entry to `SNIPPETS`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from explorer import http
 from explorer.http.model import PreparedRequest
+from explorer.http.snippets import env_name
 from explorer.ui.response.content import lexer_for
 from explorer.ui.response.highlight import SpanHighlighter, is_dark
 from explorer.ui.style import mono_font
@@ -45,16 +45,9 @@ SNIPPETS: tuple[Snippet, ...] = (
 
 
 def env_names(text: str, prepared: PreparedRequest) -> list[str]:
-    """The environment variables the snippet uses for the request's secrets."""
-    if not prepared.secrets:
-        return []
-    found = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)\}?", text))
-    names = []
-    for _secret, env in prepared.secrets:
-        for candidate in found:
-            if candidate == env or candidate.endswith(env) or env.endswith(candidate):
-                names.append(candidate)
-    return sorted(set(names)) or sorted(found)
+    """The environment variables the snippet uses in place of the request's secrets."""
+    names = {env_name(env) for value, env in prepared.secrets if value}
+    return sorted(n for n in names if f"${{{n}}}" in text or f"${n}" in text)
 
 
 class CodePanel(QWidget):

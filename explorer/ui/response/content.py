@@ -224,7 +224,10 @@ def pretty_json_chunks(
             rest = text[pos:]
             if not rest.strip() and not stack and prev:
                 break
-            raise JsonSyntaxError("unexpected character" if rest.strip() else "unexpected end", pos)
+            where = pos + len(rest) - len(rest.lstrip(" \t\r\n"))
+            raise JsonSyntaxError(
+                "unexpected character" if rest.strip() else "unexpected end", where
+            )
         pos = mt.end()
         kind = mt.lastgroup or ""
         tok = mt.group(kind)

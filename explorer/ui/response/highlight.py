@@ -261,9 +261,10 @@ class CodeView(QPlainTextEdit):
         """The highlighting format at a document position (tests, and tooltips later)."""
         block = self.document().findBlock(position)
         col = position - block.position()
-        for rng in block.layout().formats():
+        ranges = block.layout().formats()
+        for rng in ranges:
             if rng.start <= col < rng.start + rng.length:
-                return rng.format
+                return QTextCharFormat(rng.format)
         return QTextCharFormat()
 
     # --- find marks ---------------------------------------------------------------
@@ -272,7 +273,7 @@ class CodeView(QPlainTextEdit):
         """Mark find results (document positions); `current` is selected and shown."""
         self._matches = matches
         self._current = current
-        self._marked = None
+        self._marked = (-1, -1, -1, -1)  # marks are stale
         if 0 <= current < len(matches):
             start, end = matches[current]
             cursor = QTextCursor(self.document())
