@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from explorer.spec import Operation
 from explorer.ui.style import method_color
 from explorer.ui.tree_model import EndpointModel
 
 __all__ = ["EndpointDelegate"]
 
 _PARAM = re.compile(r"(\{[^{}]*\})")
+_WHITE = QColor("#ffffff")
 _BADGE_TEXT = {"DELETE": "DEL", "OPTIONS": "OPT", "PATCH": "PATCH", "TRACE": "TRACE"}
 
 
@@ -27,32 +29,75 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
 
 
 class EndpointDelegate(QStyledItemDelegate):
-    """Paints module rows (name, count) and operation rows (badge, path, summary)."""
+    """Paints module rows (name, count) and operation rows (badge, path, summary).
+
+    Text is drawn as cached `QStaticText` (shaped once, not at every repaint): typing in
+    the filter repaints the whole view on every key."""
+
+    _BASE, _BOLD, _BADGE, _STRIKE = range(4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._font_key: tuple[str, float] | None = None
-        self._badge_font = QFont()
-        self._bold = QFont()
+        self._fonts_by_id: list[QFont] = []
+        self._metrics: list[QFontMetrics] = []
         self._badge_width = 0
         self._row_height = 0
+        self._cache: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
 
     def _fonts(self, base: QFont) -> None:
         key = (base.family(), base.pointSizeF())
         if key == self._font_key:
             return
         self._font_key = key
-        self._badge_font = QFont(base)
-        self._badge_font.setBold(True)
+        badge = QFont(base)
+        badge.setBold(True)
         size = base.pointSizeF()
         if size > 0:
-            self._badge_font.setPointSizeF(max(6.0, size * 0.72))
-        self._badge_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 104)
-        self._bold = QFont(base)
-        self._bold.setWeight(QFont.Weight.DemiBold)
-        fm = QFontMetrics(self._badge_font)
-        self._badge_width = fm.horizontalAdvance("PATCH") + 10
-        self._row_height = QFontMetrics(base).height() + 8
+            badge.setPointSizeF(max(6.0, size * 0.72))
+        badge.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 104)
+        bold = QFont(base)
+        bold.setWeight(QFont.Weight.DemiBold)
+        strike = QFont(base)
+        strike.setStrikeOut(True)
+        self._fonts_by_id = [QFont(base), bold, badge, strike]
+        self._metrics = [QFontMetrics(f) for f in self._fonts_by_id]
+        self._badge_width = self._metrics[self._BADGE].horizontalAdvance("PATCH") + 10
+        self._row_height = self._metrics[self._BASE].height() + 8
+        self._cache.clear()
+
+    def _static(self, text: str, font: int, room: int = -1) -> tuple[QStaticText, int]:
+        """The text (elided to `room` pixels when given) shaped once, and its width."""
+        key = (text, font, room)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        fm = self._metrics[font]
+        shown = text
+        if room >= 0 and fm.horizontalAdvance(text) > room:
+            shown = fm.elidedText(
+                text,
+                Qt.TextElideMode.ElideMiddle if font != self._BASE else Qt.TextElideMode.ElideRight,
+                room,
+            )
+        static = QStaticText(shown)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), self._fonts_by_id[font])
+        if len(self._cache) > 6000:
+            self._cache.clear()
+        value = (static, fm.horizontalAdvance(shown))
+        self._cache[key] = value
+        return value
+
+    def _draw(
+        self, painter: QPainter, x: int, rect: QRect, text: str, font: int, room: int = -1
+    ) -> int:
+        static, width = self._static(text, font, room)
+        fm = self._metrics[font]
+        y = rect.top() + (rect.height() - fm.height()) // 2
+        painter.setFont(self._fonts_by_id[font])
+        painter.drawStaticText(QPoint(x, y), static)
+        return width
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -66,20 +111,15 @@ class EndpointDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        font: QFont = opt.font
-        self._fonts(font)
-        rect: QRect = opt.rect
-        palette: QPalette = opt.palette
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        opt.text = ""
-        opt.icon = type(opt.icon)()
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-
-        state = opt.state
+        self._fonts(option.font)
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        widget = option.widget
+        state = option.state
+        if widget is not None:
+            widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
+            )
         selected = bool(state & QStyle.StateFlag.State_Selected)
         group = (
             QPalette.ColorGroup.Active
@@ -99,65 +139,47 @@ class EndpointDelegate(QStyledItemDelegate):
         try:
             x = rect.left() + 4
             right = rect.right() - 6
-            if model.data(index, EndpointModel.IsModuleRole):
-                self._paint_module(painter, index, rect, x, right, text, dim, font)
+            op = model.operation(index) if isinstance(model, EndpointModel) else None
+            if op is None:
+                name = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
+                count = str(model.data(index, EndpointModel.CountRole) or "")
+                self._paint_module(painter, rect, x, right, name, count, text, dim)
             else:
-                self._paint_operation(painter, index, rect, x, right, text, dim, font)
+                self._paint_operation(painter, rect, x, right, op, text, dim)
         finally:
             painter.restore()
 
     def _paint_module(
         self,
         painter: QPainter,
-        index: QModelIndex | QPersistentModelIndex,
         rect: QRect,
         x: int,
         right: int,
+        name: str,
+        count: str,
         text: QColor,
         dim: QColor,
-        font: QFont,
     ) -> None:
-        model = index.model()
-        count = str(model.data(index, EndpointModel.CountRole) or "")
-        painter.setFont(font)
-        fm = QFontMetrics(font)
-        count_w = fm.horizontalAdvance(count)
+        _, count_w = self._static(count, self._BASE)
         painter.setPen(dim)
-        painter.drawText(
-            QRect(right - count_w, rect.top(), count_w, rect.height()),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-            count,
-        )
-        name = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
-        painter.setFont(self._bold)
-        bfm = QFontMetrics(self._bold)
-        room = max(0, right - count_w - 8 - x)
+        self._draw(painter, right - count_w, rect, count, self._BASE)
         painter.setPen(text)
-        painter.drawText(
-            QRect(x, rect.top(), room, rect.height()),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            bfm.elidedText(name, Qt.TextElideMode.ElideRight, room),
-        )
+        self._draw(painter, x, rect, name, self._BOLD, max(0, right - count_w - 8 - x))
 
     def _paint_operation(
         self,
         painter: QPainter,
-        index: QModelIndex | QPersistentModelIndex,
         rect: QRect,
         x: int,
         right: int,
+        op: Operation,
         text: QColor,
         dim: QColor,
-        font: QFont,
     ) -> None:
-        model = index.model()
-        method = str(model.data(index, EndpointModel.MethodRole) or "")
-        path = str(model.data(index, EndpointModel.PathRole) or "")
-        summary = str(model.data(index, EndpointModel.SummaryRole) or "")
-        deprecated = bool(model.data(index, EndpointModel.DeprecatedRole))
+        method, path, summary, deprecated = op.method, op.path, op.summary, op.deprecated
 
         # the badge: a rounded pill in the method's colour, the same width for every method
-        badge_h = min(rect.height() - 6, QFontMetrics(self._badge_font).height() + 4)
+        badge_h = min(rect.height() - 6, self._metrics[self._BADGE].height() + 4)
         badge = QRect(x, rect.top() + (rect.height() - badge_h) // 2, self._badge_width, badge_h)
         color = method_color(method)
         if deprecated:
@@ -167,43 +189,29 @@ class EndpointDelegate(QStyledItemDelegate):
         painter.setBrush(color)
         painter.drawRoundedRect(badge, 3, 3)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setFont(self._badge_font)
-        painter.setPen(QColor("#ffffff"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, _BADGE_TEXT.get(method, method))
+        painter.setPen(_WHITE)
+        label = _BADGE_TEXT.get(method, method)
+        _, label_w = self._static(label, self._BADGE)
+        self._draw(
+            painter, badge.left() + (badge.width() - label_w) // 2, badge, label, self._BADGE
+        )
 
         x = badge.right() + 8
-        path_font = QFont(font)
-        path_font.setStrikeOut(deprecated)
-        fm = QFontMetrics(path_font)
         room = right - x
+        font = self._STRIKE if deprecated else self._BASE
         path_color = dim if deprecated else text
-        param_color = _mix(path_color, dim, 0.8) if not deprecated else dim
-        painter.setFont(path_font)
-        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        full = fm.horizontalAdvance(path)
-        if full > room:
+        _, full = self._static(path, font)
+        if full > room or deprecated or "{" not in path:
             painter.setPen(path_color)
-            painter.drawText(
-                QRect(x, rect.top(), room, rect.height()),
-                align,
-                fm.elidedText(path, Qt.TextElideMode.ElideMiddle, room),
-            )
-            return
-        for part in _PARAM.split(path):
-            if not part:
-                continue
-            painter.setPen(param_color if part.startswith("{") else path_color)
-            w = fm.horizontalAdvance(part)
-            painter.drawText(QRect(x, rect.top(), w + 1, rect.height()), align, part)
-            x += w
+            x += self._draw(painter, x, rect, path, font, room)
+        else:
+            param_color = _mix(path_color, dim, 0.8)
+            for part in _PARAM.split(path):
+                if part:
+                    painter.setPen(param_color if part.startswith("{") else path_color)
+                    x += self._draw(painter, x, rect, part, font)
         x += 10
         room = right - x
         if summary and room > 24:
-            sfm = QFontMetrics(font)
-            painter.setFont(font)
             painter.setPen(_mix(dim, text, 0.1))
-            painter.drawText(
-                QRect(x, rect.top(), room, rect.height()),
-                align,
-                sfm.elidedText(summary, Qt.TextElideMode.ElideRight, room),
-            )
+            self._draw(painter, x, rect, summary, self._BASE, room)

@@ -26,6 +26,7 @@ __all__ = ["EndpointModel", "ModuleEntry"]
 _Index = QModelIndex | QPersistentModelIndex
 
 WEBHOOKS_MODULE = "Webhooks"
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 @dataclass
@@ -255,9 +256,7 @@ class EndpointModel(QAbstractItemModel):
         return self.rowCount(parent) > 0
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
