@@ -658,16 +658,17 @@ class _Renderer:
         name = f'<i style="color:{c.dim}">{name}</i>' if row.note else f"<code>{name}</code>"
         if row.deprecated:
             name = f"<s>{name}</s>"
-        details = []
+        text = ""
         if row.required:
-            details.append(f'<span style="color:{c.required}">required</span>')
+            text += f'&nbsp; <span style="color:{c.required}">required</span>'
+        tail = []
         if row.description:
-            details.append(html.escape(row.description))
+            tail.append(html.escape(row.description))
         if row.facts:
-            details.append(
-                f'<span style="color:{c.dim}">{html.escape(" · ".join(row.facts))}</span>'
-            )
-        text = f" — {' — '.join(details)}" if details else ""
+            facts = html.escape(" · ".join(row.facts))
+            tail.append(f'<span style="color:{c.dim}">{facts}</span>')
+        if tail:
+            text += " — " + " · ".join(tail)
         kind = (
             f'&nbsp; <code style="color:{c.type}">{html.escape(row.type)}</code>'
             if row.type

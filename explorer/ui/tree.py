@@ -43,7 +43,7 @@ from explorer.ui.tree_model import EndpointModel
 
 __all__ = ["EXPAND_ROWS", "EndpointModel", "TreePanel"]
 
-EXPAND_ROWS = 400
+EXPAND_ROWS = 250
 """While filtering, modules are opened in order until about this many rows are shown:
 all of them when the matches are few, the first ones when a short query matches most."""
 

@@ -166,7 +166,7 @@ def test_body_schema_tree_with_cycle_and_examples(view: DocsView, api: spec.Spec
     view.set_operation(api, _op(api, "PUT /contacts/{id}"))
     lines = [line.strip() for line in view.plain_text().splitlines()]
     assert "Request body" in lines
-    assert "email  string<email> — required — Where to write" in [
+    assert "email  string<email>  required — Where to write" in [
         line.replace("\xa0", " ") for line in lines
     ]
     text = view.plain_text().replace("\xa0", " ")
