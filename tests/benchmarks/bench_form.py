@@ -1,7 +1,7 @@
 """Selecting an endpoint to a built form: `RequestEditor.set_operation()` over every
 operation of a spec, offscreen, with baselines measured in the same run.
 
-Run on demand:  .venv/bin/python tests/benchmarks/bench_form.py [SPEC]
+Run on demand:  .venv/bin/python tests/benchmarks/bench_form.py [--freeze] [SPEC]
 Default SPEC: GitHub's REST description at .bench/package/generated/api.github.com.json.
 Target (PRODUCT.md / issue 4): under 30 ms per selection.
 
@@ -10,6 +10,9 @@ Measured per operation, in a shown 1000x700 editor:
   operation's parameters and body);
 - warm: a later selection of the same operation (what switching between endpoints costs);
 - paint: the first `processEvents()` after a warm selection (layout and painting).
+With --freeze, `gc.freeze()` runs after the spec is loaded (as an app can do once a spec
+is open): Python's full garbage collections then no longer walk the spec's objects, which
+otherwise shows as rare 100+ ms spikes in the tail, whatever the widget does.
 Baselines: set_operation() on an operation with no parameters and no body, and building a
 plain QWidget grid with as many QLabel+QLineEdit rows as the biggest operation has
 parameters, set into a scroll area (the bare cost of that many Qt widgets).
@@ -52,7 +55,9 @@ def line(name: str, values: list[float], base: float | None = None) -> str:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else GITHUB
+    args = [a for a in sys.argv[1:] if a != "--freeze"]
+    freeze = "--freeze" in sys.argv[1:]
+    path = Path(args[0]) if args else GITHUB
     app = QApplication(sys.argv[:1])
     from explorer import spec
     from explorer.ui.request import RequestEditor
@@ -62,6 +67,12 @@ def main() -> None:
     print(
         f"{path.name}: {len(api.operations)} operations, loaded in {time.perf_counter() - t:.2f} s"
     )
+    if freeze:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        print("gc.freeze() after loading")
     editor = RequestEditor()
     editor.resize(1000, 700)
     editor.show()
@@ -87,6 +98,17 @@ def main() -> None:
         warm.append((mid - start) * 1000)
         paint.append((end - mid) * 1000)
         by_op.append(((mid - start) * 1000, op.key, len(op.parameters)))
+
+    # the same with the Body tab shown (editor text filled and highlighted)
+    with_body = [o for o in ops if o.request_body is not None]
+    editor.tabs.setCurrentIndex(1)
+    body_times: list[float] = []
+    for op in with_body:
+        start = time.perf_counter()
+        editor.set_operation(api, op)
+        body_times.append((time.perf_counter() - start) * 1000)
+        app.processEvents()
+    editor.tabs.setCurrentIndex(0)
 
     # baseline 1: an operation with nothing to build
     empty = next((o for o in ops if not o.parameters and o.request_body is None), None)
@@ -132,6 +154,7 @@ def main() -> None:
     print(line("set_operation, cold (all ops)", cold, be))
     print(line("set_operation, warm (all ops)", warm, be))
     print(line("first paint after it", paint))
+    print(line(f"Body tab shown ({len(with_body)} ops)", body_times, be))
     if base_empty:
         print(line(f"baseline: empty op ({empty.key if empty else ''})", base_empty))
     print(line(f"baseline: {n} bare label+edit rows", base_widgets))

@@ -313,7 +313,7 @@ class BodyEditor(QWidget):
             self._check = BodyCheck()
             self._show_check()
             if kind == "json":
-                self._start_check()
+                self._timer.start()  # checked shortly, never while the form is being built
         else:
             self._build_form(media)
             self.stack.setCurrentWidget(self.form_scroll)
