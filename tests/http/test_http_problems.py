@@ -333,7 +333,7 @@ header_names = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(
     body=json_values,
     status=st.integers(min_value=100, max_value=599),
@@ -356,7 +356,7 @@ def test_parse_problem_never_raises_on_bytes(body: bytes, status: int) -> None:
     parse_problem(response(status, body))
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(
     headers=st.lists(st.tuples(header_names, header_text), max_size=8),
     received_at=st.floats(min_value=0, max_value=4e9),

@@ -26,7 +26,7 @@ style = st.sampled_from(["", "form", "simple", "label", "matrix", "spaceDelimite
 location = st.sampled_from(["path", "query", "header", "cookie"])
 
 
-@settings(max_examples=500, deadline=None, database=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(
     params=st.lists(
         st.builds(ParamValue, text, location, value, style, st.none() | st.booleans()),
