@@ -81,8 +81,15 @@ def _ref_name(ref: Any) -> str:
     return text.rsplit("/", 1)[-1] or text
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+
+
 def _first_paragraph(text: str, limit: int = 240) -> str:
+    """The first paragraph as plain text: Markdown links and emphasis reduced to words."""
     para = text.strip().split("\n\n", 1)[0].replace("\n", " ")
+    if "[" in para or "*" in para or "_" in para or "`" in para:
+        para = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", para))
     return para if len(para) <= limit else para[:limit].rstrip() + "…"
 
 

@@ -297,3 +297,23 @@ def test_markdown_to_html_basics(qtbot: QtBot) -> None:
 )
 def test_type_labels(schema: dict[str, Any], label: str) -> None:
     assert type_label(schema) == label
+
+
+def test_short_descriptions_read_as_plain_words(view: DocsView) -> None:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "Pass the [media type](https://x.example/m) **now**"}
+                    }
+                }
+            }
+        },
+    }
+    api = spec.load_bytes(orjson.dumps(doc))
+    view.set_operation(api, _op(api, "GET /x"))
+    text = " ".join(view.plain_text().split())
+    assert "200 Pass the media type now" in text
