@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QStaticText, QTransform
@@ -28,6 +29,37 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
     )
 
 
+_SELECTED = QStyle.StateFlag.State_Selected
+_STATE_ACTIVE = QStyle.StateFlag.State_Active
+_ACTIVE = QPalette.ColorGroup.Active
+_INACTIVE = QPalette.ColorGroup.Inactive
+_TEXT = QPalette.ColorRole.Text
+_HIGHLIGHTED_TEXT = QPalette.ColorRole.HighlightedText
+_HIGHLIGHT = QPalette.ColorRole.Highlight
+_BASE_ROLE = QPalette.ColorRole.Base
+_METHOD_COLORS: dict[tuple[str, int], QColor] = {}
+
+
+def _method_color(method: str, dim: QColor | None) -> QColor:
+    """The badge colour of a method, faded towards `dim` for deprecated operations."""
+    key = (method, dim.rgba() if dim is not None else 0)
+    color = _METHOD_COLORS.get(key)
+    if color is None:
+        color = method_color(method)
+        if dim is not None:
+            color = _mix(color, dim, 0.5)
+        _METHOD_COLORS[key] = color
+    return color
+
+
+@dataclass(frozen=True)
+class _RowColors:
+    text: QColor
+    dim: QColor
+    summary: QColor
+    param: QColor
+
+
 class EndpointDelegate(QStyledItemDelegate):
     """Paints module rows (name, count) and operation rows (badge, path, summary).
 
@@ -44,6 +76,7 @@ class EndpointDelegate(QStyledItemDelegate):
         self._badge_width = 0
         self._row_height = 0
         self._cache: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
+        self._colors: dict[tuple[int, bool, bool], _RowColors] = {}
 
     def _fonts(self, base: QFont) -> None:
         key = (base.family(), base.pointSizeF())
@@ -120,20 +153,19 @@ class EndpointDelegate(QStyledItemDelegate):
             widget.style().drawPrimitive(
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
             )
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        group = (
-            QPalette.ColorGroup.Active
-            if state & QStyle.StateFlag.State_Active
-            else QPalette.ColorGroup.Inactive
-        )
-        text = palette.color(
-            group,
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
-        )
-        back = palette.color(
-            group, QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
-        )
-        dim = _mix(text, back, 0.45)
+        selected = bool(state & _SELECTED)
+        group = _ACTIVE if state & _STATE_ACTIVE else _INACTIVE
+        key = (palette.cacheKey(), selected, group == _ACTIVE)
+        colors = self._colors.get(key)
+        if colors is None:
+            text = palette.color(group, _HIGHLIGHTED_TEXT if selected else _TEXT)
+            back = palette.color(group, _HIGHLIGHT if selected else _BASE_ROLE)
+            dim = _mix(text, back, 0.45)
+            colors = _RowColors(text, dim, _mix(dim, text, 0.1), _mix(text, dim, 0.8))
+            if len(self._colors) > 32:
+                self._colors.clear()
+            self._colors[key] = colors
+        text, dim = colors.text, colors.dim
         model = index.model()
         painter.save()
         try:
@@ -145,7 +177,7 @@ class EndpointDelegate(QStyledItemDelegate):
                 count = str(model.data(index, EndpointModel.CountRole) or "")
                 self._paint_module(painter, rect, x, right, name, count, text, dim)
             else:
-                self._paint_operation(painter, rect, x, right, op, text, dim)
+                self._paint_operation(painter, rect, x, right, op, colors)
         finally:
             painter.restore()
 
@@ -173,17 +205,15 @@ class EndpointDelegate(QStyledItemDelegate):
         x: int,
         right: int,
         op: Operation,
-        text: QColor,
-        dim: QColor,
+        colors: _RowColors,
     ) -> None:
+        text, dim = colors.text, colors.dim
         method, path, summary, deprecated = op.method, op.path, op.summary, op.deprecated
 
         # the badge: a rounded pill in the method's colour, the same width for every method
         badge_h = min(rect.height() - 6, self._metrics[self._BADGE].height() + 4)
         badge = QRect(x, rect.top() + (rect.height() - badge_h) // 2, self._badge_width, badge_h)
-        color = method_color(method)
-        if deprecated:
-            color = _mix(color, dim, 0.5)
+        color = _method_color(method, dim if deprecated else None)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
@@ -205,7 +235,7 @@ class EndpointDelegate(QStyledItemDelegate):
             painter.setPen(path_color)
             x += self._draw(painter, x, rect, path, font, room)
         else:
-            param_color = _mix(path_color, dim, 0.8)
+            param_color = colors.param
             for part in _PARAM.split(path):
                 if part:
                     painter.setPen(param_color if part.startswith("{") else path_color)
@@ -213,5 +243,5 @@ class EndpointDelegate(QStyledItemDelegate):
         x += 10
         room = right - x
         if summary and room > 24:
-            painter.setPen(_mix(dim, text, 0.1))
+            painter.setPen(colors.summary)
             self._draw(painter, x, rect, summary, self._BASE, room)
