@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.spec import Operation, Spec
+from explorer.spec.search import STRICT_METHODS, OperationIndex
 from explorer.ui.tree_delegate import EndpointDelegate
 from explorer.ui.tree_model import EndpointModel
 
@@ -120,7 +121,8 @@ class TreePanel(QWidget):
         self._tree = _Tree(self)
         self._tree.setObjectName("endpointTree")
         self._tree.setModel(self._model)
-        self._tree.setItemDelegate(EndpointDelegate(self._tree))
+        self._delegate = EndpointDelegate(self._tree)
+        self._tree.setItemDelegate(self._delegate)
         self._tree.setHeaderHidden(True)
         self._tree.setUniformRowHeights(True)
         self._tree.setRootIsDecorated(True)
@@ -254,6 +256,9 @@ class TreePanel(QWidget):
     # -- filtering -----------------------------------------------------------------------
 
     def _on_filter_changed(self, text: str) -> None:
+        self._delegate.highlight_words = tuple(
+            w for w in OperationIndex.words(text) if len(w) > 1 and w not in STRICT_METHODS
+        )
         self._restoring = True
         try:
             self._model.set_filter(text)

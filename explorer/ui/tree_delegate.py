@@ -52,12 +52,21 @@ def _method_color(method: str, dim: QColor | None) -> QColor:
     return color
 
 
+def _mark(selected: bool, back: QColor) -> QColor:
+    """The background that marks matched text: amber, or light on a selected row."""
+    if selected:
+        return QColor(255, 255, 255, 70)
+    dark = back.lightness() < 128
+    return QColor(255, 196, 0, 70 if dark else 95)
+
+
 @dataclass(frozen=True)
 class _RowColors:
     text: QColor
     dim: QColor
     summary: QColor
     param: QColor
+    mark: QColor
 
 
 class EndpointDelegate(QStyledItemDelegate):
@@ -77,6 +86,8 @@ class EndpointDelegate(QStyledItemDelegate):
         self._row_height = 0
         self._cache: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
         self._colors: dict[tuple[int, bool, bool], _RowColors] = {}
+        self.highlight_words: tuple[str, ...] = ()
+        """Lower-case words to mark in paths and summaries (the filter's words)."""
 
     def _fonts(self, base: QFont) -> None:
         key = (base.family(), base.pointSizeF())
@@ -161,7 +172,9 @@ class EndpointDelegate(QStyledItemDelegate):
             text = palette.color(group, _HIGHLIGHTED_TEXT if selected else _TEXT)
             back = palette.color(group, _HIGHLIGHT if selected else _BASE_ROLE)
             dim = _mix(text, back, 0.45)
-            colors = _RowColors(text, dim, _mix(dim, text, 0.1), _mix(text, dim, 0.8))
+            colors = _RowColors(
+                text, dim, _mix(dim, text, 0.1), _mix(text, dim, 0.8), _mark(selected, back)
+            )
             if len(self._colors) > 32:
                 self._colors.clear()
             self._colors[key] = colors
@@ -231,6 +244,8 @@ class EndpointDelegate(QStyledItemDelegate):
         font = self._STRIKE if deprecated else self._BASE
         path_color = dim if deprecated else text
         _, full = self._static(path, font)
+        if self.highlight_words and full <= room:
+            self._highlight(painter, x, rect, path, font, colors)
         if full > room or deprecated or "{" not in path:
             painter.setPen(path_color)
             x += self._draw(painter, x, rect, path, font, room)
@@ -243,5 +258,25 @@ class EndpointDelegate(QStyledItemDelegate):
         x += 10
         room = right - x
         if summary and room > 24:
+            if self.highlight_words and self._static(summary, self._BASE)[1] <= room:
+                self._highlight(painter, x, rect, summary, self._BASE, colors)
             painter.setPen(colors.summary)
             self._draw(painter, x, rect, summary, self._BASE, room)
+
+    def _highlight(
+        self, painter: QPainter, x: int, rect: QRect, text: str, font: int, colors: _RowColors
+    ) -> None:
+        """Marks where the filter's words occur in `text` (drawn under the text)."""
+        lower = text.lower()
+        fm = self._metrics[font]
+        height = fm.height()
+        top = rect.top() + (rect.height() - height) // 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colors.mark)
+        for word in self.highlight_words:
+            start = lower.find(word)
+            if start < 0:
+                continue
+            left = fm.horizontalAdvance(text[:start])
+            width = fm.horizontalAdvance(text[start : start + len(word)])
+            painter.drawRect(QRect(x + left, top, width, height))

@@ -323,3 +323,26 @@ def test_star_trek_spec(panel: TreePanel, shared_specs: Path, qtmodeltester: Any
     assert all("spacecraft" in key.lower() for key in shown)
     assert any(key.startswith(("GET ", "POST ")) for key in shown[1:])
     qtmodeltester.check(panel.model)
+
+
+def test_filter_words_are_marked_in_the_rows(panel: TreePanel) -> None:
+    panel.set_spec(_api())
+    before = panel.tree.viewport().grab().toImage()
+    panel.set_filter("post Contact")
+    assert panel._delegate.highlight_words == ("contact",)  # the method word is not marked
+    after = panel.tree.viewport().grab().toImage()
+
+    def amber(image: object) -> int:
+        from PySide6.QtGui import QImage
+
+        assert isinstance(image, QImage)
+        hits = 0
+        for y in range(0, min(image.height(), 120), 2):
+            for x in range(0, image.width(), 2):
+                c = image.pixelColor(x, y)
+                if c.red() > 230 and 200 < c.green() < 240 and c.blue() < 190:
+                    hits += 1
+        return hits
+
+    assert amber(before) == 0
+    assert amber(after) > 20
