@@ -203,7 +203,10 @@ class OperationIndex:
             loose = [i for i in base if search(hay[i])]
             return _State(words, "fuzzy", loose, loose)
         typo = _typo_pattern(word).search
-        with_typo = [i for i in base if typo(hay[i])]
+        # one typo leaves the first k or the last k letters alone (k=3 from 7 letters on)
+        k = 3 if len(word) >= 7 else 2
+        head, tail = word[:k], word[-k:]
+        with_typo = [i for i in base if (head in hay[i] or tail in hay[i]) and typo(hay[i])]
         marked = set(with_typo)
         loose = [i for i in base if i in marked or search(hay[i])]
         return _State(words, "fuzzy", with_typo or loose, loose)
