@@ -350,6 +350,8 @@ class RequestEditor(QWidget):
         return self._op
 
     def _set_badge(self, method: str) -> None:
+        if self.method_badge.text() == method.upper() and self.method_badge.styleSheet():
+            return
         color = METHOD_COLORS.get(method.upper(), "#495057")
         self.method_badge.setText(method.upper())
         self.method_badge.setStyleSheet(

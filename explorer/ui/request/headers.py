@@ -205,6 +205,8 @@ class KeyValueRows(QWidget):
 
     def restore_state(self, state: Any) -> None:
         """Put back what `state()` returned."""
+        if not state and len(self.rows) == 1 and not self.state():
+            return  # already one empty row
         for row in self.rows[:]:
             self.rows.remove(row)
             for w in row.widgets:
