@@ -37,12 +37,12 @@ from explorer.ui.style import METHOD_COLORS, status_color
 
 __all__ = ["SCHEMA_DEPTH", "SCHEMA_ROWS", "DocsBrowser", "DocsView", "markdown_to_html"]
 
-SCHEMA_ROWS = 80
+SCHEMA_ROWS = 60
 """Rows of one schema tree shown at first; "Show more" multiplies it by 5. The schemas of
 responses other than 2xx start folded (their type only, and a "Show schema" link)."""
 SCHEMA_DEPTH = 8
 """Levels of one schema tree shown at first; "Show more" adds 6."""
-EXAMPLE_LINES = 40
+EXAMPLE_LINES = 30
 """Lines of one example shown at first; "Show more" shows up to `EXAMPLE_CHARS`."""
 EXAMPLE_CHARS = 20000
 """Characters of one example shown; longer ones are cut with a note."""
