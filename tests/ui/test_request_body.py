@@ -182,3 +182,13 @@ def test_big_body_checked_off_the_loop(
         assert ticks > 0  # the loop kept running while the body was checked
 
     qloop.run_until_complete(scenario())
+
+
+def test_huge_body_is_left_plain(editor: RequestEditor) -> None:
+    from explorer.ui.request.body import HIGHLIGHT_LIMIT
+
+    body = editor.body
+    assert body.highlighter.document() is body.editor.document()
+    body.editor.setPlainText('{"a": "' + "x" * (HIGHLIGHT_LIMIT + 10) + '"}')
+    assert body.highlighter.document() is None
+    assert editor.request_input().body is not None

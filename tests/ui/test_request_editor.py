@@ -500,3 +500,13 @@ def test_every_operation_builds_and_keeps_its_state(
         editor.set_operation(api, op)
         editor.restore_state(state)
         assert editor.request_input() == before
+
+
+def test_ctrl_enter_from_a_param_field(qtbot: QtBot, editor: RequestEditor, api: Spec) -> None:
+    editor.set_operation(api, op_of(api, "getContact"))
+    form = editor.params_form()
+    assert form is not None
+    row = form.row("limit")
+    assert row is not None and isinstance(row.field, LineField)
+    with qtbot.waitSignal(editor.send_requested, timeout=1000):
+        qtbot.keyClick(row.field.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

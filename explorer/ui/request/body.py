@@ -45,6 +45,9 @@ __all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]
 
 NO_BODY = "(no body)"
 DEBOUNCE_MS = 250
+HIGHLIGHT_LIMIT = 300_000
+"""Bodies longer than this (characters) are not coloured: Qt colours a whole document at
+once when its text is set."""
 
 
 def media_kind(media_type: str) -> str:
@@ -302,7 +305,8 @@ class BodyEditor(QWidget):
             text = self._text_for(media)
             self._loading = True
             try:
-                document = self.editor.document() if kind == "json" else None
+                colour = kind == "json" and len(text) <= HIGHLIGHT_LIMIT
+                document = self.editor.document() if colour else None
                 if self.highlighter.document() is not document:
                     self.highlighter.setDocument(document)
                 self.editor.setPlainText(text)
@@ -447,7 +451,15 @@ class BodyEditor(QWidget):
     def _text_changed(self) -> None:
         if self._loading or self._loaded is None or self._loaded == NO_BODY:
             return
-        self._texts[self._loaded] = self.editor.toPlainText()
+        if (
+            self.highlighter.document() is not None
+            and self.editor.document().characterCount() > HIGHLIGHT_LIMIT
+        ):
+            self._loading = True
+            try:
+                self.highlighter.setDocument(None)  # a pasted megabyte stays plain, and fast
+            finally:
+                self._loading = False
         if self._server_errors:
             self._server_errors = []
             self._show_check()
