@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPalette, QShowEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
@@ -782,6 +782,13 @@ class DocsView(QWidget):
         """The text shown, as a user would read it."""
         self._flush()
         return self._browser.toPlainText()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switch: colours change
+            self._dirty = True
+            if self.isVisible():
+                self._render()
+        super().changeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         self._flush()

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QColor, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from explorer import spec
@@ -317,3 +317,13 @@ def test_short_descriptions_read_as_plain_words(view: DocsView) -> None:
     view.set_operation(api, _op(api, "GET /x"))
     text = " ".join(view.plain_text().split())
     assert "200 Pass the media type now" in text
+
+
+def test_palette_change_recolours(view: DocsView, api: spec.Spec) -> None:
+    view.set_operation(api, _op(api, "PUT /contacts/{id}"))
+    before = view.html()
+    palette = view.palette()
+    palette.setColor(palette.ColorRole.Text, QColor("#abcdef"))
+    view.setPalette(palette)
+    assert view.html() != before
+    assert "#abcdef" in view.html()
