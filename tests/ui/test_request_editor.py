@@ -510,3 +510,25 @@ def test_ctrl_enter_from_a_param_field(qtbot: QtBot, editor: RequestEditor, api:
     assert row is not None and isinstance(row.field, LineField)
     with qtbot.waitSignal(editor.send_requested, timeout=1000):
         qtbot.keyClick(row.field.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_preview_is_the_url_that_is_sent(editor: RequestEditor, api: Spec) -> None:
+    from explorer.http import build_request
+
+    editor.set_operation(api, op_of(api, "getContact"))
+    form = editor.params_form()
+    assert form is not None
+    form.set_values(
+        {
+            "contactId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "limit": "10",
+            "ids": ["1", "2"],
+            "verbose": False,
+            "status": "active",
+            "email": "a+b@example.com",
+            "X-Request-ID": "r1",
+        }
+    )
+    prepared = build_request(editor.request_input())
+    assert editor.url_preview.full_text() == prepared.url
+    assert "ids=1&ids=2" in prepared.url and "verbose=false" in prepared.url
