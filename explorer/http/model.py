@@ -1,8 +1,8 @@
 """Plain data for one HTTP exchange: what the user filled in, what is sent, what came back.
 
-    RequestInput  --build_request()-->  PreparedRequest  --send()-->  ResponseResult | NetworkFailure
-                                               |                             |
-                                           to_curl()              problem(), rate_limit()
+RequestInput  --build_request()-->  PreparedRequest  --send()-->  ResponseResult | NetworkFailure
+                                           |                             |
+                                       to_curl()       parse_problem(), parse_rate_limit()
 """
 
 from __future__ import annotations
