@@ -261,8 +261,9 @@ class TreePanel(QWidget):
         )
         self._restoring = True
         try:
-            self._model.set_filter(text)
-            self._restore_view()
+            changed = self._model.set_filter(text)
+            if changed:
+                self._restore_view()
         finally:
             self._restoring = False
         self._update_chrome()

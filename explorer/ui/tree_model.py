@@ -128,17 +128,20 @@ class EndpointModel(QAbstractItemModel):
         self._rebuild()
         self.endResetModel()
 
-    def set_filter(self, text: str) -> None:
-        """Show only what matches `text` (see `explorer.spec.search`), in one reset."""
+    def set_filter(self, text: str) -> bool:
+        """Show only what matches `text` (see `explorer.spec.search`), in one reset.
+
+        False when nothing changed (the same words: a space typed, say)."""
         if text == self._filter:
-            return
+            return False
         same = OperationIndex.words(text) == OperationIndex.words(self._filter)
         self._filter = text
         if same:
-            return
+            return False
         self.beginResetModel()
         self._rebuild()
         self.endResetModel()
+        return True
 
     def _rebuild(self) -> None:
         self._position = None
