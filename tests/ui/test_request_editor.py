@@ -175,8 +175,10 @@ def test_json_body_prefilled_from_example_and_examples_picker(
 def test_json_body_prefilled_from_schema_without_opening_the_tab(
     editor: RequestEditor, api: Spec
 ) -> None:
+    editor.tabs.setCurrentIndex(TAB_AUTH)  # a tab the user chose stays chosen
     editor.set_operation(api, op_of(api, "searchContacts"))
-    assert editor.tabs.currentIndex() == TAB_PARAMS
+    assert editor.tabs.currentIndex() == TAB_AUTH
+    assert not editor.body.isVisible()
     inp = editor.request_input()
     assert inp.body is not None
     value = json.loads(inp.body.text)
@@ -532,3 +534,12 @@ def test_preview_is_the_url_that_is_sent(editor: RequestEditor, api: Spec) -> No
     prepared = build_request(editor.request_input())
     assert editor.url_preview.full_text() == prepared.url
     assert "ids=1&ids=2" in prepared.url and "verbose=false" in prepared.url
+
+
+def test_body_tab_first_when_there_is_no_required_parameter(
+    editor: RequestEditor, api: Spec
+) -> None:
+    editor.set_operation(api, op_of(api, "createContact"))
+    assert editor.tabs.currentIndex() == TAB_BODY
+    editor.set_operation(api, op_of(api, "getContact"))
+    assert editor.tabs.currentIndex() == TAB_PARAMS

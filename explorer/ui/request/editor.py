@@ -340,11 +340,22 @@ class RequestEditor(QWidget):
             self.headers.restore_state([])
             self.auth.set_operation(api, op)
             self.error_banner.hide()
+            self._pick_tab(op)
             self._update_preview()
             self._update_tab_titles()
         finally:
             self._quiet -= 1
         self.last_build_seconds = time.perf_counter() - start
+
+    def _pick_tab(self, op: Operation) -> None:
+        """Between Params and Body, show where the work is: the body when the endpoint
+        takes one and has no required parameter. Other tabs, chosen by the user, stay."""
+        if self.tabs.currentIndex() not in (TAB_PARAMS, TAB_BODY):
+            return
+        required = any(p.required or p.location == "path" for p in op.parameters)
+        want = TAB_BODY if self.body.has_body() and not required else TAB_PARAMS
+        if self.tabs.currentIndex() != want:
+            self.tabs.setCurrentIndex(want)
 
     def operation(self) -> Operation | None:
         return self._op
