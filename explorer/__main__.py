@@ -51,13 +51,16 @@ def _gui(argv: list[str]) -> int:
         "--screenshot", metavar="FILE", help="save a picture of the window and exit"
     )
     parser.add_argument("--select", metavar="'METHOD /path'", help="endpoint to select at start")
+    parser.add_argument(
+        "--send", action="store_true", help="with --select: send it (before a --screenshot)"
+    )
     args = parser.parse_args(argv)
     try:
         from explorer.app import run
     except ImportError as exc:
         print(f"explorer: the window cannot start: {exc}", file=sys.stderr)
         return 2
-    return run(args.spec, screenshot=args.screenshot, select=args.select)
+    return run(args.spec, screenshot=args.screenshot, select=args.select, send=args.send)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,7 +88,11 @@ def _install_hooks(services: Services, loop: asyncio.AbstractEventLoop) -> None:
 
 
 def run(
-    spec: str | None = None, *, screenshot: str | None = None, select: str | None = None
+    spec: str | None = None,
+    *,
+    screenshot: str | None = None,
+    select: str | None = None,
+    send: bool = False,
 ) -> int:
     """Open the window (on `spec`, or on the demo served in-process) and run until closed."""
     from explorer.ui.main_window import MainWindow
@@ -116,6 +120,8 @@ def run(
         nonlocal exit_code
         source = spec
         ok = await window.open_initial(source, select=select)
+        if ok and send and select:
+            await window.send_and_wait()
         if screenshot:
             await window.settled()
             if not window.grab().save(screenshot):

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.source = ""
         self.preferred_server: str | None = None
         self.drafts: Drafts | None = None
+        self._touched: set[str] = set()
         self.current_op: spec_mod.Operation | None = None
         self._load_task: asyncio.Task[bool] | None = None
         self._send_task: asyncio.Task[None] | None = None
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
         self.source = api.source
         self.preferred_server = preferred_server
         self.drafts = Drafts(api.source)
+        self._touched = set()  # endpoints edited in this run
         self.current_op = None
         self.tree.set_spec(api)
         self.response.clear()
@@ -408,6 +410,7 @@ class MainWindow(QMainWindow):
         if self.current_op is not None and self.drafts is not None:
             with contextlib.suppress(Exception):
                 self.drafts.put(self.current_op.key, self.editor.state())
+                self._touched.add(self.current_op.key)
 
     def select_operation(self, op: spec_mod.Operation) -> None:
         if self.api is None or op is self.current_op:
@@ -416,6 +419,9 @@ class MainWindow(QMainWindow):
         self.current_op = op
         self.editor.set_operation(self.api, op, self.preferred_server)
         draft = self.drafts.get(op.key) if self.drafts is not None else None
+        if draft and self.preferred_server and op.key not in self._touched:
+            # Saved in an earlier run: its local server port is gone; this run's wins.
+            draft = {k: v for k, v in draft.items() if k != "server"}
         if draft:
             with contextlib.suppress(Exception):
                 self.editor.restore_state(draft)
@@ -451,6 +457,14 @@ class MainWindow(QMainWindow):
         self.editor.set_sending(True)
         op, api = self.current_op, self.api
         self._send_task = asyncio.ensure_future(self._send(prepared, options, op, api))
+
+    async def send_and_wait(self) -> None:
+        """Send the current request and wait until its response (or failure) is shown."""
+        self.send()
+        task = self._send_task
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _send(self, prepared: Any, options: Any, op: Any, api: Any) -> None:
         try:
