@@ -199,7 +199,8 @@ class TreePanel(QWidget):
             self._model.set_spec(api, self._filter.text())
             if source != self._source and api is not None:
                 total = self._model.total
-                if total <= _SMALL_SPEC or self._model.module_rows() <= 1:
+                one_module = self._model.module_rows() <= 1 and total <= 4 * EXPAND_ROWS
+                if total <= _SMALL_SPEC or one_module:
                     self._user_expanded = {
                         self._model.module_name(r) for r in range(self._model.module_rows())
                     }
