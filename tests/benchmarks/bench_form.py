@@ -15,7 +15,7 @@ is open): Python's full garbage collections then no longer walk the spec's objec
 otherwise shows as rare 100+ ms spikes in the tail, whatever the widget does.
 Baselines: set_operation() on an operation with no parameters and no body, and building a
 plain QWidget grid with as many QLabel+QLineEdit rows as the biggest operation has
-parameters, set into a scroll area (the bare cost of that many Qt widgets).
+parameters, set into the editor's Params scroll area (the bare cost of that many Qt widgets).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QWidget,
 )
 
@@ -120,17 +119,18 @@ def main() -> None:
             base_empty.append((time.perf_counter() - start) * 1000)
             app.processEvents()
 
-    # baseline 2: as many bare label + line edit rows as the biggest operation has parameters
+    # baseline 2: as many bare label + line edit rows as the biggest operation has
+    # parameters, set into the editor's own Params scroll area (same window, same size)
     biggest = max(ops, key=lambda o: len(o.parameters))
     n = len(biggest.parameters)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.resize(1000, 600)
-    scroll.show()
-    app.processEvents()
+    other = empty or ops[0]
     base_widgets: list[float] = []
     big_warm: list[float] = []
     for _ in range(30):
+        editor.set_operation(api, other)
+        app.processEvents()
+        scroll = editor.params_scroll
+        scroll.show()
         start = time.perf_counter()
         w = QWidget()
         grid = QGridLayout(w)
@@ -142,6 +142,8 @@ def main() -> None:
         base_widgets.append((time.perf_counter() - start) * 1000)
         if old is not None:
             old.deleteLater()
+        app.processEvents()
+        editor.set_operation(api, other)
         app.processEvents()
         start = time.perf_counter()
         editor.set_operation(api, biggest)

@@ -38,6 +38,8 @@ _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 def effective_schema(schema: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """The schema a form field works with: a nullable `anyOf`/`oneOf` of one choice, or an
     `allOf` of one part, taken apart to that choice (keeping description and default)."""
+    if type(schema) is dict and not ("anyOf" in schema or "oneOf" in schema or "allOf" in schema):
+        return schema  # the common case, fast
     if not isinstance(schema, Mapping):
         return {}
     for key in ("anyOf", "oneOf", "allOf"):
