@@ -543,3 +543,18 @@ def test_body_tab_first_when_there_is_no_required_parameter(
     assert editor.tabs.currentIndex() == TAB_BODY
     editor.set_operation(api, op_of(api, "getContact"))
     assert editor.tabs.currentIndex() == TAB_PARAMS
+
+
+def test_send_flags_required_fields_left_empty(
+    qtbot: QtBot, editor: RequestEditor, api: Spec
+) -> None:
+    editor.set_operation(api, op_of(api, "getContact"))
+    form = editor.params_form()
+    assert form is not None
+    row = form.row("contactId")
+    assert row is not None
+    with qtbot.waitSignal(editor.send_requested, timeout=1000):
+        qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
+    assert row.error_label is not None and row.error_label.text() == "required"
+    type_into(qtbot, editor, "contactId", "3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    assert not row.error_label.isVisible()

@@ -290,7 +290,17 @@ class RequestEditor(QWidget):
 
     def _send_key(self) -> None:
         if self._op is not None and not self._sending:
+            self._mark_missing_required()
             self.send_requested.emit()
+
+    def _mark_missing_required(self) -> None:
+        """Flag required parameters left empty (the request is still sent as it is: the
+        user may want to see how the API answers)."""
+        if self._form is None:
+            return
+        for row in self._form.missing_required():
+            row.live_problem = "required"
+            row.refresh_message()
 
     def _cancel_key(self) -> None:
         if self._sending:
@@ -300,6 +310,7 @@ class RequestEditor(QWidget):
         if self._sending:
             self.cancel_requested.emit()
         elif self._op is not None:
+            self._mark_missing_required()
             self.send_requested.emit()
 
     def set_sending(self, sending: bool) -> None:

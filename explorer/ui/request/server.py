@@ -177,13 +177,17 @@ class ServerPicker(QObject):
         if not entry.server.variables:
             self.details.hide()
             return
+        title = QLabel("Server variables", self.details)
+        dim(title)
+        self._details_layout.addWidget(title)
+        self._var_widgets.append(title)
         for var in entry.server.variables:
             self._add_variable(entry, var)
         layout.addStretch(1)
         self.details.show()
 
     def _add_variable(self, entry: _Entry, var: ServerVariable) -> None:
-        label = QLabel(var.name, self.details)
+        label = QLabel(f"  {var.name}", self.details)
         label.setObjectName("dimLabel")
         dim(label)
         label.setToolTip(var.description or f"Server variable {var.name}")
