@@ -402,6 +402,11 @@ def test_field_error_on_body_lines(editor: RequestEditor, api: Spec) -> None:
     assert body.editor.textCursor().blockNumber() in (0, 3)  # moved to the first error
     editor.clear_field_errors()
     assert not any("(server)" in i for i in body.issues())
+    # errors never follow the user to another endpoint
+    editor.show_field_errors([FieldError("email", "is required", "/email")])
+    editor.tabs.setCurrentIndex(TAB_AUTH)
+    editor.set_operation(api, op_of(api, "getContact"))
+    assert editor.tabs.tabText(TAB_BODY) == "Body"
 
 
 def test_unplaced_errors_shown_in_a_banner(editor: RequestEditor, api: Spec) -> None:

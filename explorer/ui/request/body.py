@@ -245,10 +245,13 @@ class BodyEditor(QWidget):
         self.media_combo.setCurrentIndex(0 if self._media else -1)
         self.media_combo.blockSignals(False)
         self._loaded = None
+        self.issue_list.clear()
+        self.editor.set_error_lines({})
         if self.isVisible():
             self._load_page()
         else:
             self._update_bar()
+            self._set_issue_count()
 
     def has_body(self) -> bool:
         return bool(self._media)
