@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
+import pytest
 
 from explorer import mock, spec
 from explorer.mock import MockServer
 
+SHOP_FILE = Path(__file__).resolve().parent / "fixtures" / "shop.yaml"
 AUTH = {"Authorization": "Bearer anything"}
 
 
@@ -144,3 +148,37 @@ def test_context_manager_stops_the_server(shop_api: spec.Spec) -> None:
             pass
         else:
             raise AssertionError("the server still answers after stop()")
+
+
+def test_prefer_dynamic_skips_the_examples(shop_client: httpx.Client) -> None:
+    r = shop_client.get("/items", headers={"Prefer": "dynamic=true"})
+    assert r.status_code == 200
+    assert r.json() == [{"id": 7, "name": "Chair", "price": 45.0, "sku": r.json()[0]["sku"]}]
+
+
+def test_a_path_is_loaded_and_served() -> None:
+    with MockServer(SHOP_FILE) as server, httpx.Client(base_url=server.api_url) as client:
+        assert server.api.title == "Shop"
+        assert client.get("/health").text == "ok"
+
+
+def test_demo_behaviour_can_be_forced(shop_api: spec.Spec) -> None:
+    assert MockServer(shop_api).app.demo is None
+    assert MockServer(shop_api, demo=True).app.demo is not None
+
+
+def test_a_failure_inside_is_a_500_problem_and_the_server_lives_on(
+    shop: MockServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(shop.app.responder, "reply", broken)
+    with httpx.Client(base_url=shop.api_url) as client:
+        r = client.get("/health")
+        assert r.status_code == 500
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["statusCode"] == 500
+        monkeypatch.undo()
+        assert client.get("/health").status_code == 200
+    assert any("boom" in (rec.exc_text or "") or rec.exc_info for rec in caplog.records)
