@@ -118,6 +118,10 @@ class Sender:
         self._clients[options] = new
         return new
 
+    async def warm(self, options: TransportOptions) -> None:
+        """Make the client for `options` now (off the loop), so the first send is quick."""
+        await self._client(options)
+
     async def aclose(self) -> None:
         """Close every client. The Sender can still be used afterwards (new clients)."""
         clients = list(self._clients.values())

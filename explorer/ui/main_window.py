@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
             return False
         elapsed = time.perf_counter() - started
         self._set_spec(api, preferred_server)
+        self._spawn(self.services.sender.warm(self.editor.transport_options()))
         self.set_status(
             f"Opened {api.title} {api.version}: {len(api.operations)} endpoints in "
             f"{elapsed * 1000:.0f} ms"
