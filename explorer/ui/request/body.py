@@ -39,7 +39,7 @@ from explorer.ui.request.headers import KeyValueRows
 from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_with_messages
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
 from explorer.ui.request.pointers import line_of_pointer, parse_error_position, pointer_lines
-from explorer.ui.request.values import format_value
+from explorer.ui.request.values import format_value, is_binary
 
 __all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]
 
@@ -714,6 +714,4 @@ def _top_name(err: FieldError) -> str:
 
 
 def _is_file_field(row: FieldRow) -> bool:
-    from explorer.ui.request.values import is_binary
-
     return is_binary(row.entry.schema)

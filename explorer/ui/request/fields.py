@@ -29,7 +29,6 @@ from explorer.spec import sample
 from explorer.ui.request.looks import set_error_look
 from explorer.ui.request.values import (
     check_text,
-    check_value,
     effective_schema,
     field_kind,
     format_value,
@@ -38,7 +37,18 @@ from explorer.ui.request.values import (
 )
 from explorer.ui.style import mono_font
 
-__all__ = ["ArrayField", "ChoiceField", "Field", "FileField", "LineField", "make_field"]
+__all__ = [
+    "ArrayField",
+    "ChoiceField",
+    "Field",
+    "FileField",
+    "LineField",
+    "first_sentence",
+    "make_field",
+    "placeholder_for",
+    "set_invalid",
+    "strip_markdown",
+]
 
 _INT_RE = QRegularExpression(r"^[-+]?\d*$")
 _NUM_RE = QRegularExpression(r"^[-+]?\d*\.?\d*([eE][-+]?\d*)?$")
@@ -440,7 +450,3 @@ def first_sentence(text: str, limit: int = 90) -> str:
     if len(out) > limit:
         out = out[: limit - 1].rstrip() + "…"
     return out
-
-
-# check_value is re-exported for the form (bounds of typed values of choices)
-__all__ += ["check_value", "first_sentence", "placeholder_for", "set_invalid", "strip_markdown"]

@@ -15,13 +15,10 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
     QGridLayout,
-    QLabel,
     QLineEdit,
     QToolButton,
     QWidget,
 )
-
-from explorer.ui.request.looks import dim
 
 __all__ = ["COMMON_HEADERS", "KeyValueRows"]
 
@@ -235,12 +232,3 @@ class KeyValueRows(QWidget):
     def set_rows(self, items: Sequence[tuple[str, str]]) -> None:
         """Replace the rows with these enabled (name, value) pairs."""
         self.restore_state([[True, n, v] for n, v in items])
-
-
-def hint_label(text: str, parent: QWidget) -> QLabel:
-    """A dim explanatory line."""
-    label = QLabel(text, parent)
-    label.setObjectName("dimLabel")
-    dim(label)
-    label.setWordWrap(True)
-    return label

@@ -66,9 +66,7 @@ class ServerPicker(QObject):
         super().__init__(parent)
         self.combo = QComboBox(parent)
         self.combo.setObjectName("serverCombo")
-        self.combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToContents
-        )
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumContentsLength(16)
         self.combo.setMaximumWidth(280)
         self.combo.setToolTip("Server")
