@@ -157,66 +157,82 @@ class Resolver:
         return node, base
 
     def deep(self, node: Any, base: str, pointer: str = "") -> Any:
-        """A copy of `node` with every `$ref` inside it followed (see module docstring)."""
-        return self._deep(node, base, pointer, [], set(), 0, False)
+        """`node` with every `$ref` inside it followed (see module docstring).
+
+        Parts without references are handed back as they are, not copied: the result
+        shares them with the document, so treat it as read-only.
+        """
+        if not isinstance(node, dict | list):
+            return node
+        return self._deep(node, base, pointer, set(), 0, False)
 
     def _deep(
         self,
-        node: Any,
+        node: dict[str, Any] | list[Any],
         base: str,
         pointer: str,
-        stack: list[tuple[str, str]],
         on_stack: set[tuple[str, str]],
         depth: int,
         names: bool,
     ) -> Any:
+        """`deep` for a dict or list; `names` when its keys are names (of properties ...)."""
         if depth > MAX_DEPTH:
             self.warn(f"schema nested deeper than {MAX_DEPTH} levels; cut off", pointer, base)
             return {TRUNCATED_KEY: True}
+        depth += 1
         if isinstance(node, list):
-            return [self._deep(v, base, pointer, stack, on_stack, depth + 1, False) for v in node]
-        if not isinstance(node, dict):
-            return node
+            new_list: list[Any] | None = None
+            for i, v in enumerate(node):
+                if isinstance(v, dict | list):
+                    r = self._deep(v, base, pointer, on_stack, depth, False)
+                    if r is not v:
+                        if new_list is None:
+                            new_list = list(node)
+                        new_list[i] = r
+            return node if new_list is None else new_list
         ref = node.get("$ref")
-        if isinstance(ref, str) and not names:
-            key = self.split(ref, base)
-            if key in on_stack:
-                name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
-                return {CYCLE_KEY: ref, "title": name}
-            resolved = self._deep_cache.get(key)
-            if resolved is None:
-                try:
-                    target, target_uri = self.lookup(ref, base)
-                except SpecError as exc:
-                    self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
-                    return {UNRESOLVED_KEY: ref, "description": exc.message}
-                stack.append(key)
-                on_stack.add(key)
-                try:
-                    resolved = self._deep(
-                        target, target_uri, key[1], stack, on_stack, depth + 1, False
-                    )
-                finally:
-                    stack.pop()
-                    on_stack.discard(key)
-                if isinstance(resolved, dict) and REF_KEY not in resolved:
-                    resolved = {**resolved, REF_KEY: ref}
-                self._deep_cache[key] = resolved
-            if len(node) > 1:  # siblings of $ref (3.1, or descriptions in practice)
-                extra = {
-                    k: self._deep(v, base, pointer, stack, on_stack, depth + 1, k in _SCHEMA_MAPS)
-                    for k, v in node.items()
-                    if k != "$ref"
-                }
-                if isinstance(resolved, dict):
-                    return {**resolved, **extra}
+        if not names and isinstance(ref, str):
+            resolved = self._deep_ref(ref, base, pointer, on_stack, depth)
+            if len(node) > 1 and isinstance(resolved, dict):
+                # siblings of $ref (3.1, or descriptions in practice) win over the target
+                siblings = {k: v for k, v in node.items() if k != "$ref"}
+                extra = self._deep(siblings, base, pointer, on_stack, depth, False)
+                return {**resolved, **extra}
             return resolved
-        out: dict[str, Any] = {}
+        new: dict[str, Any] | None = None
         for k, v in node.items():
-            if not names and k in _LITERAL_KEYS:
-                out[k] = v
+            if isinstance(v, dict | list) and (names or k not in _LITERAL_KEYS):
+                r = self._deep(v, base, pointer, on_stack, depth, not names and k in _SCHEMA_MAPS)
+                if r is not v:
+                    if new is None:
+                        new = dict(node)
+                    new[k] = r
+        return node if new is None else new
+
+    def _deep_ref(
+        self, ref: str, base: str, pointer: str, on_stack: set[tuple[str, str]], depth: int
+    ) -> Any:
+        """The deeply resolved target of one reference, a cycle marker, or an unresolved one."""
+        key = self.split(ref, base)
+        if key in on_stack:
+            name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
+            return {CYCLE_KEY: ref, "title": name}
+        if key in self._deep_cache:
+            return self._deep_cache[key]
+        try:
+            target, target_uri = self.lookup(ref, base)
+        except SpecError as exc:
+            self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
+            return {UNRESOLVED_KEY: ref, "description": exc.message}
+        on_stack.add(key)
+        try:
+            if isinstance(target, dict | list):
+                resolved = self._deep(target, target_uri, key[1], on_stack, depth, False)
             else:
-                out[k] = self._deep(
-                    v, base, pointer, stack, on_stack, depth + 1, (not names) and k in _SCHEMA_MAPS
-                )
-        return out
+                resolved = target
+        finally:
+            on_stack.discard(key)
+        if isinstance(resolved, dict) and REF_KEY not in resolved:
+            resolved = {**resolved, REF_KEY: ref}
+        self._deep_cache[key] = resolved
+        return resolved
