@@ -155,14 +155,27 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.banner)
         self.centre.addWidget(self.request_split)
 
+        self.spec_title = QLabel("")
+        self.spec_title.setObjectName("specTitle")
+        self.spec_title.setTextFormat(Qt.TextFormat.RichText)
+        self.spec_title.setContentsMargins(8, 6, 8, 2)
+        self.spec_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.spec_title)
+        left_layout.addWidget(self.tree, 1)
+
         self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.addWidget(self.tree)
+        self.split.addWidget(left)
         self.split.addWidget(self.centre)
         self.split.addWidget(self.code)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
         self.split.setStretchFactor(2, 0)
-        self.split.setSizes([340, 760, 380])
+        self.split.setSizes([340, 800, 340])
+        self.request_split.setSizes([420, 480])
         self.split.setChildrenCollapsible(False)
         self.setCentralWidget(self.split)
 
@@ -375,6 +388,11 @@ class MainWindow(QMainWindow):
         self.banner.show_spec(api)
         self.centre.setCurrentWidget(self.banner)
         self.setWindowTitle(f"{api.title} {api.version} — Explorer")
+        self.spec_title.setText(
+            f"<b>{html.escape(api.title)}</b> <span style='color:#868e96'>"
+            f"{html.escape(api.version)} · OpenAPI {html.escape(api.openapi_version)}</span>"
+        )
+        self.spec_title.setToolTip(api.source)
         count = len(api.warnings)
         self._warnings_button.setText(f"⚠ {count} warning{'s' if count != 1 else ''}")
         self._warnings_button.setVisible(count > 0)
