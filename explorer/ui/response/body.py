@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import mimetypes
+import time
 from collections.abc import Generator, Iterator
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ from explorer.http.model import ResponseResult
 from explorer.ui.response.content import (
     BodyKind,
     JsonSyntaxError,
+    LineTable,
     break_long_lines,
     classify,
     decode_body,
@@ -70,15 +72,24 @@ _KIND_NAMES = {
 }
 
 
-def _take(gen: Iterator[str], size: int) -> str:
-    """Pull pieces from `gen` until about `size` characters (runs in a worker)."""
+STEP_BUDGET = 0.008
+"""Seconds of work between two visits to the event loop (re-indenting, lexing)."""
+
+
+async def _take(gen: Iterator[str], size: int) -> str:
+    """Pull pieces from `gen` until about `size` characters, yielding to the loop every
+    STEP_BUDGET seconds."""
     out: list[str] = []
     got = 0
+    deadline = time.perf_counter() + STEP_BUDGET
     for piece in gen:
         out.append(piece)
         got += len(piece)
         if got >= size:
             break
+        if time.perf_counter() > deadline:
+            await asyncio.sleep(0)
+            deadline = time.perf_counter() + STEP_BUDGET
     return "".join(out)
 
 
@@ -437,13 +448,13 @@ class BodyView(QWidget):
         self.render_finished.emit()
 
     async def _stream_json(self, text: str, limit: int) -> tuple[int, bool]:
-        gen: Generator[str, None, None] = pretty_json_chunks(text, chunk=65536)
+        gen: Generator[str, None, None] = pretty_json_chunks(text, chunk=2048)
         shown = 0
         first = True
         broke_any = False
         complete = False
         while shown < limit:
-            piece = await asyncio.to_thread(_take, gen, 256 * 1024)
+            piece = await _take(gen, 128 * 1024)
             if not piece:
                 complete = True
                 break
@@ -466,7 +477,7 @@ class BodyView(QWidget):
 
     async def _insert_plain(self, content: str, limit: int, lexer: object) -> tuple[int, bool]:
         part = _cut(content, limit)
-        part, broke = await asyncio.to_thread(break_long_lines, part)
+        part, broke = break_long_lines(part)
         if broke:
             note = self.note_label.text()
             self.note_label.setText(note or "Long lines are broken for display")
@@ -489,8 +500,10 @@ class BodyView(QWidget):
         from pygments.lexer import Lexer
 
         assert isinstance(lexer, Lexer)
-        table = await asyncio.to_thread(lex_lines, text, lexer)
-        self.text.set_table(table)
+        table = LineTable(text, lexer)
+        while not table.run(STEP_BUDGET):
+            await asyncio.sleep(0)
+        self.text.set_table(table.lines)
 
     def _highlight_anyway(self) -> None:
         self.highlight_button.hide()

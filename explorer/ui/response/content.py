@@ -1,17 +1,20 @@
 """What a response body is and how to show it: decoding, kind sniffing, pretty-printing,
-tokens for highlighting. Plain Python (no Qt), so every function here may run in a worker
-thread (`asyncio.to_thread`); the widgets only insert the results.
+tokens for highlighting. Plain Python (no Qt). The slow parts (re-indenting, lexing) come in
+slices a caller can run a few milliseconds at a time on the event loop: in a worker thread
+pure Python would share the GIL with the window's own Python and make every step of the
+window slower (measured: 2x longer steps, stalls over 100 ms), without running any faster.
 
 Pretty JSON is produced by a re-indenter that keeps every token exactly as the server wrote
 it (big integers, `1.0`, escapes, duplicate keys) and yields its output in chunks, so a
-20 MB body starts to appear after the first chunk and a worker never holds the GIL for long
-(a full `json.loads` of 20 MB would hold it for half a second and stall the window).
+20 MB body starts to appear after the first chunk and no step holds the loop for long (a
+`json.loads` of 20 MB holds the GIL for half a second, even in a thread).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +27,7 @@ __all__ = [
     "BodyKind",
     "DecodedBody",
     "JsonSyntaxError",
+    "LineTable",
     "break_long_lines",
     "charset_of",
     "classify",
@@ -193,13 +197,17 @@ class JsonSyntaxError(ValueError):
         self.position = position
 
 
+_WS = "[ \\t\\r\\n]*"
+_STR = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_SCALAR = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null"
+# A member with a scalar value ("key": 1,) and an item with its comma are one token each:
+# a third of the iterations of one token per string, colon, value and comma.
 _JSON_TOKEN = re.compile(
-    r'[ \t\r\n]*(?:(?P<s>"[^"\\]*(?:\\.[^"\\]*)*")'
-    r"|(?P<o>[\[{])|(?P<c>[\]}])|(?P<m>,)|(?P<k>:)"
-    r"|(?P<v>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null))",
-    re.DOTALL,
+    f"{_WS}(?:(?P<kv>(?P<key>{_STR}){_WS}:{_WS}(?P<val>{_STR}|{_SCALAR}))(?P<kvm>{_WS},)?"
+    f"|(?P<s>{_STR})(?P<sm>{_WS},)?"
+    f"|(?P<v>{_SCALAR})(?P<vm>{_WS},)?"
+    f"|(?P<o>[\\[{{])|(?P<c>[\\]}}])|(?P<m>,)|(?P<k>:))"
 )
-_VALUE_START = frozenset(("s", "o", "v"))
 
 
 def pretty_json_chunks(
@@ -213,11 +221,13 @@ def pretty_json_chunks(
     out: list[str] = []
     size = 0
     stack: list[str] = []
-    prev = ""  # kind of the previous token; "" at the start
+    prev = ""  # "" at the start, "o" after an opener, "m" after a comma, "k" after a
+    # colon, "v" after a value (scalar, string or closed container)
     pos = 0
     n = len(text)
     match = _JSON_TOKEN.match
     pad = " " * indent
+    last = ""  # the kind of the previous token
     while True:
         mt = match(text, pos)
         if mt is None:
@@ -230,35 +240,58 @@ def pretty_json_chunks(
             )
         pos = mt.end()
         kind = mt.lastgroup or ""
-        tok = mt.group(kind)
-        if kind in _VALUE_START:
-            if prev in ("s", "v", "c"):
-                raise JsonSyntaxError("missing comma", mt.start(kind))
+        if kind in ("kvm", "sm", "vm"):  # lastgroup names the comma group when present
+            kind = kind[:-1]
+        start = mt.start(kind)
+        if kind == "kv":
+            if prev == "v":
+                raise JsonSyntaxError("missing comma", start)
+            if prev not in ("o", "m") or stack[-1] != "}":
+                raise JsonSyntaxError("unexpected member", start)
+            piece = "\n" + pad * len(stack) + mt.group("key") + ": " + mt.group("val")
+            if mt.group("kvm"):
+                piece += ","
+                prev = "m"
+            else:
+                prev = "v"
+        elif kind in ("s", "v", "o"):
+            if prev == "v":
+                raise JsonSyntaxError("missing comma", start)
+            tok = mt.group(kind)
             piece = "\n" + pad * len(stack) + tok if prev in ("o", "m") else tok
             if kind == "o":
                 stack.append("}" if tok == "{" else "]")
-        elif kind == "c":
-            if not stack or stack[-1] != tok:
-                raise JsonSyntaxError("unbalanced bracket", mt.start(kind))
-            stack.pop()
-            if prev == "o":
-                piece = tok
-            elif prev in ("m", "k"):
-                raise JsonSyntaxError("value expected", mt.start(kind))
+                prev = "o"
+            elif mt.group(kind + "m"):
+                if not stack:
+                    raise JsonSyntaxError("unexpected comma", mt.start(kind + "m"))
+                piece += ","
+                prev = "m"
             else:
-                piece = "\n" + pad * len(stack) + tok
+                prev = "v"
+        elif kind == "c":
+            tok = mt.group("c")
+            if not stack or stack[-1] != tok:
+                raise JsonSyntaxError("unbalanced bracket", start)
+            if prev in ("m", "k"):
+                raise JsonSyntaxError("value expected", start)
+            stack.pop()
+            piece = tok if prev == "o" else "\n" + pad * len(stack) + tok
+            prev = "v"
         elif kind == "m":
-            if prev not in ("s", "v", "c") or not stack:
-                raise JsonSyntaxError("unexpected comma", mt.start(kind))
+            if prev != "v" or not stack:
+                raise JsonSyntaxError("unexpected comma", start)
             piece = ","
-        else:  # colon
-            if prev != "s" or not stack or stack[-1] != "}":
-                raise JsonSyntaxError("unexpected colon", mt.start(kind))
+            prev = "m"
+        else:  # colon after a key whose value is a container
+            if prev != "v" or not stack or stack[-1] != "}" or last != "s":
+                raise JsonSyntaxError("unexpected colon", start)
             piece = ": "
-        prev = kind
+            prev = "k"
+        last = kind
         out.append(piece)
         size += len(piece)
-        if not stack and kind in ("s", "v", "c"):
+        if not stack and prev == "v":
             # A complete top-level value: only whitespace may follow.
             rest = text[pos:]
             if rest.strip():
@@ -301,7 +334,9 @@ def display_text(text: str) -> str:
 
 def break_long_lines(text: str, limit: int = LONG_LINE) -> tuple[str, bool]:
     """Break lines longer than `limit` characters; returns (text, whether any was broken)."""
-    if len(text) <= limit or not re.search(f"[^\\n]{{{limit + 1}}}", text):
+    if len(text) <= limit:
+        return text, False
+    if max(map(len, text.split("\n"))) <= limit:
         return text, False
     pieces: list[str] = []
     for line in text.split("\n"):
@@ -374,19 +409,46 @@ def tokens_for_line(line: str, lexer: Lexer) -> list[Span]:
     return spans
 
 
-def lex_lines(text: str, lexer: Lexer) -> list[list[Span]]:
+class LineTable:
     """Spans per line ("\\n"-separated) for a whole text, lexed as one piece (multi-line
-    comments and strings stay right). Runs in a worker thread."""
-    lines: list[list[Span]] = [[]]
-    col = 0
-    for _index, ttype, value in lexer.get_tokens_unprocessed(text):
-        role = role_of(ttype)
-        parts = value.split("\n")
-        for i, part in enumerate(parts):
-            if i:
-                lines.append([])
-                col = 0
-            if part and role:
-                lines[-1].append((col, len(part), role))
-            col += len(part)
-    return lines
+    comments and strings stay right), built a slice at a time: `run(budget)` lexes for
+    about `budget` seconds and says whether it is done; `lines` is the table."""
+
+    def __init__(self, text: str, lexer: Lexer) -> None:
+        self._tokens = lexer.get_tokens_unprocessed(text)
+        self.lines: list[list[Span]] = [[]]
+        self._col = 0
+        self.done = False
+
+    def run(self, budget: float = float("inf")) -> bool:
+        deadline = time.perf_counter() + budget
+        lines = self.lines
+        col = self._col
+        for count, (_index, ttype, value) in enumerate(self._tokens, 1):
+            role = role_of(ttype)
+            if "\n" in value:
+                parts = value.split("\n")
+                for i, part in enumerate(parts):
+                    if i:
+                        lines.append([])
+                        col = 0
+                    if part and role:
+                        lines[-1].append((col, len(part), role))
+                    col += len(part)
+            else:
+                if role and value:
+                    lines[-1].append((col, len(value), role))
+                col += len(value)
+            if count & 255 == 0 and time.perf_counter() > deadline:
+                self._col = col
+                return False
+        self._col = col
+        self.done = True
+        return True
+
+
+def lex_lines(text: str, lexer: Lexer) -> list[list[Span]]:
+    """The whole LineTable of `text` in one go (small texts)."""
+    table = LineTable(text, lexer)
+    table.run()
+    return table.lines
