@@ -89,16 +89,6 @@ def _body_schema(op: Operation | None) -> Any:
     return media.schema if media else None
 
 
-def _success(op: Operation) -> tuple[int, Any, Any]:
-    """(status, schema, first example) of an operation's default success response."""
-    status, response = default_response(op)
-    if response is None or not response.content:
-        return status, None, None
-    media = next((m for m in response.content if "json" in m.media_type), response.content[0])
-    example = copy.deepcopy(media.examples[0].value) if media.examples else None
-    return status, media.schema, example
-
-
 @dataclass
 class _Collection:
     """One in-memory resource: /name (list, create) and /name/{id} (get, update, delete)."""
@@ -125,7 +115,28 @@ class Demo:
         self.users: dict[str, tuple[str, dict[str, Any]]] = {}
         self.revoked: set[str] = set()
         self._key_secrets: dict[str, str] = {}  # key id -> its secret
+        self._success: dict[Operation, tuple[int, Any, Any]] = {}
         self._collections = self._find_collections(api)
+
+    def _ok(self, op: Operation, *, copy_example: bool = True) -> tuple[int, Any, Any]:
+        """(status, schema, first example) of an operation's default success response.
+
+        The example is a fresh copy the caller may change (unless `copy_example` is False).
+        """
+        cached = self._success.get(op)
+        if cached is None:
+            status, response = default_response(op)
+            schema = example = None
+            if response is not None and response.content:
+                media = next(
+                    (m for m in response.content if "json" in m.media_type), response.content[0]
+                )
+                schema = media.schema
+                example = media.examples[0].value if media.examples else None
+            cached = (status, schema, example)
+            self._success[op] = cached
+        status, schema, example = cached
+        return status, schema, copy.deepcopy(example) if copy_example else example
 
     # -- credentials ---------------------------------------------------------------------
     def claims(self, token: str) -> dict[str, Any] | None:
@@ -165,7 +176,7 @@ class Demo:
             "role": "admin",
         }
         if op is not None:
-            _, _, example = _success(op)
+            _, _, example = self._ok(op)
             if isinstance(example, dict) and isinstance(example.get("user"), dict):
                 user.update(example["user"])
                 user["email"] = DEMO_EMAIL
@@ -185,7 +196,7 @@ class Demo:
 
     def _session(self, op: Operation, user: dict[str, Any], status: int = 200) -> Reply:
         token, exp = self._issue(user)
-        _, _, example = _success(op)
+        _, _, example = self._ok(op)
         body = example if isinstance(example, dict) else {}
         body.update({"token": token, "user": user})
         if "expiresAt" in body or not example:
@@ -289,10 +300,10 @@ class Demo:
             m = _PREFIX.match(pattern) if isinstance(pattern, str) else None
             if m:
                 coll.prefix = m.group(1)
-            _, _, example = _success(get_op)
+            _, _, example = self._ok(get_op)
             if isinstance(example, dict) and "id" in example:
                 coll.records[str(example["id"])] = example
-        _, _, listed = _success(coll.ops["list"])
+        _, _, listed = self._ok(coll.ops["list"])
         if isinstance(listed, dict):
             for value in listed.values():
                 if isinstance(value, list):
@@ -353,7 +364,7 @@ class Demo:
 
     def _clear_unsent(self, record: dict[str, Any], op: Operation, body: Mapping[str, Any]) -> None:
         """Writable fields the request did not send: null, default or gone."""
-        item_schema = _success(op)[1]
+        item_schema = self._ok(op, copy_example=False)[1]
         item_props = _schema_props(item_schema)
         required = _schema_required(item_schema)
         for name, prop in _schema_props(_body_schema(op)).items():
@@ -371,7 +382,7 @@ class Demo:
 
     def _create(self, coll: _Collection, op: Operation, req: RequestParts, now: float) -> Reply:
         body = req.body if isinstance(req.body, dict) else {}
-        status, _, example = _success(op)
+        status, _, example = self._ok(op)
         record: dict[str, Any] = example if isinstance(example, dict) else {}
         self._clear_unsent(record, op, body)
         record.update(copy.deepcopy(body))
@@ -397,14 +408,15 @@ class Demo:
                 record[name] = secret
                 if "secretLast4" in record:
                     record["secretLast4"] = secret[-4:]
-        stored_props = _schema_props(_success(coll.ops["get"])[1]) if "get" in coll.ops else {}
+        get_op = coll.ops.get("get")
+        stored_props = _schema_props(self._ok(get_op, copy_example=False)[1]) if get_op else {}
         stored = {k: v for k, v in record.items() if not stored_props or k in stored_props}
         coll.records[record_id] = copy.deepcopy(stored)
         location = f"{req.base}{coll.collection}/{record_id}"
         return _json_reply(status, record, [("Location", location)])
 
     def _list(self, coll: _Collection, op: Operation, criteria: Mapping[str, Any]) -> Reply | None:
-        status, _, example = _success(op)
+        status, _, example = self._ok(op)
         if not isinstance(example, dict):
             return None
         records = list(coll.records.values())
@@ -453,7 +465,7 @@ class Demo:
             record["archived"] = action == "archive"
             if "updatedAt" in record:
                 record["updatedAt"] = _iso(now)
-        status, _, example = _success(op)
+        status, _, example = self._ok(op)
         if not isinstance(example, dict):
             return None
         if "id" in example and op.method.upper() == "POST":
