@@ -114,8 +114,14 @@ def sample(
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
         return next((e for e in enum if e is not None), enum[0])
-    if _depth > MAX_SAMPLE_DEPTH:
-        return None
+    if _depth > MAX_SAMPLE_DEPTH:  # stop nesting, with the emptiest value of the type
+        kind = _first_type(schema)
+        if kind == "object":
+            return {}
+        if kind == "array":
+            return []
+        if kind not in ("string", "integer", "number", "boolean"):
+            return None
     all_of = schema.get("allOf")
     if isinstance(all_of, list) and all_of:
         parts = [sample(s, direction, _depth=_depth + 1) for s in all_of]
@@ -191,54 +197,89 @@ class SchemaIssue:
 
 
 def _openapi30_to_jsonschema(node: Any, direction: Direction, legacy: bool) -> Any:
-    """Rewrite an OpenAPI 3.0/2.0 (legacy) or 3.1 schema into plain JSON Schema."""
-    if isinstance(node, list):
-        return [_openapi30_to_jsonschema(v, direction, legacy) for v in node]
-    if not isinstance(node, Mapping):
-        return node
-    if CYCLE_KEY in node or UNRESOLVED_KEY in node:
-        return {}
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in (REF_KEY, "discriminator", "xml", "externalDocs", "x-nullable"):
-            continue
-        if key in ("example", "examples", "default", "enum", "const"):
-            out[key] = value
-        elif key in ("properties", "patternProperties", "definitions", "$defs") and isinstance(
-            value, Mapping
-        ):
-            out[key] = {k: _openapi30_to_jsonschema(v, direction, legacy) for k, v in value.items()}
-        else:
-            out[key] = _openapi30_to_jsonschema(value, direction, legacy)
-    if out.get("type") == "file":
-        out.pop("type")
-    # readOnly properties are not required in requests, writeOnly ones not in responses.
-    props = node.get("properties")
-    required = out.get("required")
-    if isinstance(props, Mapping) and isinstance(required, list):
-        flag = "readOnly" if direction == "request" else "writeOnly"
-        out["required"] = [
-            r
-            for r in required
-            if not (
-                isinstance(r, str)
-                and isinstance(props.get(r), Mapping)
-                and props[r].get(flag) is True
-            )
-        ]
-        if not out["required"] and legacy:
-            del out["required"]  # Draft 4 requires a non-empty list
-    _exclusive_bounds(out, legacy)
-    if legacy and (node.get("nullable") is True or node.get("x-nullable") is True):
-        out.pop("nullable", None)
-        t = out.get("type")
-        if isinstance(t, str):
-            out["type"] = [t, "null"]
-            if isinstance(out.get("enum"), list) and None not in out["enum"]:
-                out["enum"] = [*out["enum"], None]
-        elif t is None:
-            out = {"anyOf": [out, {"type": "null"}]}
-    return out
+    """Rewrite an OpenAPI 3.0/2.0 (legacy) or 3.1 schema into plain JSON Schema.
+
+    Resolved schemas share their parts (a schema used in many places is one object), so
+    as a tree they can be astronomically large (Stripe's are): each part is converted
+    once and the result shares it the same way.
+    """
+    return _Converter(direction, legacy).convert(node)
+
+
+class _Converter:
+    def __init__(self, direction: Direction, legacy: bool) -> None:
+        self.direction = direction
+        self.legacy = legacy
+        self.done: dict[int, Any] = {}
+        self.keep: list[Any] = []  # keeps converted nodes alive, so their ids stay theirs
+
+    def convert(self, node: Any) -> Any:
+        if isinstance(node, list):
+            hit = self.done.get(id(node))
+            if hit is not None:
+                return hit
+            out_list: list[Any] = []
+            self.done[id(node)] = out_list
+            self.keep.append(node)
+            out_list.extend(self.convert(v) for v in node)
+            return out_list
+        if not isinstance(node, Mapping):
+            return node
+        hit = self.done.get(id(node))
+        if hit is not None:
+            return hit
+        result: dict[str, Any] = {}
+        self.done[id(node)] = result  # before the parts: a schema may contain itself
+        self.keep.append(node)
+        if CYCLE_KEY in node or UNRESOLVED_KEY in node:
+            return result
+        out = self._convert_schema(node)
+        legacy = self.legacy
+        if legacy and (node.get("nullable") is True or node.get("x-nullable") is True):
+            out.pop("nullable", None)
+            t = out.get("type")
+            if isinstance(t, str):
+                out["type"] = [t, "null"]
+                if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                    out["enum"] = [*out["enum"], None]
+            elif t is None:
+                out = {"anyOf": [out, {"type": "null"}]}
+        result.update(out)
+        return result
+
+    def _convert_schema(self, node: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in (REF_KEY, "discriminator", "xml", "externalDocs", "x-nullable"):
+                continue
+            if key in ("example", "examples", "default", "enum", "const"):
+                out[key] = value
+            elif key in ("properties", "patternProperties", "definitions", "$defs") and isinstance(
+                value, Mapping
+            ):
+                out[key] = {k: self.convert(v) for k, v in value.items()}
+            else:
+                out[key] = self.convert(value)
+        if out.get("type") == "file":
+            out.pop("type")
+        # readOnly properties are not required in requests, writeOnly ones not in responses.
+        props = node.get("properties")
+        required = out.get("required")
+        if isinstance(props, Mapping) and isinstance(required, list):
+            flag = "readOnly" if self.direction == "request" else "writeOnly"
+            out["required"] = [
+                r
+                for r in required
+                if not (
+                    isinstance(r, str)
+                    and isinstance(props.get(r), Mapping)
+                    and props[r].get(flag) is True
+                )
+            ]
+            if not out["required"] and self.legacy:
+                del out["required"]  # Draft 4 requires a non-empty list
+        _exclusive_bounds(out, self.legacy)
+        return out
 
 
 def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:

@@ -212,3 +212,53 @@ def test_repeated_validation_reuses_the_schema_work() -> None:
     assert spec.validate({"n": "x"}, schema) == first
     assert spec.validate({"n": 1}, schema) == []
     assert spec.validate({"n": "x"}, schema, direction="response") == first
+
+
+def _doubling_chain(levels: int) -> dict[str, Any]:
+    """Schemas S0..Sn where each refers to the next twice: small as a document, 2**n as a tree."""
+    schemas: dict[str, Any] = {f"S{levels}": {"type": "string", "format": "date"}}
+    for i in range(levels - 1, -1, -1):
+        nxt = {"$ref": f"#/components/schemas/S{i + 1}"}
+        schemas[f"S{i}"] = {"type": "object", "properties": {"left": nxt, "right": nxt}}
+    return schemas
+
+
+def test_shared_schema_parts_are_not_walked_as_a_tree(load_doc: Any) -> None:
+    """Resolved schemas share parts (Stripe's would be astronomically large as trees)."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/S0"}}
+                            },
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": _doubling_chain(60)},
+    }
+    api = load_doc(doc)
+    schema = api.find("GET /x").response(200).content[0].schema
+    value = spec.sample(schema, "response")  # bounded by depth
+    assert spec.validate(value, schema, direction="response") == []
+    deep_value: Any = "2024-13-01"
+    for _ in range(60):
+        deep_value = {"left": deep_value}
+    (issue,) = spec.validate(deep_value, schema, direction="response")
+    assert issue.pointer == "/left" * 60
+    assert issue.keyword == "format"
+
+
+def test_schema_that_contains_itself() -> None:
+    node: dict[str, Any] = {"type": "object", "properties": {}}
+    node["properties"]["child"] = node
+    assert spec.validate({"child": {"child": {}}}, node) == []
+    (issue,) = spec.validate({"child": {"child": 5}}, node)
+    assert issue.pointer == "/child/child"
