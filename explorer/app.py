@@ -4,6 +4,7 @@ hooks, services, and an orderly async shutdown."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import sys
 import traceback
@@ -18,7 +19,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import explorer
-from explorer.http import Sender
 from explorer.store import Settings
 
 __all__ = ["DEMO_SPEC", "Services", "run"]
@@ -35,7 +35,7 @@ class Services:
     """What the window uses and the app owns: settings, the HTTP sender, the demo server."""
 
     settings: Settings
-    sender: Sender
+    sender: Any = None  # explorer.http.Sender, made by `get_sender()` (httpx loads lazily)
     demo_spec: Path = DEMO_SPEC
     mock: Any = None  # explorer.mock.MockServer while the demo runs in-process
     on_error: list[Callable[[str], None]] = field(default_factory=list)
@@ -44,6 +44,14 @@ class Services:
         log.error("%s", message)
         for handler in self.on_error:
             handler(message)
+
+    async def get_sender(self) -> Any:
+        """The HTTP sender; its first use imports httpx in a worker thread."""
+        if self.sender is None:
+            module = await asyncio.to_thread(importlib.import_module, "explorer.http.send")
+            if self.sender is None:
+                self.sender = module.Sender()
+        return self.sender
 
     async def start_demo_server(self) -> str:
         """Serve the bundled demo on a free loopback port (in a thread); its base URL."""
@@ -56,7 +64,8 @@ class Services:
         return str(self.mock.base_url)
 
     async def aclose(self) -> None:
-        await self.sender.aclose()
+        if self.sender is not None:
+            await self.sender.aclose()
         if self.mock is not None:
             mock, self.mock = self.mock, None
             await asyncio.to_thread(mock.stop)
@@ -108,7 +117,7 @@ def run(
         app.setWindowIcon(QIcon(str(icon)))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    services = Services(settings=Settings(), sender=Sender())
+    services = Services(settings=Settings())
     _install_hooks(services, loop)
 
     window = MainWindow(services, screenshot_mode=screenshot is not None)

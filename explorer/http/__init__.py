@@ -14,6 +14,8 @@
 raises for a network problem (it returns a `NetworkFailure`), only `CancelledError`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from explorer.errors import RequestError
 from explorer.http.build import build_request, is_json_media_type
 from explorer.http.model import (
@@ -32,7 +34,6 @@ from explorer.http.model import (
     TransportOptions,
 )
 from explorer.http.problems import parse_problem, parse_rate_limit
-from explorer.http.send import DEFAULT_MAX_BODY, Sender
 from explorer.http.snippets import to_curl
 
 __all__ = [
@@ -58,3 +59,15 @@ __all__ = [
     "parse_rate_limit",
     "to_curl",
 ]
+
+if TYPE_CHECKING:
+    from explorer.http.send import DEFAULT_MAX_BODY, Sender
+
+
+def __getattr__(name: str) -> Any:
+    # The sender needs httpx (~150 ms to import): loaded on first use, not at start-up.
+    if name in ("Sender", "DEFAULT_MAX_BODY"):
+        from explorer.http import send
+
+        return getattr(send, name)
+    raise AttributeError(f"module 'explorer.http' has no attribute {name!r}")

@@ -347,7 +347,8 @@ class MainWindow(QMainWindow):
         # collector's full passes (100+ ms each on GitHub's spec, a visible stutter).
         gc.unfreeze()
         gc.freeze()
-        self._spawn(self.services.sender.warm(self.editor.transport_options()))
+        if not self.screenshot_mode:
+            self._spawn(self._warm_sender())
         self.set_status(
             f"Opened {api.title} {api.version}: {len(api.operations)} endpoints in "
             f"{elapsed * 1000:.0f} ms"
@@ -490,9 +491,14 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _warm_sender(self) -> None:
+        sender = await self.services.get_sender()
+        await sender.warm(self.editor.transport_options())
+
     async def _send(self, prepared: Any, options: Any, op: Any, api: Any) -> None:
         try:
-            result = await self.services.sender.send(prepared, options)
+            sender = await self.services.get_sender()
+            result = await sender.send(prepared, options)
         except asyncio.CancelledError:
             self.response.show_cancelled()
             self.editor.set_sending(False)
