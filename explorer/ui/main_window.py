@@ -552,8 +552,8 @@ class MainWindow(QMainWindow):
         if self._load_task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._load_task
-        for _ in range(3):
-            await asyncio.sleep(0.05)
+        for _ in range(2):  # let queued work (selection, docs, layout) run once
+            await asyncio.sleep(0.01)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
