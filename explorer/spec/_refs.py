@@ -3,10 +3,12 @@ with the caller's consent, http(s) URLs.
 
 Nothing is resolved up front. `Resolver.follow` takes one step (for parameter, response
 and example objects, which may themselves be references); `Resolver.deep` hands back a
-copy of a schema with every reference inside it followed. A reference back into one of
-its own ancestors becomes a marker `{CYCLE_KEY: ref}` rather than endless recursion;
-one that cannot be followed becomes `{UNRESOLVED_KEY: ref}` and a warning. Deeply
-resolved targets are kept, so a schema used by many operations is resolved once.
+schema with every reference inside it followed. Where references go round in a cycle,
+a schema is spelled out once and then shows as a marker `{CYCLE_KEY: ref}` rather than
+endless recursion (see "cycles" below: the result never depends on what was resolved
+before); a reference that cannot be followed becomes `{UNRESOLVED_KEY: ref}` and a
+warning. Deeply resolved targets are kept, so a schema used by many operations is
+resolved once.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = ["MAX_DEPTH", "Resolver", "escape_pointer"]
 MAX_DEPTH = 200
 """Schemas nested deeper than this are cut off (with a warning)."""
 TRUNCATED_KEY = "x-explorer-truncated"
+CYCLE_HOPS = 2
+"""Inside a cycle, how many references deep schemas are spelled out before a marker."""
 
 # Keys whose values are literal data, never schemas, unless they name a property.
 _LITERAL_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
@@ -58,6 +62,9 @@ class Resolver:
         self._docs: dict[str, Any] = {root_uri: root}
         self._failed: dict[str, SpecError] = {}
         self._deep_cache: dict[tuple[str, str], Any] = {}
+        self._edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._component: dict[tuple[str, str], int] = {}
+        self._component_sizes: list[int] = []
         self._warned: set[str] = set()
         self.warnings = warnings
         self.allow_remote = allow_remote
@@ -114,9 +121,14 @@ class Resolver:
     def lookup(self, ref: str, base: str) -> tuple[Any, str]:
         """The target of a reference and the URI of its document."""
         uri, pointer = self.split(ref, base)
+        return self.target(uri, pointer, ref, base), uri
+
+    def target(self, uri: str, pointer: str, ref: str = "", base: str = "") -> Any:
+        """The node at a JSON pointer in the document at `uri`."""
+        ref = ref or f"{uri}#{pointer}"
         node = self.document(uri)
         if pointer and not pointer.startswith("/"):
-            raise RefError(f"unsupported reference {ref!r}", Location(base, pointer=pointer))
+            raise RefError(f"unsupported reference {ref!r}", Location(base or uri, pointer=pointer))
         walked = ""
         for raw in pointer.split("/")[1:]:
             token = _unescape(raw)
@@ -127,7 +139,7 @@ class Resolver:
                 node = node[int(token)]
             else:
                 raise RefError(f"reference target not found: {ref}", Location(uri, walked))
-        return node, uri
+        return node
 
     def warn(self, message: str, pointer: str = "", source: str = "") -> None:
         key = f"{message}|{pointer}|{source}"
@@ -164,14 +176,14 @@ class Resolver:
         """
         if not isinstance(node, dict | list):
             return node
-        return self._deep(node, base, pointer, set(), 0, False)
+        return self._deep(node, base, pointer, None, 0, False)
 
     def _deep(
         self,
         node: dict[str, Any] | list[Any],
         base: str,
         pointer: str,
-        on_stack: set[tuple[str, str]],
+        entry: _Entry | None,
         depth: int,
         names: bool,
     ) -> Any:
@@ -184,7 +196,7 @@ class Resolver:
             new_list: list[Any] | None = None
             for i, v in enumerate(node):
                 if isinstance(v, dict | list):
-                    r = self._deep(v, base, pointer, on_stack, depth, False)
+                    r = self._deep(v, base, pointer, entry, depth, False)
                     if r is not v:
                         if new_list is None:
                             new_list = list(node)
@@ -192,47 +204,150 @@ class Resolver:
             return node if new_list is None else new_list
         ref = node.get("$ref")
         if not names and isinstance(ref, str):
-            resolved = self._deep_ref(ref, base, pointer, on_stack, depth)
+            resolved = self._deep_ref(ref, base, pointer, entry, depth)
             if len(node) > 1 and isinstance(resolved, dict):
                 # siblings of $ref (3.1, or descriptions in practice) win over the target
                 siblings = {k: v for k, v in node.items() if k != "$ref"}
-                extra = self._deep(siblings, base, pointer, on_stack, depth, False)
+                extra = self._deep(siblings, base, pointer, entry, depth, False)
                 return {**resolved, **extra}
             return resolved
         new: dict[str, Any] | None = None
         for k, v in node.items():
             if isinstance(v, dict | list) and (names or k not in _LITERAL_KEYS):
-                r = self._deep(v, base, pointer, on_stack, depth, not names and k in _SCHEMA_MAPS)
+                r = self._deep(v, base, pointer, entry, depth, not names and k in _SCHEMA_MAPS)
                 if r is not v:
                     if new is None:
                         new = dict(node)
                     new[k] = r
         return node if new is None else new
 
-    def _deep_ref(
-        self, ref: str, base: str, pointer: str, on_stack: set[tuple[str, str]], depth: int
-    ) -> Any:
+    # -- cycles ----------------------------------------------------------------------
+    #
+    # What a reference resolves to must not depend on what was resolved before it. So
+    # references are grouped into strongly connected components (schemas that can reach
+    # each other, i.e. the cycles). A reference into another component is resolved as an
+    # "entry" of its own and kept. Inside one component, each schema is spelled out once
+    # per entry, in document order; every further reference to it, above or beside, is a
+    # cycle marker. Each entry costs time linear in its component, and the same entry
+    # always gives the same result.
+
+    def _deep_ref(self, ref: str, base: str, pointer: str, entry: _Entry | None, depth: int) -> Any:
         """The deeply resolved target of one reference, a cycle marker, or an unresolved one."""
         key = self.split(ref, base)
-        if key in on_stack:
-            name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
-            return {CYCLE_KEY: ref, "title": name}
+        if entry is not None and self._component.get(key) == entry.component:
+            if key in entry.spelled or entry.hops >= CYCLE_HOPS:
+                name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
+                return {CYCLE_KEY: ref, "title": name}
+            entry.spelled.add(key)
+            entry.hops += 1
+            try:
+                return self._spell(ref, key, base, pointer, entry, depth)
+            finally:
+                entry.hops -= 1
         if key in self._deep_cache:
             return self._deep_cache[key]
+        self._components_from(key)
+        resolved = self._spell(ref, key, base, pointer, _Entry(self._component[key], key), depth)
+        self._deep_cache[key] = resolved
+        return resolved
+
+    def _spell(
+        self, ref: str, key: tuple[str, str], base: str, pointer: str, entry: _Entry, depth: int
+    ) -> Any:
         try:
             target, target_uri = self.lookup(ref, base)
         except SpecError as exc:
             self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
             return {UNRESOLVED_KEY: ref, "description": exc.message}
-        on_stack.add(key)
-        try:
-            if isinstance(target, dict | list):
-                resolved = self._deep(target, target_uri, key[1], on_stack, depth, False)
-            else:
-                resolved = target
-        finally:
-            on_stack.discard(key)
+        if isinstance(target, dict | list):
+            resolved = self._deep(target, target_uri, key[1], entry, depth, False)
+        else:
+            resolved = target
         if isinstance(resolved, dict) and REF_KEY not in resolved:
             resolved = {**resolved, REF_KEY: ref}
-        self._deep_cache[key] = resolved
         return resolved
+
+    def _targets(self, key: tuple[str, str]) -> list[tuple[str, str]]:
+        """The references made inside the schema a key points at (not followed)."""
+        known = self._edges.get(key)
+        if known is not None:
+            return known
+        out: list[tuple[str, str]] = []
+        uri = key[0]
+        try:
+            target = self.target(uri, key[1])
+        except SpecError:
+            self._edges[key] = out
+            return out
+        stack: list[tuple[Any, bool]] = [(target, False)]
+        while stack:
+            node, names = stack.pop()
+            if isinstance(node, list):
+                stack.extend((v, False) for v in node if isinstance(v, dict | list))
+            elif isinstance(node, dict):
+                inner = node.get("$ref")
+                if not names and isinstance(inner, str):
+                    out.append(self.split(inner, uri))
+                for k, v in node.items():
+                    if isinstance(v, dict | list) and (names or k not in _LITERAL_KEYS):
+                        stack.append((v, not names and k in _SCHEMA_MAPS))
+        self._edges[key] = out
+        return out
+
+    def _components_from(self, start: tuple[str, str]) -> None:
+        """Number the strongly connected components reachable from a key (Tarjan's
+        algorithm, without recursion)."""
+        if start in self._component:
+            return
+        index: dict[tuple[str, str], int] = {}
+        low: dict[tuple[str, str], int] = {}
+        on_stack: set[tuple[str, str]] = set()
+        stack: list[tuple[str, str]] = []
+        work: list[tuple[tuple[str, str], int]] = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = self._targets(node)
+            recurse = False
+            while i < len(targets):
+                nxt = targets[i]
+                i += 1
+                if nxt in self._component:
+                    continue
+                if nxt not in index:
+                    work.append((node, i))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                number = len(self._component_sizes)
+                size = 0
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    self._component[member] = number
+                    size += 1
+                    if member == node:
+                        break
+                self._component_sizes.append(size)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+
+
+class _Entry:
+    """One resolution into a component: which schemas it has spelled out already."""
+
+    __slots__ = ("component", "hops", "spelled")
+
+    def __init__(self, component: int, key: tuple[str, str]) -> None:
+        self.component = component
+        self.spelled = {key}
+        self.hops = 0

@@ -511,3 +511,64 @@ def test_load_from_url_errors(http_root: tuple[str, Path, list[str]]) -> None:
     base, _, _ = http_root
     with pytest.raises(spec.SourceError, match="HTTP 404"):
         spec.load(f"{base}/missing.json")
+
+
+def _cyclic_doc() -> dict[str, Any]:
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    schemas = {
+        "Customer": {"type": "object", "properties": {"invoice": ref("Invoice"), "id": {}}},
+        "Invoice": {
+            "type": "object",
+            "properties": {"customer": ref("Customer"), "charge": ref("Charge")},
+        },
+        "Charge": {
+            "type": "object",
+            "properties": {
+                "invoice": ref("Invoice"),
+                "customer": ref("Customer"),
+                "refunds": {"type": "array", "items": ref("Refund")},
+            },
+        },
+        "Refund": {"type": "object", "properties": {"charge": ref("Charge"), "note": ref("Note")}},
+        "Note": {"type": "string"},
+    }
+    paths = {
+        f"/{name.lower()}": {
+            "get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": ref(name)}}}
+                }
+            }
+        }
+        for name in schemas
+    }
+    return oas3(paths, components={"schemas": schemas})
+
+
+def test_cycles_resolve_the_same_whatever_was_resolved_before(load_doc: Loader) -> None:
+    """An operation's schema must not depend on which operations were opened before it."""
+    doc = _cyclic_doc()
+    keys = [f"GET /{n}" for n in ("customer", "invoice", "charge", "refund", "note")]
+    alone = {}
+    for key in keys:
+        alone[key] = ok_schema(load_doc(doc).find(key))
+    for order in (keys, keys[::-1], keys[2:] + keys[:2]):
+        api = load_doc(doc)
+        for key in order:
+            assert ok_schema(api.find(key)) == alone[key], (order, key)
+
+
+def test_cycles_are_spelled_out_then_marked(load_doc: Loader) -> None:
+    charge = ok_schema(load_doc(_cyclic_doc()).find("GET /charge"))
+    invoice = charge["properties"]["invoice"]
+    assert invoice[spec.REF_KEY] == "#/components/schemas/Invoice"
+    # Invoice -> Customer is spelled out; Customer -> Invoice is a marker
+    customer = invoice["properties"]["customer"]
+    assert customer["properties"]["invoice"][spec.CYCLE_KEY] == "#/components/schemas/Invoice"
+    assert invoice["properties"]["charge"][spec.CYCLE_KEY] == "#/components/schemas/Charge"
+    # outside the cycle, nothing is cut
+    refund = charge["properties"]["refunds"]["items"]
+    assert refund["properties"]["note"]["type"] == "string"
+    assert spec.validate({"invoice": {"customer": {"id": 1}}}, charge) == []
