@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from explorer.errors import Location, ParseError, SourceError
 __all__ = ["is_url", "parse_document", "read_bytes"]
 
 _CACHE_FORMAT = b"1"
+_LEADING_SPACE = re.compile(rb"\s*")
 
 
 def is_url(source: str) -> bool:
@@ -173,10 +175,11 @@ def _cache_put(path: Path, doc: Any) -> None:
 def parse_document(data: bytes, source: str, *, cache_dir: Path | None = None) -> Any:
     """Parse JSON or YAML bytes (the format detected from the content)."""
     data = _text_bytes(data, source)
-    stripped = data.lstrip()
-    if not stripped:
+    start = _LEADING_SPACE.match(data)
+    first = data[start.end() : start.end() + 1] if start else data[:1]
+    if not first:
         raise ParseError("the document is empty", Location(source))
-    if stripped[:1] in (b"{", b"["):
+    if first in (b"{", b"["):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as exc:
