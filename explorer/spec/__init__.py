@@ -6,7 +6,7 @@
     >>> op = api.find("GET /pets/{petId}")       # or api.find("showPetById")
     >>> op.parameters, op.request_body, op.responses    # read lazily, $refs resolved
     >>> spec.sample(op.request_body.content[0].schema)  # a value that fits the schema
-    >>> spec.validate(value, schema, api)               # [] or a list of SchemaIssue
+    >>> spec.validate(value, schema, openapi_version=api.openapi_version)  # [] or issues
 
 Errors: `SpecError` and its kinds (see `explorer.errors`); survivable oddities are
 collected in `Spec.warnings`.

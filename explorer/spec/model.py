@@ -56,7 +56,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 REF_KEY = "x-explorer-ref"
 """Set on a schema that came from a `$ref`: the reference it came from."""
 CYCLE_KEY = "x-explorer-cycle"
-"""Marks where a schema refers back to one of its own ancestors: the reference."""
+"""Marks where references go round in a cycle: the reference. Inside a cycle each schema
+is spelled out once (and at most two references deep), then marked; an operation's
+schemas are the same whatever was resolved before them."""
 UNRESOLVED_KEY = "x-explorer-unresolved"
 """Marks a `$ref` that could not be followed: the reference."""
 
