@@ -279,3 +279,38 @@ def test_a_new_response_cancels_the_old_rendering(
         assert body.text.toPlainText() == '{\n  "fresh": true\n}'
 
     qloop.run_until_complete(scenario())
+
+
+def test_yaml_is_coloured(body: BodyView) -> None:
+    body.set_result(result(200, b"name: Ada\ncount: 3\n# note\n", "application/yaml"))
+    assert body.kind_label.text() == "YAML"
+    assert colour_at(body, "# note") == LIGHT["comment"]
+
+
+def test_svg_is_shown_as_an_image(body: BodyView) -> None:
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
+        b'<rect width="40" height="30" fill="#2f9e44"/></svg>'
+    )
+    body.set_result(result(200, svg, "image/svg+xml"))
+    assert body.stack.currentWidget() is body.image
+    assert body.image.image.size().toTuple() == (40, 30)
+
+
+def test_minified_long_line_is_broken_for_display_in_raw(
+    body: BodyView, qloop: qasync.QEventLoop, wait_for: WaitFor
+) -> None:
+    raw = contacts_json(2000)  # one line of about 400 KB
+    assert b"\n" not in raw
+
+    async def scenario() -> None:
+        body.set_result(result(200, raw))
+        await wait_for(lambda: not body.rendering, 20)
+        body.set_pretty(False)
+        await wait_for(lambda: not body.rendering, 20)
+        assert body.note_label.text() == "Long lines are broken for display"
+        lines = body.shown_text().split("\n")
+        assert max(map(len, lines)) == 10_000
+        assert "".join(lines) == raw.decode()
+
+    qloop.run_until_complete(scenario())

@@ -477,6 +477,7 @@ class BodyView(QWidget):
 
     async def _insert_plain(self, content: str, limit: int, lexer: object) -> tuple[int, bool]:
         part = _cut(content, limit)
+        complete = len(part) == len(content)
         part, broke = break_long_lines(part)
         if broke:
             note = self.note_label.text()
@@ -494,7 +495,7 @@ class BodyView(QWidget):
         await self.text.append_text(head)
         self.text_shown.emit()
         await self.text.append_text(part[len(head) :])
-        return len(part), len(part) == len(content)
+        return len(part), complete
 
     async def _lex_table(self, text: str, lexer: object) -> None:
         from pygments.lexer import Lexer

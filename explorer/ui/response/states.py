@@ -166,7 +166,7 @@ class StatePanel(QWidget):
         self.hints.setVisible(bool(hints))
 
     def show_empty(self) -> None:
-        self.badge.set_glyph("↯", "#adb5bd")
+        self.badge.set_glyph("→", "#adb5bd")
         self._set(
             "empty",
             "Send a request to see the response here",
