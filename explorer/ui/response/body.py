@@ -17,6 +17,7 @@ import time
 from collections.abc import Generator, Iterator
 from urllib.parse import urlsplit
 
+from pygments.lexer import Lexer
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -464,18 +465,24 @@ class BodyView(QWidget):
             self._joined = None
             await self.text.append_text(piece)
             shown += len(piece)
+            if self._show_all:
+                self.note_label.setText(f"Showing all… {human_size(shown)}")
             if first:
                 first = False
                 self.text_shown.emit()
         with contextlib.suppress(JsonSyntaxError):
             gen.close()
+        if self._show_all:
+            self.note_label.setText("")
         if broke_any:
             self.note_label.setText("Long lines are broken for display")
         if first:
             self.text_shown.emit()
         return shown, complete
 
-    async def _insert_plain(self, content: str, limit: int, lexer: object) -> tuple[int, bool]:
+    async def _insert_plain(
+        self, content: str, limit: int, lexer: Lexer | None
+    ) -> tuple[int, bool]:
         part = _cut(content, limit)
         complete = len(part) == len(content)
         part, broke = break_long_lines(part)
@@ -483,9 +490,7 @@ class BodyView(QWidget):
             note = self.note_label.text()
             self.note_label.setText(note or "Long lines are broken for display")
         self._set_pieces([part])
-        from pygments.lexer import Lexer
-
-        if isinstance(lexer, Lexer):
+        if lexer is not None:
             if len(part) <= HIGHLIGHT_LIMIT or self._force_highlight:
                 self._lex.start(self._lex_table(part, lexer))
             else:
@@ -497,10 +502,7 @@ class BodyView(QWidget):
         await self.text.append_text(part[len(head) :])
         return len(part), complete
 
-    async def _lex_table(self, text: str, lexer: object) -> None:
-        from pygments.lexer import Lexer
-
-        assert isinstance(lexer, Lexer)
+    async def _lex_table(self, text: str, lexer: Lexer) -> None:
         table = LineTable(text, lexer)
         while not table.run(STEP_BUDGET):
             await asyncio.sleep(0)

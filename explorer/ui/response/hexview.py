@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -139,16 +139,12 @@ class HexView(QWidget):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 4)
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        metrics = self.table.fontMetrics()
         mono = mono_font()
         self.table.setFont(mono)
-        from PySide6.QtGui import QFontMetrics
-
         fm = QFontMetrics(mono)
         hh.resizeSection(0, fm.horizontalAdvance("0" * 8) + 24)
         hh.resizeSection(1, fm.horizontalAdvance("0" * 49) + 24)
         hh.setStretchLastSection(True)
-        del metrics
         layout.addWidget(self.table, 1)
 
     def set_bytes(self, data: bytes, description: str, suggested_name: str) -> None:

@@ -76,6 +76,7 @@ class StatusBar(QWidget):
         layout.setSpacing(12)
         self.pill = QLabel("")
         self.pill.setObjectName("statusPill")
+        self.pill_colour = ""
         self.time_label = ClickTipLabel("")
         self.time_label.setCursor(Qt.CursorShape.WhatsThisCursor)
         self.size_label = QLabel("")
@@ -94,6 +95,7 @@ class StatusBar(QWidget):
 
     def set_result(self, result: ResponseResult) -> None:
         colour = status_color(result.status)
+        self.pill_colour = colour.name()
         reason = reason_of(result.status, result.reason)
         self.pill.setText(f"{result.status} {reason}".strip())
         self.pill.setStyleSheet(
@@ -114,7 +116,3 @@ class StatusBar(QWidget):
         else:
             self.redirect_label.setText("")
             self.redirect_label.setToolTip("")
-
-    @property
-    def pill_colour(self) -> str:
-        return self.pill.styleSheet().split("background:")[1].split(";")[0].strip()

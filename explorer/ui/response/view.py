@@ -12,6 +12,7 @@ of the body against the spec's response schema, and tabs: Body, Headers, Cookies
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import time
 from typing import Any
@@ -219,8 +220,6 @@ class ResponseView(QWidget):
             return
         shown = issues[:5]
         more = f"<br>… and {len(issues) - 5} more" if len(issues) > 5 else ""
-        import html
-
         lines = "<br>".join("• " + html.escape(i) for i in shown)
         n = len(issues)
         self._schema_text(
