@@ -379,6 +379,12 @@ def match_media(content_type: str, declared: Sequence[MediaType]) -> MediaType |
     return None
 
 
+def _json_float(text: str) -> int | float:
+    """JSON numbers like 50.0 are integers to JSON Schema since Draft 6; accept them as such."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def _json_error(exc: json.JSONDecodeError) -> str:
     return f"Malformed JSON in request body: {exc.msg} at line {exc.lineno}, column {exc.colno}"
 
@@ -465,7 +471,7 @@ def check_body(
                     f"The request body is not valid UTF-8 (byte {exc.start})",
                 ) from None
             try:
-                value = json.loads(text)
+                value = json.loads(text, parse_float=_json_float)
             except json.JSONDecodeError as exc:
                 raise MockProblem(400, _json_error(exc)) from None
             except RecursionError:
