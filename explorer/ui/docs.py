@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.spec import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, Operation, Spec
 from explorer.spec.model import MediaType, Parameter, SecurityScheme
+from explorer.spec.schema import object_properties
 from explorer.ui.style import METHOD_COLORS, status_color
 
 __all__ = ["SCHEMA_DEPTH", "SCHEMA_ROWS", "DocsBrowser", "DocsView", "markdown_to_html"]
@@ -259,7 +260,7 @@ class _TreeBuilder:
             if self._has_children(schema):
                 self.truncated = True
             return
-        props, required = self._properties(schema)
+        props, required = object_properties(schema)
         for name, sub in props.items():
             if not isinstance(sub, Mapping):
                 continue
@@ -324,22 +325,6 @@ class _TreeBuilder:
             self.expanded.add(ref)
         self.children(schema, depth + 1)
         return not self.full() or len(self.rows) < self.max_rows
-
-    def _properties(self, schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
-        props: dict[str, Any] = {}
-        required: set[str] = set()
-        parts = [schema]
-        all_of = schema.get("allOf")
-        if isinstance(all_of, list):
-            parts += [p for p in all_of if isinstance(p, Mapping)]
-        for part in parts:
-            raw = part.get("properties")
-            if isinstance(raw, Mapping):
-                props.update(raw)
-            req = part.get("required")
-            if isinstance(req, list):
-                required.update(str(r) for r in req)
-        return props, required
 
     def _has_children(self, schema: Mapping[str, Any]) -> bool:
         if CYCLE_KEY in schema:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyle, QWidget
 
 from explorer.spec import Parameter
+from explorer.spec.schema import object_properties
 from explorer.ui.request.fields import (
     Field,
     first_sentence,
@@ -90,19 +91,7 @@ def entries_from_schema(schema: Mapping[str, Any] | None) -> list[FormEntry]:
     """Form entries for the properties of an object schema (urlencoded/multipart bodies)."""
     if not isinstance(schema, Mapping):
         return []
-    props: dict[str, Any] = {}
-    required: set[str] = set()
-    parts = [schema]
-    all_of = schema.get("allOf")
-    if isinstance(all_of, list):
-        parts += [p for p in all_of if isinstance(p, Mapping)]
-    for part in parts:
-        p = part.get("properties")
-        if isinstance(p, Mapping):
-            props.update(p)
-        r = part.get("required")
-        if isinstance(r, list):
-            required.update(str(x) for x in r)
+    props, required = object_properties(schema)
     out = []
     for name, prop in props.items():
         if not isinstance(prop, Mapping) or prop.get("readOnly") is True:
