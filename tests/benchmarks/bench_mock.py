@@ -4,7 +4,8 @@
   `orjson.loads` of the same bytes as the baseline measured in this run;
 - start to first answer on Stripe's spec (6 MB YAML), cold (no parse cache) and warm;
 - requests per second on a simple GET over loopback (one keep-alive client, bounded loop),
-  and on a GET that validates query parameters.
+  and on a GET that validates query parameters; in-process (client and server share the
+  GIL, as in the desktop app) and with `explorer mock` in its own process.
 
 "Start to first answer" = load the document, build the app, start uvicorn on
 127.0.0.1:0 and get a 200 for one operation.
@@ -13,6 +14,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +58,37 @@ def rps(server: MockServer, url: str, headers: dict[str, str], seconds: float = 
         return count / (time.perf_counter() - started)
 
 
+def rps_url(base: str, url: str, seconds: float = 3.0) -> float:
+    with httpx.Client(base_url=base) as client:
+        for _ in range(50):
+            client.get(url)
+        count = 0
+        started = time.perf_counter()
+        while time.perf_counter() < started + seconds and count < 100_000:
+            r = client.get(url)
+            if r.status_code != 200:
+                raise SystemExit(f"unexpected {r.status_code}: {r.text[:200]}")
+            count += 1
+        return count / (time.perf_counter() - started)
+
+
+def out_of_process(url: str) -> float:
+    """`explorer mock` in its own process: the client does not share the GIL with it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "mock", str(SHOP), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().rsplit(" on ", 1)[1].strip()
+        return rps_url(base, url)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
+
+
 def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     if GITHUB.is_file():
@@ -93,6 +127,7 @@ def main() -> int:
     print(f"requests/s, one keep-alive client: GET text {simple:,.0f}")
     print(f"  GET with a validated query parameter {checked:,.0f}")
     print(f"  GET with a path parameter + bearer auth, generated JSON body {item:,.0f}")
+    print(f"  GET text, `explorer mock` in its own process {out_of_process('/health'):,.0f}")
     return 0
 
 
