@@ -14,9 +14,12 @@ resolved once.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
+
+import orjson
 
 from explorer.errors import Location, RefError, SpecError
 from explorer.spec._source import is_url, parse_document, read_bytes
@@ -38,12 +41,19 @@ _SCHEMA_MAPS = frozenset(
 )
 
 
+_REF_IN_JSON = re.compile(rb'"\$ref":"([^"\\]*(?:\\.[^"\\]*)*)"')
+
+
 def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
 def _unescape(token: str) -> str:
-    return unquote(token).replace("~1", "/").replace("~0", "~")
+    if "%" in token:
+        token = unquote(token)
+    if "~" in token:
+        token = token.replace("~1", "/").replace("~0", "~")
+    return token
 
 
 class Resolver:
@@ -279,6 +289,19 @@ class Resolver:
         except SpecError:
             self._edges[key] = out
             return out
+        if isinstance(target, dict | list):
+            try:
+                text = orjson.dumps(target)
+            except (orjson.JSONEncodeError, TypeError):  # too deep, odd keys: walk it below
+                pass
+            else:
+                # Fast, and a superset: a "$ref" string inside an example counts too, which
+                # at worst joins two cycles into one component.
+                for raw in _REF_IN_JSON.findall(text):
+                    inner = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+                    out.append(self.split(inner, uri))
+                self._edges[key] = out
+                return out
         stack: list[tuple[Any, bool]] = [(target, False)]
         while stack:
             node, names = stack.pop()

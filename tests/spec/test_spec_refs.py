@@ -538,7 +538,10 @@ def _cyclic_doc() -> dict[str, Any]:
         f"/{name.lower()}": {
             "get": {
                 "responses": {
-                    "200": {"description": "ok", "content": {"application/json": {"schema": ref(name)}}}
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": ref(name)}},
+                    }
                 }
             }
         }
@@ -572,3 +575,26 @@ def test_cycles_are_spelled_out_then_marked(load_doc: Loader) -> None:
     refund = charge["properties"]["refunds"]["items"]
     assert refund["properties"]["note"]["type"] == "string"
     assert spec.validate({"invoice": {"customer": {"id": 1}}}, charge) == []
+
+
+def test_cycles_between_oddly_named_schemas(load_doc: Loader) -> None:
+    quote, backslash = 'say "hi"', "back\\slash ü"
+    doc = with_schemas(
+        {
+            quote: {
+                "type": "object",
+                "properties": {"next": {"$ref": f"#/components/schemas/{backslash}"}},
+            },
+            backslash: {
+                "type": "object",
+                "properties": {"back": {"$ref": f"#/components/schemas/{quote}"}},
+            },
+        },
+        {"$ref": f"#/components/schemas/{quote}"},
+    )
+    api = load_doc(doc)
+    schema = body_schema(api.find("POST /x"))
+    nxt = schema["properties"]["next"]
+    assert nxt[spec.REF_KEY] == f"#/components/schemas/{backslash}"
+    assert nxt["properties"]["back"][spec.CYCLE_KEY] == f"#/components/schemas/{quote}"
+    assert api.warnings == []
