@@ -24,7 +24,7 @@ from explorer.mock import MockServer
 
 pytestmark = pytest.mark.slow
 
-MODULES = "auth|contacts|api-keys|webhooks|licenses|newsletter|health"
+MODULES = "auth|contacts|api-keys|webhooks|licenses|newsletter|support|ecosire-ai|crm|health"
 API_KEY = "ecos_test_" + "A1b2C3d4" * 4
 
 
