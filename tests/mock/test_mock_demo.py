@@ -228,3 +228,34 @@ def test_every_answer_of_the_demo_has_rate_limit_headers(demo_client: httpx.Clie
         r = demo_client.get(path)
         assert r.status_code == 401
         assert r.headers["X-RateLimit-Limit"] == "100"
+
+
+def test_problem_answers_fit_the_documented_error_schemas(
+    demo_client: httpx.Client, demo_api: spec.Spec
+) -> None:
+    def check(r: httpx.Response, key: str) -> None:
+        op = demo_api.find(key)
+        assert op is not None
+        declared = op.response(r.status_code)
+        assert declared is not None, (key, r.status_code)
+        media = declared.media(r.headers["content-type"])
+        assert media is not None, (key, r.headers["content-type"])
+        issues = spec.validate(r.json(), media.schema, direction="response")
+        assert issues == [], issues
+
+    check(demo_client.get("/contacts"), "GET /contacts")  # 401
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    check(demo_client.post("/contacts", json={"type": "x"}, headers=auth), "POST /contacts")  # 422
+    check(
+        demo_client.post(
+            "/contacts", content=b"{", headers={**auth, "content-type": "application/json"}
+        ),
+        "POST /contacts",
+    )  # 400
+    check(
+        demo_client.get("/contacts/con_01HV8Z3K4M5N6P7Q8R9S0T1V2Z", headers=auth),
+        "GET /contacts/{contactId}",
+    )  # 404
+    for _ in range(6):
+        r = demo_client.post("/support", json={})
+    check(r, "POST /support")  # 429
