@@ -419,3 +419,28 @@ def test_error_strings() -> None:
     assert str(spec.SpecWarning("odd", "/p")) == "odd (at /p)"
     assert str(spec.SpecWarning("odd", "", "f.yaml")) == "odd (at f.yaml)"
     assert str(spec.SpecWarning("odd")) == "odd"
+
+
+def test_deep_schema_behind_a_reference(load_doc: Loader) -> None:
+    schema: dict[str, Any] = {"$ref": "#/components/schemas/Deep"}
+    for _ in range(300):
+        schema = {"type": "array", "items": schema}
+    doc = oas3(
+        {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Deep"}}
+                        }
+                    },
+                    "responses": {},
+                }
+            }
+        },
+        components={"schemas": {"Deep": schema}},
+    )
+    api = load_doc(doc)
+    api.find("POST /x").resolve_all()
+    assert any("nested deeper" in w.message for w in api.warnings)
+    inspect_report(api)
