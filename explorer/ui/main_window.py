@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.spec_title.setTextFormat(Qt.TextFormat.RichText)
         self.spec_title.setContentsMargins(8, 6, 8, 2)
         self.spec_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.spec_title.setWordWrap(True)  # a long title must not widen the tree
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

@@ -129,6 +129,8 @@ class CodePanel(QWidget):
             self._highlighter.setDocument(None)
             self._highlighter = None
         prepared = self.prepared
+        wrap = QPlainTextEdit.LineWrapMode
+        self.editor.setLineWrapMode(wrap.WidgetWidth if self._error else wrap.NoWrap)
         if self._error:
             self.editor.setPlainText(self._error)
             self.editor.setStyleSheet("QPlainTextEdit { color: #c92a2a; }")
