@@ -23,6 +23,8 @@ monotone), and recent queries are remembered, so deleting a letter is free.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -41,6 +43,7 @@ RANK_LIMIT = 500
 _CACHE_SIZE = 48
 TYPO_MIN = 5  # words this long also match with one typo
 _MAX_GAP = 6  # letters a fuzzy word may skip between two of its own
+_SCAN_ALL = 256  # from this many candidates on, scan the joined haystacks in one pass
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -118,6 +121,10 @@ class OperationIndex:
             for i, op in enumerate(self.operations)
         ]
         self._methods = [op.method.lower() for op in self.operations]
+        # All haystacks in one string (one per line) with each line's offset, so that a
+        # pattern scans every operation in one C-level pass instead of one call each.
+        self._joined = "\n".join(self._hay)
+        self._offsets = list(itertools.accumulate((len(h) + 1 for h in self._hay), initial=0))
         self._all = list(range(n))
         self._cache: OrderedDict[tuple[str, ...], _State] = OrderedDict()
 
@@ -195,12 +202,32 @@ class OperationIndex:
             return None
         return _State(words, "substring", found, found)
 
+    def _lines(self, pattern: re.Pattern[str], base: list[int]) -> list[int]:
+        """The operations of `base` whose haystack `pattern` finds (which must never match
+        across a line break)."""
+        if len(base) < _SCAN_ALL:
+            hay = self._hay
+            return [i for i in base if pattern.search(hay[i])]
+        joined, offsets, found = self._joined, self._offsets, []
+        pos, end = 0, len(joined)
+        while pos < end:
+            m = pattern.search(joined, pos)
+            if m is None:
+                break
+            line = bisect.bisect_right(offsets, m.start()) - 1
+            found.append(line)
+            pos = offsets[line + 1]
+        if len(base) == len(self._hay):
+            return found
+        wanted = set(base)
+        return [i for i in found if i in wanted]
+
     def _fuzzy(self, words: tuple[str, ...], before: list[int]) -> _State:
         word, hay = words[-1], self._hay
         base = self._superset(words, "fuzzy", before)
-        search = _subsequence(word).search
+        subsequence = _subsequence(word)
         if len(word) < TYPO_MIN:
-            loose = [i for i in base if search(hay[i])]
+            loose = self._lines(subsequence, base)
             return _State(words, "fuzzy", loose, loose)
         typo = _typo_pattern(word).search
         # one typo leaves the first k or the last k letters alone (k=3 from 7 letters on)
@@ -208,7 +235,7 @@ class OperationIndex:
         head, tail = word[:k], word[-k:]
         with_typo = [i for i in base if (head in hay[i] or tail in hay[i]) and typo(hay[i])]
         marked = set(with_typo)
-        loose = [i for i in base if i in marked or search(hay[i])]
+        loose = sorted(marked.union(self._lines(subsequence, base)))
         return _State(words, "fuzzy", with_typo or loose, loose)
 
     # -- ranking -------------------------------------------------------------------------

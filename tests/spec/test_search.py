@@ -165,3 +165,31 @@ def test_typing_gives_the_same_results_as_a_fresh_search(query: str) -> None:
 def test_groups_must_fit(api: spec.Spec) -> None:
     with pytest.raises(ValueError, match="one entry per operation"):
         OperationIndex(api.operations, groups=[0])
+
+
+def test_large_indexes_scan_in_one_pass_with_the_same_results() -> None:
+    # From _SCAN_ALL candidates on, fuzzy words are matched against all haystacks joined
+    # into one string; the result must be what matching each haystack alone gives.
+    rng = random.Random(7)
+    nouns = ["contacts", "invoices", "orders", "payments", "tickets", "leads", "users", "keys"]
+    paths: dict[str, Any] = {}
+    for i in range(900):
+        noun = rng.choice(nouns)
+        paths[f"/v1/{noun}/{i}/{{id}}"] = {
+            "get": {
+                "operationId": f"get{noun.title()}{i}",
+                "summary": f"Get {noun} number {i}",
+                "tags": [noun],
+                "responses": {"200": {"description": "OK"}},
+            }
+        }
+    doc = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths}
+    api = spec.load_bytes(orjson.dumps(doc))
+    index = OperationIndex(api.operations)
+    brute = OperationIndex(api.operations)
+    brute._lines = lambda pattern, base: [  # type: ignore[method-assign]
+        i for i in base if pattern.search(brute.haystack(i))
+    ]
+    for query in ("gcont", "cntcts", "invoces", "pymnt", "tkt", "zzz", "get lds", "ordrs 12"):
+        assert index.search(query) == brute.search(query), query
+    assert index.search("gcont"), "the fuzzy query should find the contacts endpoints"
