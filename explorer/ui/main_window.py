@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -40,7 +41,7 @@ from explorer.errors import RequestError, SpecError
 from explorer.http import NetworkFailure, build_request
 from explorer.http.model import Problem, ResponseResult
 from explorer.store import Drafts
-from explorer.ui.docs import DocsView
+from explorer.ui.docs import DocsBrowser, DocsView, markdown_to_html
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.code import CodePanel
 from explorer.ui.response.view import ResponseView
@@ -71,19 +72,31 @@ class _Banner(QWidget):
         self.button = QPushButton("Open another document…")
         self.button.clicked.connect(self.open_requested)
         self.button.setVisible(False)
+        self.description = DocsBrowser()
+        self.description.setFrameShape(QFrame.Shape.NoFrame)
+        self.description.viewport().setAutoFillBackground(False)
+        self.description.setVisible(False)
         layout.addWidget(self.heading)
         layout.addSpacing(8)
         layout.addWidget(self.body)
+        layout.addWidget(self.description, 1)
         layout.addSpacing(12)
         row = QHBoxLayout()
         row.addWidget(self.button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addStretch(1)
+        self._stretch = QWidget()
+        layout.addWidget(self._stretch, 1)
+
+    def _describe(self, markdown: str) -> None:
+        self.description.setHtml(markdown_to_html(markdown) if markdown else "")
+        self.description.setVisible(bool(markdown))
+        self._stretch.setVisible(not markdown)
 
     def show_loading(self, source: str) -> None:
         self.heading.setText(f"<h2>Opening {html.escape(Path(source).name or source)}…</h2>")
         self.body.setText("")
+        self._describe("")
         self.button.setVisible(False)
 
     def show_spec(self, api: spec_mod.Spec) -> None:
@@ -97,8 +110,9 @@ class _Banner(QWidget):
             f"<p>{ops} endpoints in {len(api.modules)} modules{hooks} · OpenAPI "
             f"{html.escape(api.openapi_version)}</p>"
             "<p style='color:#868e96'>Pick an endpoint on the left, or press "
-            "<b>Ctrl+K</b> and type to find one.</p>"
+            "<b>Ctrl+K</b> and type to find one; <b>Ctrl+Enter</b> sends it.</p>"
         )
+        self._describe(api.description)
         self.button.setVisible(False)
 
     def show_error(self, source: str, error: str) -> None:
@@ -107,6 +121,7 @@ class _Banner(QWidget):
             f"<p><b>{html.escape(source)}</b></p>"
             f"<pre style='white-space:pre-wrap'>{html.escape(error)}</pre>"
         )
+        self._describe("")
         self.button.setVisible(True)
 
 
