@@ -262,3 +262,33 @@ def test_typed_values_come_back_when_reselected(
         assert window.drafts is not None and window.drafts.path.exists()
 
     qloop.run_until_complete(scenario())
+
+
+def test_drop_a_document_and_find_it_in_the_recent_list(
+    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow, shared_specs: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    path = shared_specs / "oas-examples" / "petstore-2.0.yaml"
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+    async def scenario() -> None:
+        window.dropEvent(event)
+        await wait_for(lambda: window.api is not None, 10, "the dropped document")
+        assert window.api is not None and window.api.is_swagger2
+        assert "Swagger Petstore" in window.spec_title.text()
+        recent = window.services.settings.get("general.recent_specs")
+        assert recent and recent[0] == str(path)
+        window._fill_recent()
+        assert str(path) in [a.text() for a in window.recent_menu.actions()]
+
+    qloop.run_until_complete(scenario())
