@@ -3,7 +3,9 @@
 Small bodies (under SYNC_LIMIT) are shown in one step. Bigger ones go through one tracked
 task: decoding, re-indenting and lexing run in worker threads; the text goes into the view
 in steps of about 20 ms, so the window keeps painting and answering. Past LARGE_LIMIT only
-the first PREVIEW_CHARS are shown, with "Show all"; past HIGHLIGHT_LIMIT a whole-text lexer
+the first PREVIEW_CHARS are shown, with "Show all", which shows the whole text in a
+`BigTextView` (painted a visible line at a time: no per-line layout to build or free, so
+taking and dropping millions of lines is cheap); past HIGHLIGHT_LIMIT a whole-text lexer
 (XML, HTML, YAML) is not run unless asked ("Highlight anyway"). JSON is lexed a visible
 line at a time, which costs the same at any size, so it is always highlighted.
 """
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.http.model import ResponseResult
+from explorer.ui.response.bigtext import BigTextView
 from explorer.ui.response.content import (
     BodyKind,
     JsonSyntaxError,
@@ -60,6 +63,8 @@ HIGHLIGHT_LIMIT = 2 * 1024 * 1024
 LARGE_LIMIT = 10 * 1024 * 1024
 PREVIEW_CHARS = 1024 * 1024
 XML_PRETTY_LIMIT = 1024 * 1024
+BIG_STEP = 512 * 1024
+"""Characters given to the BigTextView in one step (about 2 ms of splitting)."""
 
 _KIND_NAMES = {
     "json": "JSON",
@@ -162,6 +167,7 @@ class BodyView(QWidget):
         self._render = TaskSlot("render body")
         self._lex = TaskSlot("highlight body")
         self.rendering = False
+        self._big_mode = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -226,8 +232,11 @@ class BodyView(QWidget):
         text_layout.setContentsMargins(0, 0, 0, 0)
         text_layout.setSpacing(0)
         self.text = CodeView()
+        self.big = BigTextView()  # "Show all" of a huge body
+        self.big.hide()
         self.find_bar = FindBar(self.text, self.shown_text)
         text_layout.addWidget(self.text, 1)
+        text_layout.addWidget(self.big, 1)
         text_layout.addWidget(self.find_bar)
         self.image = ImageView()
         self.hex = HexView()
@@ -251,6 +260,22 @@ class BodyView(QWidget):
     @property
     def kind(self) -> BodyKind:
         return self._kind
+
+    @property
+    def showing_big(self) -> bool:
+        """The text is in the BigTextView (after "Show all"), not the CodeView."""
+        return self._big_mode
+
+    def _view(self) -> CodeView | BigTextView:
+        return self.big if self._big_mode else self.text
+
+    def _use_big(self, on: bool) -> None:
+        self._big_mode = on
+        self.big.setVisible(on)
+        self.text.setVisible(not on)
+        self.find_bar.set_view(self.big if on else self.text)
+        if self._kind not in ("image", "binary", "empty"):
+            self.wrap_button.setVisible(not on)
 
     @property
     def pretty(self) -> bool:
@@ -285,6 +310,8 @@ class BodyView(QWidget):
         self._raw_text = None
         self._set_pieces([])
         self.text.reset()
+        self.big.clear()
+        self._use_big(False)
         self.hex.model.set_data(b"")
         self._kind = "empty"
         self.kind_label.setText("")
@@ -357,6 +384,8 @@ class BodyView(QWidget):
             return
         self.stack.setCurrentWidget(self._text_page)
         self.text.reset()
+        self.big.clear()
+        self._use_big(self._show_all)
         self._set_pieces([])
         if len(result.body) <= SYNC_LIMIT:
             self._render_small(result)
@@ -422,12 +451,16 @@ class BodyView(QWidget):
             whole = self._show_all or total <= LARGE_LIMIT
             limit = 1 << 62 if whole else PREVIEW_CHARS
             shown = 0
+            view = self._view()
             if self.pretty and self._kind == "json":
-                self.text.set_line_lexer(lexer_for("json"))
+                view.set_line_lexer(lexer_for("json"))
                 try:
                     shown, complete = await self._stream_json(text, limit)
                 except JsonSyntaxError as exc:
-                    self.text.reset()
+                    if isinstance(view, BigTextView):
+                        view.clear()
+                    else:
+                        view.reset()
                     self._set_pieces([])
                     self.note_label.setText(f"Not valid JSON ({exc}): shown as received")
                     shown, complete = await self._insert_plain(text, limit, None)
@@ -463,7 +496,7 @@ class BodyView(QWidget):
             broke_any = broke_any or broke
             self._pieces.append(piece)
             self._joined = None
-            await self.text.append_text(piece)
+            await self._append(piece)
             shown += len(piece)
             if self._show_all:
                 self.note_label.setText(f"Showing all… {human_size(shown)}")
@@ -497,16 +530,31 @@ class BodyView(QWidget):
                 self.highlight_button.show()
         # The first screenful goes in at once, the rest in steps.
         head = _cut(part, 8192)
-        await self.text.append_text(head)
+        await self._append(head)
         self.text_shown.emit()
-        await self.text.append_text(part[len(head) :])
+        if self._big_mode:
+            pos = len(head)
+            while pos < len(part):
+                piece = _cut(part[pos : pos + BIG_STEP], BIG_STEP)
+                await self._append(piece)
+                pos += len(piece)
+        else:
+            await self.text.append_text(part[len(head) :])
         return len(part), complete
+
+    async def _append(self, piece: str) -> None:
+        """Add `piece` to the view in use, then let the loop run."""
+        if self._big_mode:
+            self.big.append_text(piece)
+            await asyncio.sleep(0)
+        else:
+            await self.text.append_text(piece)
 
     async def _lex_table(self, text: str, lexer: Lexer) -> None:
         table = LineTable(text, lexer)
         while not table.run(STEP_BUDGET):
             await asyncio.sleep(0)
-        self.text.set_table(table.lines)
+        self._view().set_table(table.lines)
 
     def _highlight_anyway(self) -> None:
         self.highlight_button.hide()

@@ -1,12 +1,15 @@
 """The find bar under a text view: Ctrl+F opens it, Enter / Shift+Enter go to the next /
-previous match, Esc closes it. Matches are counted off the event loop for big texts."""
+previous match, Esc closes it. For big texts matches are counted a window of text at a
+time (`find_in_steps`), yielding to the event loop between windows."""
 
 from __future__ import annotations
 
 import asyncio
 import bisect
 import re
+import time
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -19,18 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.response.highlight import CodeView
 from explorer.ui.response.tasks import TaskSlot
 
-__all__ = ["FindBar", "find_matches"]
+__all__ = ["FindBar", "FindTarget", "find_in_steps", "find_matches"]
 
 MAX_MATCHES = 100_000
+FIND_WINDOW = 1 << 20
+"""Characters searched between two visits to the event loop."""
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def find_matches(text: str, needle: str, case: bool = False) -> list[tuple[int, int]]:
+def find_matches(
+    text: str, needle: str, case: bool = False, utf16: bool = True
+) -> list[tuple[int, int]]:
     """(start, end) of each match as positions in a QTextDocument holding `text`
-    (UTF-16 units: characters beyond U+FFFF count twice). At most MAX_MATCHES."""
+    (UTF-16 units: characters beyond U+FFFF count twice; code points if not `utf16`).
+    At most MAX_MATCHES."""
     if not needle:
         return []
     pattern = re.compile(re.escape(needle), 0 if case else re.IGNORECASE)
@@ -39,12 +46,65 @@ def find_matches(text: str, needle: str, case: bool = False) -> list[tuple[int, 
         spans.append(m.span())
         if len(spans) >= MAX_MATCHES:
             break
-    if spans and _ASTRAL.search(text):
+    if utf16 and spans and _ASTRAL.search(text):
         astral = [m.start() for m in _ASTRAL.finditer(text)]
         spans = [
             (s + bisect.bisect_left(astral, s), e + bisect.bisect_left(astral, e)) for s, e in spans
         ]
     return spans
+
+
+async def find_in_steps(
+    text: str, needle: str, case: bool = False, budget: float = 0.008
+) -> list[tuple[int, int]]:
+    """(start, end) code point offsets of each match of `needle` in `text` (at most
+    MAX_MATCHES), searched a FIND_WINDOW at a time, yielding to the loop every `budget`
+    seconds: `str.find` when case matters, a compiled pattern over each window otherwise."""
+    if not needle:
+        return []
+    spans: list[tuple[int, int]] = []
+    n, size = len(text), len(needle)
+    pattern = None if case else re.compile(re.escape(needle), re.IGNORECASE)
+    pos = 0
+    deadline = time.perf_counter() + budget
+    while pos < n and len(spans) < MAX_MATCHES:
+        stop = min(n, pos + FIND_WINDOW)
+        if pattern is None:
+            find = text.find
+            at = find(needle, pos)
+            while 0 <= at < stop and len(spans) < MAX_MATCHES:
+                spans.append((at, at + size))
+                at = find(needle, at + size)
+            pos = max(stop, spans[-1][1]) if spans else stop
+            if at < 0:
+                break
+        else:
+            # Matches must start in [pos, stop); they may end a little past it.
+            end = min(n, stop + 4 * size)
+            for m in pattern.finditer(text, pos, end):
+                if m.start() >= stop or len(spans) >= MAX_MATCHES:
+                    break
+                spans.append(m.span())
+            pos = max(stop, spans[-1][1]) if spans else stop
+        if time.perf_counter() > deadline:
+            await asyncio.sleep(0)
+            deadline = time.perf_counter() + budget
+    return spans
+
+
+class FindTarget(Protocol):
+    """What the find bar needs of a text view (CodeView, BigTextView)."""
+
+    utf16_positions: bool
+    """Match positions are UTF-16 units (a QTextDocument) rather than code points."""
+
+    def selected_text(self) -> str: ...
+
+    def selection_start(self) -> int: ...
+
+    def set_matches(self, matches: list[tuple[int, int]], current: int) -> None: ...
+
+    def setFocus(self) -> None: ...
 
 
 class _FindEdit(QLineEdit):
@@ -64,11 +124,12 @@ class _FindEdit(QLineEdit):
 
 
 class FindBar(QWidget):
-    """Find in a CodeView; `text_source` returns the text the view shows."""
+    """Find in a text view; `text_source` returns the text the view shows. `set_view()`
+    switches the view searched (the body shows a CodeView or a BigTextView)."""
 
     closed = Signal()
 
-    def __init__(self, view: CodeView, text_source: Callable[[], str]) -> None:
+    def __init__(self, view: FindTarget, text_source: Callable[[], str]) -> None:
         super().__init__()
         self._view = view
         self._text_source = text_source
@@ -126,10 +187,20 @@ class FindBar(QWidget):
     def current_index(self) -> int:
         return self._current
 
+    def set_view(self, view: FindTarget) -> None:
+        """Search `view` from now on (marks in the old one are cleared)."""
+        if view is self._view:
+            return
+        self._task.cancel()
+        self._view.set_matches([], -1)
+        self._matches = []
+        self._current = -1
+        self._view = view
+
     def open_bar(self) -> None:
         """Show the bar, take the selection as the search text, focus it."""
-        selected = self._view.textCursor().selectedText()
-        if selected and "\u2029" not in selected and len(selected) < 200:
+        selected = self._view.selected_text()
+        if selected and "\u2029" not in selected and "\n" not in selected and len(selected) < 200:
             self.edit.setText(selected)
         self.show()
         self.edit.setFocus()
@@ -156,14 +227,20 @@ class FindBar(QWidget):
             self._apply([])
             return
         if len(text) < 500_000:
-            self._apply(find_matches(text, needle, case))
+            self._apply(find_matches(text, needle, case, self._view.utf16_positions))
             return
         self.count_label.setText("Searching…")
-        self._task.start(self._search_async(text, needle, case))
+        if self._view.utf16_positions:
+            self._task.start(self._search_async(text, needle, case))
+        else:
+            self._task.start(self._search_steps(text, needle, case))
 
     async def _search_async(self, text: str, needle: str, case: bool) -> None:
         matches = await asyncio.to_thread(find_matches, text, needle, case)
         self._apply(matches)
+
+    async def _search_steps(self, text: str, needle: str, case: bool) -> None:
+        self._apply(await find_in_steps(text, needle, case))
 
     def next(self) -> None:
         if self._matches:
@@ -197,7 +274,7 @@ class FindBar(QWidget):
             )
             return
         self.edit.setStyleSheet("")
-        pos = self._view.textCursor().selectionStart()
+        pos = self._view.selection_start()
         starts = [m[0] for m in matches]
         self._go(min(bisect.bisect_left(starts, pos), len(matches) - 1))
 

@@ -117,6 +117,7 @@ class CodeView(QPlainTextEdit):
     """Read-only monospace text with lazy highlighting, chunked appends and find marks."""
 
     highlighted = Signal()  # some visible lines got their colours (tests, benchmarks)
+    utf16_positions = True  # find: match positions are QTextDocument positions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,6 +291,13 @@ class CodeView(QPlainTextEdit):
         return QTextCharFormat()
 
     # --- find marks ---------------------------------------------------------------
+
+    def selected_text(self) -> str:
+        """The selection, with line ends as U+2029 (QTextCursor.selectedText)."""
+        return self.textCursor().selectedText()
+
+    def selection_start(self) -> int:
+        return self.textCursor().selectionStart()
 
     def set_matches(self, matches: list[tuple[int, int]], current: int) -> None:
         """Mark find results (document positions); `current` is selected and shown."""
