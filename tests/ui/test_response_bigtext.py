@@ -193,3 +193,28 @@ def test_find_matches_in_the_big_view_are_code_points(
     big.set_matches(spans, 6000)
     assert big.selected_text() == "CAFÉ"
     assert big.visible_lines()[1] == big.line_count() - 1
+
+
+def test_lines_and_positions_match_the_text_across_pieces(big: BigTextView) -> None:
+    import random
+
+    rnd = random.Random(3)
+    text = "".join(rnd.choice(["a", "bc", "\n", "é", "\n\n", "xyz"]) for _ in range(5000))
+    pos = 0
+    while pos < len(text):  # pieces of any size, cut anywhere
+        step = rnd.randrange(1, 200)
+        big.append_text(text[pos : pos + step])
+        pos += step
+    lines = text.split("\n")
+    assert big.line_count() == len(lines)
+    assert big.text() == text
+    assert [big.line_text(i) for i in range(len(lines))] == lines
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    assert [big.line_start(i) for i in range(len(lines))] == starts
+    for p in range(0, len(text) + 1, 7):
+        line = big.line_of(p)
+        assert starts[line] <= p and (line + 1 == len(starts) or p < starts[line + 1])
+    big.clear()
+    assert big.line_count() == 1 and big.line_text(0) == "" and big.text() == ""

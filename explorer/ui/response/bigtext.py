@@ -2,10 +2,11 @@
 
 A QPlainTextEdit builds a layout block per line: taking 30 MB of pretty JSON costs it about
 30 s of steps and freeing it a few hundred milliseconds. Here the text is kept as the
-pieces it arrived in (each ending at a line end) plus an array of line start positions
-built with C-level calls (`str.split`, `map(len)`, `accumulate`), and only the lines on
-screen are painted, lexed and coloured. Appending a 128 KB piece costs well under a
-millisecond; dropping the text is freeing a few hundred strings and one array.
+pieces it arrived in (each ending at a line end) with the number of their first line
+(`str.count`); where each line of a piece starts is worked out with C-level calls
+(`str.split`, `map(len)`, `accumulate`) when a line of that piece is first shown, and only
+the lines on screen are painted, lexed and coloured. Appending a 128 KB piece costs a few
+hundredths of a millisecond; dropping the text is freeing a few hundred strings.
 
 Positions (selection, find matches) are code point offsets into `text()`.
 """
@@ -13,9 +14,8 @@ Positions (selection, find matches) are code point offsets into `text()`.
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections.abc import Sequence
-from itertools import accumulate, islice, pairwise
+from itertools import accumulate, pairwise
 
 from pygments.lexer import Lexer
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
@@ -86,10 +86,12 @@ class BigTextView(QAbstractScrollArea):
         """Drop the text, colours, selection and marks (instant at any size)."""
         self._chunks: list[str] = []  # committed text, each piece ends with "\n"
         self._chunk_pos: list[int] = []  # where each piece starts in text()
+        self._chunk_line: list[int] = []  # the number of each piece's first line
+        self._offsets: dict[int, list[int]] = {}  # piece -> its line starts (built lazily)
         self._size = 0  # characters in the committed pieces
+        self._lines = 0  # lines in the committed pieces
         self._carry = ""  # the last line, not yet ended by "\n"
-        self._starts = array("q", [0])  # start position of every line
-        self._max_len = 0
+        self._max_len = 0  # the longest line seen (pieces whose lines were looked at)
         self._joined: str | None = None
         self._line_lexer = None
         self._table = None
@@ -103,59 +105,82 @@ class BigTextView(QAbstractScrollArea):
         self.viewport().update()
 
     def append_text(self, piece: str) -> None:
-        """Add `piece` at the end (cheap: a split and a few C-level passes over it)."""
+        """Add `piece` at the end. Cheap: its lines are only counted (`str.count`); where
+        each starts is worked out when a line of the piece is first shown."""
         if not piece:
             return
+        first_new = self._lines
         data = self._carry + piece
         nl = data.rfind("\n")
         if nl < 0:
             self._carry = data
-            self._max_len = max(self._max_len, len(data))
         else:
             done = data[: nl + 1]
             self._carry = data[nl + 1 :]
-            lines = done.split("\n")
-            lines.pop()  # the "" after the last "\n"
-            self._starts.extend(
-                islice(accumulate(map(_PLUS_ONE, map(len, lines)), initial=self._size), 1, None)
-            )
-            self._max_len = max(self._max_len, max(map(len, lines)), len(self._carry))
             self._chunks.append(done)
             self._chunk_pos.append(self._size)
+            self._chunk_line.append(self._lines)
             self._size += len(done)
+            self._lines += done.count("\n")
+        self._max_len = max(self._max_len, len(self._carry))
         self._joined = None
-        last_before = self.first_visible_line() + self._visible_count()
         self._update_scrollbars()
-        if len(self._starts) - 1 <= last_before + len(piece):  # may be on screen
+        if first_new <= self.first_visible_line() + self._visible_count():  # on screen
             self._schedule_update()
+
+    def _chunk_offsets(self, c: int) -> list[int]:
+        """Where each line of piece `c` starts, relative to the piece (and its length last)."""
+        offsets = self._offsets.get(c)
+        if offsets is None:
+            lengths = list(map(len, self._chunks[c].split("\n")))
+            lengths.pop()  # the "" after the last "\n"
+            self._max_len = max(self._max_len, max(lengths))
+            offsets = list(accumulate(map(_PLUS_ONE, lengths), initial=0))
+            if len(self._offsets) > 64:
+                self._offsets = {}
+            self._offsets[c] = offsets
+            self._update_scrollbars()
+        return offsets
 
     def text(self) -> str:
         """All the text (joined once, then cached)."""
         if self._joined is None:
             self._joined = "".join(self._chunks) + self._carry
-            self._chunks = [self._joined[: self._size]] if self._size else []
-            self._chunk_pos = [0] if self._size else []
         return self._joined
 
     def line_count(self) -> int:
-        return len(self._starts)
+        return self._lines + 1
+
+    def line_start(self, line: int) -> int:
+        """The text position where line `line` (0-based) starts."""
+        if line >= self._lines:
+            return self._size
+        c = bisect.bisect_right(self._chunk_line, line) - 1
+        return self._chunk_pos[c] + self._chunk_offsets(c)[line - self._chunk_line[c]]
 
     def line_text(self, line: int) -> str:
         """The text of line `line` (0-based) without its line end."""
-        starts = self._starts
-        if line >= len(starts) - 1:
-            return self._carry if line == len(starts) - 1 else ""
-        start, end = starts[line], starts[line + 1] - 1
-        c = bisect.bisect_right(self._chunk_pos, start) - 1
-        base = self._chunk_pos[c]
-        return self._chunks[c][start - base : end - base]
+        if line >= self._lines:
+            return self._carry if line == self._lines else ""
+        c = bisect.bisect_right(self._chunk_line, line) - 1
+        offsets = self._chunk_offsets(c)
+        i = line - self._chunk_line[c]
+        return self._chunks[c][offsets[i] : offsets[i + 1] - 1]
 
     def line_of(self, position: int) -> int:
         """The line holding text position `position`."""
-        return max(0, bisect.bisect_right(self._starts, position) - 1)
+        if position >= self._size:
+            return self._lines
+        c = max(0, bisect.bisect_right(self._chunk_pos, position) - 1)
+        offsets = self._chunk_offsets(c)
+        rel = position - self._chunk_pos[c]
+        return self._chunk_line[c] + bisect.bisect_right(offsets, rel) - 1
 
     def position_of(self, line: int, column: int) -> int:
-        return self._starts[line] + column
+        return self.line_start(line) + column
+
+    def text_length(self) -> int:
+        return self._size + len(self._carry)
 
     # --- colours ------------------------------------------------------------------
 
@@ -196,7 +221,7 @@ class BigTextView(QAbstractScrollArea):
     def colour_at(self, position: int) -> str:
         """The colour name of the text at `position` ("" for default text)."""
         line = self.line_of(position)
-        col = position - self._starts[line]
+        col = position - self.line_start(line)
         colours = DARK if is_dark(self) else LIGHT
         for start, length, role in self.spans_of(line):
             if start <= col < start + length:
@@ -221,20 +246,20 @@ class BigTextView(QAbstractScrollArea):
             return self._joined[start:end]
         first, last = self.line_of(start), self.line_of(end)
         head = self.line_text(first)
-        col0 = start - self._starts[first]
+        col0 = start - self.line_start(first)
         if first == last:
-            return head[col0 : end - self._starts[first]]
+            return head[col0 : end - self.line_start(first)]
         if last - first >= 5000:
             return self.text()[start:end]
         middle = [self.line_text(i) for i in range(first + 1, last)]
-        tail = self.line_text(last)[: end - self._starts[last]]
+        tail = self.line_text(last)[: end - self.line_start(last)]
         return "\n".join([head[col0:], *middle, tail])
 
     def selection_start(self) -> int:
         return self.selection()[0]
 
     def select_all(self) -> None:
-        self.select(0, self._size + len(self._carry))
+        self.select(0, self.text_length())
 
     def copy(self) -> None:
         text = self.selected_text()
@@ -305,7 +330,7 @@ class BigTextView(QAbstractScrollArea):
         elif line >= vbar.value() + page:
             vbar.setValue(line - page + 1)
         text = self.line_text(line)
-        col = position - self._starts[line]
+        col = position - self.line_start(line)
         fm = QFontMetrics(self.font())
         x = fm.horizontalAdvance(text[:col]) + MARGIN
         hbar = self.horizontalScrollBar()
@@ -330,7 +355,7 @@ class BigTextView(QAbstractScrollArea):
                 lo = mid + 1
             else:
                 hi = mid
-        return self._starts[line] + lo
+        return self.line_start(line) + lo
 
     # --- painting -----------------------------------------------------------------
 
@@ -358,7 +383,7 @@ class BigTextView(QAbstractScrollArea):
         for line in range(first, last + 1):
             top = MARGIN + (line - first) * lh
             text = self.line_text(line)
-            line_start = self._starts[line]
+            line_start = self.line_start(line)
             # Only the columns that can be on screen are drawn.
             col0 = max(0, int((-dx) / cw) - 8) if dx < 0 else 0
             col1 = min(len(text), int((width - dx) / cw) + 8)
@@ -445,7 +470,7 @@ class BigTextView(QAbstractScrollArea):
             line = self.line_of(self._cursor)
             if first <= line <= last:
                 text = self.line_text(line)
-                x = dx + fm.horizontalAdvance(text[: self._cursor - self._starts[line]])
+                x = dx + fm.horizontalAdvance(text[: self._cursor - self.line_start(line)])
                 top = MARGIN + (line - first) * lh
                 painter.fillRect(QRect(int(x), top, 1, lh), default)
         painter.end()
@@ -473,17 +498,15 @@ class BigTextView(QAbstractScrollArea):
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         line = self.line_of(self._cursor)
-        col = self._cursor - self._starts[line]
+        col = self._cursor - self.line_start(line)
         page = self.verticalScrollBar().pageStep()
         last = self.line_count() - 1
         target: int | None = None
         if key == Qt.Key.Key_Home:
-            target = 0 if ctrl else self._starts[line]
+            target = 0 if ctrl else self.line_start(line)
         elif key == Qt.Key.Key_End:
             target = (
-                self._size + len(self._carry)
-                if ctrl
-                else self._starts[line] + len(self.line_text(line))
+                self.text_length() if ctrl else self.line_start(line) + len(self.line_text(line))
             )
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             step = {
@@ -497,14 +520,14 @@ class BigTextView(QAbstractScrollArea):
                 vbar.setValue(vbar.value() + step)
                 return
             new_line = max(0, min(last, line + step))
-            target = self._starts[new_line] + min(col, len(self.line_text(new_line)))
+            target = self.line_start(new_line) + min(col, len(self.line_text(new_line)))
             if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
                 vbar = self.verticalScrollBar()
                 vbar.setValue(vbar.value() + step)
         elif key == Qt.Key.Key_Left:
             target = max(0, self._cursor - 1)
         elif key == Qt.Key.Key_Right:
-            target = min(self._size + len(self._carry), self._cursor + 1)
+            target = min(self.text_length(), self._cursor + 1)
         if target is None:
             super().keyPressEvent(e)
             return
@@ -572,25 +595,21 @@ class BigTextView(QAbstractScrollArea):
 
     def _select_lines(self, a: int, b: int) -> None:
         first, last = min(a, b), max(a, b)
-        end = (
-            self._starts[last + 1]
-            if last + 1 < self.line_count()
-            else self._size + len(self._carry)
-        )
+        end = self.line_start(last + 1) if last + 1 < self.line_count() else self.text_length()
         if a <= b:
-            self._anchor, self._cursor = self._starts[first], end
+            self._anchor, self._cursor = self.line_start(first), end
         else:
-            self._anchor, self._cursor = end, self._starts[first]
+            self._anchor, self._cursor = end, self.line_start(first)
         self.viewport().update()
 
     def _select_word(self, pos: int) -> None:
         line = self.line_of(pos)
         text = self.line_text(line)
-        col = pos - self._starts[line]
+        col = pos - self.line_start(line)
         a = col
         while a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_"):
             a -= 1
         b = col
         while b < len(text) and (text[b].isalnum() or text[b] == "_"):
             b += 1
-        self.select(self._starts[line] + a, self._starts[line] + b)
+        self.select(self.line_start(line) + a, self.line_start(line) + b)
