@@ -3,9 +3,10 @@
 Small bodies (under SYNC_LIMIT) are shown in one step. Bigger ones go through one tracked
 task: decoding, re-indenting and lexing run in worker threads; the text goes into the view
 in steps of about 20 ms, so the window keeps painting and answering. Past LARGE_LIMIT only
-the first PREVIEW_CHARS are shown, with "Show all", which shows the whole text in a
-`BigTextView` (painted a visible line at a time: no per-line layout to build or free, so
-taking and dropping millions of lines is cheap); past HIGHLIGHT_LIMIT a whole-text lexer
+the first PREVIEW_CHARS are shown, with "Show all". Past BIG_LIMIT (and after "Show all")
+the text goes into a `BigTextView` rather than the CodeView: it paints a visible line at a
+time, with no per-line layout to build or free, so taking and dropping millions of lines
+is cheap (it does not wrap lines). Past HIGHLIGHT_LIMIT a whole-text lexer
 (XML, HTML, YAML) is not run unless asked ("Highlight anyway"). JSON is lexed a visible
 line at a time, which costs the same at any size, so it is always highlighted.
 """
@@ -63,6 +64,8 @@ HIGHLIGHT_LIMIT = 2 * 1024 * 1024
 LARGE_LIMIT = 10 * 1024 * 1024
 PREVIEW_CHARS = 1024 * 1024
 XML_PRETTY_LIMIT = 1024 * 1024
+BIG_LIMIT = 2 * 1024 * 1024
+"""Bodies bigger than this (bytes) are shown in a BigTextView (no line wrapping)."""
 BIG_STEP = 512 * 1024
 """Characters given to the BigTextView in one step (about 2 ms of splitting)."""
 
@@ -385,7 +388,7 @@ class BodyView(QWidget):
         self.stack.setCurrentWidget(self._text_page)
         self.text.reset()
         self.big.clear()
-        self._use_big(self._show_all)
+        self._use_big(self._show_all or len(result.body) > BIG_LIMIT)
         self._set_pieces([])
         if len(result.body) <= SYNC_LIMIT:
             self._render_small(result)
