@@ -242,8 +242,17 @@ async def main(mb: float) -> None:
         f"{mb:g} MB raw (all, as Show all is on): text {ms(t_text - t0)} | "
         f"max stall {ms(stall)} | {body.big.line_count():,} lines"
     )
+    probe.start()
+    t0 = time.perf_counter()
     body.set_pretty(True)
     await until(lambda: not body.rendering, 600)
+    t_done = time.perf_counter()
+    await asyncio.sleep(0.3)
+    stall = probe.stop()
+    print(
+        f"{mb:g} MB pretty again (kept text):    done {ms(t_done - t0)} | max stall {ms(stall)}"
+        f" | {body.big.line_count():,} lines"
+    )
 
     await show(result(200, small, reason="OK"), "1 MB pretty (whole):")
     view.close()

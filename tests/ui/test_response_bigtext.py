@@ -61,7 +61,11 @@ def point_of(view: BigTextView, position: int) -> QPoint:
 
 
 def test_twenty_megabytes_show_all_in_the_virtual_view(
-    body: BodyView, qloop: qasync.QEventLoop, wait_for: WaitFor, qtbot: QtBot
+    body: BodyView,
+    qloop: qasync.QEventLoop,
+    wait_for: WaitFor,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     raw = contacts_json(112_000)  # 20 MB minified, 1.7 million lines pretty
     assert len(raw) > 20_000_000
@@ -132,6 +136,22 @@ def test_twenty_megabytes_show_all_in_the_virtual_view(
     assert body.showing_big and not body.show_all_button.isVisible()
     assert view.text().replace("\n", "") == raw.decode()
     assert view.line_count() == len(raw) // 10_000 + 1
+
+    # Pretty again: the re-indented text was kept, not made again.
+    import explorer.ui.response.body as body_mod
+
+    def no_reindent(*_args: object, **_kw: object) -> None:
+        raise AssertionError("re-indented again")
+
+    monkeypatch.setattr(body_mod, "pretty_json_chunks", no_reindent)
+
+    async def show_pretty() -> None:
+        body.set_pretty(True)
+        await wait_for(lambda: not body.rendering, 60, "the pretty text again")
+
+    qloop.run_until_complete(show_pretty())
+    assert view.text() == text and body.shown_text() == text
+    assert view.line_count() == text.count("\n") + 1
 
 
 def test_keys_move_and_shift_selects(big: BigTextView, qtbot: QtBot) -> None:

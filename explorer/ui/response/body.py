@@ -171,6 +171,9 @@ class BodyView(QWidget):
         self._lex = TaskSlot("highlight body")
         self.rendering = False
         self._big_mode = False
+        # The whole pretty JSON text of the current result, once re-indented (pieces as
+        # shown, whether long lines were broken): Pretty again after Raw does not redo it.
+        self._pretty_whole: tuple[list[str], bool] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -299,6 +302,7 @@ class BodyView(QWidget):
         self._cancel()
         self._result = result
         self._raw_text = None
+        self._pretty_whole = None
         self._show_all = False
         self._force_highlight = False
         self._kind = classify(result.content_type, result.body)
@@ -311,6 +315,7 @@ class BodyView(QWidget):
         self._cancel()
         self._result = None
         self._raw_text = None
+        self._pretty_whole = None
         self._set_pieces([])
         self.text.reset()
         self.big.clear()
@@ -458,7 +463,10 @@ class BodyView(QWidget):
             if self.pretty and self._kind == "json":
                 view.set_line_lexer(lexer_for("json"))
                 try:
-                    shown, complete = await self._stream_json(text, limit)
+                    if self._pretty_whole is not None and whole:
+                        shown, complete = await self._replay(self._pretty_whole)
+                    else:
+                        shown, complete = await self._stream_json(text, limit)
                 except JsonSyntaxError as exc:
                     if isinstance(view, BigTextView):
                         view.clear()
@@ -508,6 +516,8 @@ class BodyView(QWidget):
                 self.text_shown.emit()
         with contextlib.suppress(JsonSyntaxError):
             gen.close()
+        if complete and self._big_mode:
+            self._pretty_whole = (list(self._pieces), broke_any)
         if self._show_all:
             self.note_label.setText("")
         if broke_any:
@@ -515,6 +525,20 @@ class BodyView(QWidget):
         if first:
             self.text_shown.emit()
         return shown, complete
+
+    async def _replay(self, whole: tuple[list[str], bool]) -> tuple[int, bool]:
+        """Show pretty text kept from an earlier rendering of the same result."""
+        pieces, broke = whole
+        self._set_pieces(list(pieces))
+        for i, piece in enumerate(pieces):
+            await self._append(piece)
+            if i == 0:
+                self.text_shown.emit()
+        if not pieces:
+            self.text_shown.emit()
+        if broke:
+            self.note_label.setText("Long lines are broken for display")
+        return sum(map(len, pieces)), True
 
     async def _insert_plain(
         self, content: str, limit: int, lexer: Lexer | None
