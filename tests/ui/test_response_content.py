@@ -14,6 +14,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from explorer.ui.response.content import (
     JsonSyntaxError,
     break_long_lines,
+    break_long_piece,
     charset_of,
     classify,
     decode_body,
@@ -198,3 +199,18 @@ def test_hex_rows() -> None:
     )
     assert hex_row(data, 1) == ("00000010", "51 52 53 54", "QRST")
     assert hex_row(b"\x00\x7f\xff", 0)[2] == "..."
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab\n", max_size=120),
+    cuts=st.lists(st.integers(1, 20), max_size=30),
+    limit=st.integers(1, 12),
+)
+def test_breaking_in_pieces_is_breaking_the_whole(text: str, cuts: list[int], limit: int) -> None:
+    out, column, pos = [], 0, 0
+    for cut in [*cuts, len(text) + 1]:
+        piece, column, _ = break_long_piece(text[pos : pos + cut], column, limit)
+        out.append(piece)
+        pos += cut
+    assert "".join(out) == break_long_lines(text, limit)[0]

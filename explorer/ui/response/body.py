@@ -42,6 +42,7 @@ from explorer.ui.response.content import (
     JsonSyntaxError,
     LineTable,
     break_long_lines,
+    break_long_piece,
     classify,
     decode_body,
     display_text,
@@ -545,6 +546,8 @@ class BodyView(QWidget):
     ) -> tuple[int, bool]:
         part = _cut(content, limit)
         complete = len(part) == len(content)
+        if self._big_mode:
+            return await self._insert_big(part, lexer), complete
         part, broke = break_long_lines(part)
         if broke:
             note = self.note_label.text()
@@ -559,15 +562,40 @@ class BodyView(QWidget):
         head = _cut(part, 8192)
         await self._append(head)
         self.text_shown.emit()
-        if self._big_mode:
-            pos = len(head)
-            while pos < len(part):
-                piece = _cut(part[pos : pos + BIG_STEP], BIG_STEP)
-                await self._append(piece)
-                pos += len(piece)
-        else:
-            await self.text.append_text(part[len(head) :])
+        await self.text.append_text(part[len(head) :])
         return len(part), complete
+
+    async def _insert_big(self, part: str, lexer: Lexer | None) -> int:
+        """Give `part` to the BigTextView a BIG_STEP at a time, long lines broken piece by
+        piece (breaking 20 MB in one go holds the loop for 50 ms)."""
+        self._set_pieces([])
+        column = 0  # length of the unfinished line so far
+        broke_any = False
+        pos = 0
+        shown = 0
+        while pos < len(part):
+            size = 8192 if pos == 0 else BIG_STEP  # the first screenful at once
+            raw_piece = _cut(part[pos : pos + size], size)
+            pos += len(raw_piece)
+            piece, column, broke = break_long_piece(raw_piece, column)
+            if broke and not broke_any:
+                broke_any = True
+                note = self.note_label.text()
+                self.note_label.setText(note or "Long lines are broken for display")
+            self._pieces.append(piece)
+            self._joined = None
+            shown += len(piece)
+            await self._append(piece)
+            if pos == len(raw_piece):
+                self.text_shown.emit()
+        if not part:
+            self.text_shown.emit()
+        if lexer is not None:
+            if shown <= HIGHLIGHT_LIMIT or self._force_highlight:
+                self._lex.start(self._lex_table(self.shown_text(), lexer))
+            else:
+                self.highlight_button.show()
+        return shown
 
     async def _append(self, piece: str) -> None:
         """Add `piece` to the view in use, then let the loop run."""

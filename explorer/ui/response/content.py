@@ -29,6 +29,7 @@ __all__ = [
     "JsonSyntaxError",
     "LineTable",
     "break_long_lines",
+    "break_long_piece",
     "charset_of",
     "classify",
     "decode_body",
@@ -345,6 +346,29 @@ def break_long_lines(text: str, limit: int = LONG_LINE) -> tuple[str, bool]:
         else:
             pieces.extend(line[i : i + limit] for i in range(0, len(line), limit))
     return "\n".join(pieces), True
+
+
+def break_long_piece(piece: str, column: int, limit: int = LONG_LINE) -> tuple[str, int, bool]:
+    """`break_long_lines` for a text that comes in pieces: `column` is the length of the
+    line the piece continues. Returns (piece, column after it, whether any line was broken);
+    the pieces joined are `break_long_lines` of the whole text."""
+    lines = piece.split("\n")
+    first_end = column + len(lines[0])
+    if first_end <= limit and (len(lines) == 1 or max(map(len, lines)) <= limit):
+        return piece, first_end if len(lines) == 1 else len(lines[-1]), False
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        start = column if i == 0 else 0
+        room = limit - start
+        if len(line) <= room:
+            out.append(line)
+            column = start + len(line)
+            continue
+        segments = [line[:room]]
+        segments.extend(line[j : j + limit] for j in range(room, len(line), limit))
+        out.append("\n".join(segments))
+        column = len(segments[-1])
+    return "\n".join(out), column, True
 
 
 @lru_cache(maxsize=16)
