@@ -21,6 +21,8 @@ from pygments.lexer import Lexer
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
+    QFocusEvent,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
@@ -31,7 +33,7 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QWidget
 
 from explorer.ui.response.content import Span, tokens_for_line
 from explorer.ui.response.highlight import DARK, LIGHT, MAX_HIGHLIGHT_COLUMNS, is_dark
@@ -483,6 +485,26 @@ class BigTextView(QAbstractScrollArea):
     def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         self._update_scrollbars()
+
+    def focusInEvent(self, e: QFocusEvent) -> None:
+        super().focusInEvent(e)
+        self.viewport().update()  # the caret
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:
+        super().focusOutEvent(e)
+        self.viewport().update()
+
+    def contextMenuEvent(self, e: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        copy = menu.addAction("Copy")
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setEnabled(self.selection()[0] != self.selection()[1])
+        copy.triggered.connect(self.copy)
+        menu.addSeparator()
+        select_all = menu.addAction("Select All")
+        select_all.setShortcut(QKeySequence.StandardKey.SelectAll)
+        select_all.triggered.connect(self.select_all)
+        menu.exec(e.globalPos())
 
     # --- keyboard -----------------------------------------------------------------
 
