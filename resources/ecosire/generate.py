@@ -3670,14 +3670,15 @@ def build_api_keys() -> None:
         "description": "`read-only`: GET requests only. `read-write`: every operation except key and "
         "webhook management. `admin`: everything, including managing other keys.",
     }
-    key_secret = api_key_example("live", "demo-key")
-    rotated_secret = api_key_example("live", "demo-key-rotated")
+    # Examples use test keys: a live-looking secret in a document is a leak to scanners.
+    key_secret = api_key_example("test", "demo-key")
+    rotated_secret = api_key_example("test", "demo-key-rotated")
     key_example = {
         "id": kid,
-        "name": "Production ERP sync",
-        "environment": "live",
+        "name": "Staging ERP sync",
+        "environment": "test",
         "scope": "read-write",
-        "prefix": "ecos_live_",
+        "prefix": "ecos_test_",
         "last4": key_secret[-4:],
         "status": "active",
         "expiresAt": "2025-03-21T00:00:00Z",
