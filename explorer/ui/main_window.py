@@ -57,6 +57,7 @@ class _Banner(QWidget):
     """The centre page when no endpoint is selected: the API's welcome, or a load error."""
 
     open_requested = Signal()
+    reopen_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +72,11 @@ class _Banner(QWidget):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button = QPushButton("Open another document…")
         self.button.clicked.connect(self.open_requested)
+        self.reopen_button = QPushButton()
+        self.reopen_button.setVisible(False)
+        self.reopen_button.clicked.connect(
+            lambda: self.reopen_requested.emit(self.reopen_button.toolTip())
+        )
         self.button.setVisible(False)
         self.description = DocsBrowser()
         self.description.setFrameShape(QFrame.Shape.NoFrame)
@@ -83,6 +89,7 @@ class _Banner(QWidget):
         layout.addSpacing(12)
         row = QHBoxLayout()
         row.addWidget(self.button)
+        row.addWidget(self.reopen_button)
         row.addStretch(1)
         layout.addLayout(row)
         self._stretch = QWidget()
@@ -98,6 +105,13 @@ class _Banner(QWidget):
         self.body.setText("")
         self._describe("")
         self.button.setVisible(False)
+
+    def offer_reopen(self, source: str) -> None:
+        """A button to reopen the document of the last session (empty: none)."""
+        name = Path(source).name if source and "://" not in source else source
+        self.reopen_button.setText(f"Reopen {name}")
+        self.reopen_button.setToolTip(source)
+        self.reopen_button.setVisible(bool(source))
 
     def show_spec(self, api: spec_mod.Spec) -> None:
         ops = len(api.operations)
@@ -159,6 +173,7 @@ class MainWindow(QMainWindow):
         self.code = CodePanel()
         self.banner = _Banner()
         self.banner.open_requested.connect(self.choose_file)
+        self.banner.reopen_requested.connect(lambda source: self.open_source(source))
 
         self.centre = QStackedWidget()
         self.request_split = QSplitter(Qt.Orientation.Vertical)
@@ -403,6 +418,10 @@ class MainWindow(QMainWindow):
         self.response.clear()
         self.code.set_request(None)
         self.banner.show_spec(api)
+        # On the demo, offer the document of the last session (the demo opens by default).
+        last = self.services.settings.get("general.last_spec")
+        on_demo = api.source == str(self.services.demo_spec)
+        self.banner.offer_reopen(last if on_demo and last != api.source else "")
         self.centre.setCurrentWidget(self.banner)
         self.setWindowTitle(f"{api.title} {api.version} — Explorer")
         self.spec_title.setText(

@@ -292,3 +292,20 @@ def test_drop_a_document_and_find_it_in_the_recent_list(
         assert str(path) in [a.text() for a in window.recent_menu.actions()]
 
     qloop.run_until_complete(scenario())
+
+
+def test_the_demo_offers_the_document_of_the_last_session(
+    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow, shared_specs: Path
+) -> None:
+    last = str(shared_specs / "oas-examples" / "train-travel-3.1.yaml")
+    window.services.settings.set("general.last_spec", last)
+
+    async def scenario() -> None:
+        await open_demo(window, wait_for)
+        button = window.banner.reopen_button
+        assert button.isVisible() and button.text() == "Reopen train-travel-3.1.yaml"
+        button.click()
+        await wait_for(lambda: window.api is not None and window.api.title == "Train Travel API")
+        assert window.api is not None and len(window.api.webhooks) == 1
+
+    qloop.run_until_complete(scenario())
