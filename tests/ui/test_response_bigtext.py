@@ -91,7 +91,9 @@ def test_twenty_megabytes_show_all_in_the_virtual_view(
 
     qloop.run_until_complete(scenario())
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    assert max(gaps) < 0.1, f"the event loop was held for {max(gaps) * 1000:.0f} ms"
+    # The benchmark measures the real figure (under 50 ms); here a loose bound that only a
+    # frozen window (seconds, as a non-virtual view gives) can break on a busy machine.
+    assert max(gaps) < 0.5, f"the event loop was held for {max(gaps) * 1000:.0f} ms"
     text = body.shown_text()
     assert json.loads(text) == json.loads(raw)
     view = body.big

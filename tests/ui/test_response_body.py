@@ -176,8 +176,9 @@ def test_big_hex_is_virtual(body: BodyView) -> None:
     body.repaint()
     elapsed = time.perf_counter() - started
     assert body.hex.model.rowCount() == 50 * 1024 * 1024 // 16
-    # Only the visible rows were formatted: far under a second for 3 million rows.
-    assert elapsed < 1.0
+    # Only the visible rows were formatted. Formatting 3 million rows would take tens of
+    # seconds; the bound is loose on purpose so a busy machine cannot fail it.
+    assert elapsed < 5.0
 
 
 def test_empty_body(body: BodyView) -> None:

@@ -158,7 +158,7 @@ def test_rate_limit_meter(view: ResponseView) -> None:
     text = meter.label.text()
     assert text.startswith("Rate limit 97/100 · resets in ")
     seconds = int(text.rsplit(" ", 2)[1])
-    assert 40 <= seconds <= 42
+    assert 30 <= seconds <= 42  # 42 s from when the sample was made; slack for slow machines
     assert abs(meter.bar.fraction - 0.97) < 1e-9
     assert "X-RateLimit-Remaining: 97" in meter.toolTip()
     view.show_result(result(200, b"{}"))
