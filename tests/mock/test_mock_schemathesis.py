@@ -64,7 +64,7 @@ def test_demo_conforms_to_its_spec(demo_api: spec.Spec, tmp_path: Path) -> None:
                 "7",
                 "--no-shrink",
                 "--workers",
-                "2",
+                "1",  # its threads hit CPython 3.11's "AST constructor recursion depth mismatch"
                 "--max-failures",
                 "10",
                 "--request-timeout",
