@@ -26,7 +26,7 @@ import base64
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -241,17 +241,22 @@ def _query_pairs(p: ParamValue) -> list[str]:
         if isinstance(value, list | tuple):
             return [f"{name}=" + sep.join(_enc(v) for v in _array(value))]
     # form, and the fallback for every other combination
+    return _form_pairs(name, value, explode, _enc)
+
+
+def _form_pairs(name: str, value: Any, explode: bool, enc: Callable[[str], str]) -> list[str]:
+    """OpenAPI's `form` style (queries and cookies): `name` already encoded, values by `enc`."""
     if isinstance(value, dict):
         pairs = _items(value)
         if explode:
-            return [f"{_enc(k)}={_enc(v)}" for k, v in pairs]
-        return [f"{name}=" + ",".join(f"{_enc(k)},{_enc(v)}" for k, v in pairs)]
+            return [f"{enc(k)}={enc(v)}" for k, v in pairs]
+        return [f"{name}=" + ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs)]
     if isinstance(value, list | tuple):
         items = _array(value)
         if explode:
-            return [f"{name}={_enc(v)}" for v in items]
-        return [f"{name}=" + ",".join(_enc(v) for v in items)]
-    return [f"{name}={_enc(_scalar(value))}"]
+            return [f"{name}={enc(v)}" for v in items]
+        return [f"{name}=" + ",".join(enc(v) for v in items)]
+    return [f"{name}={enc(_scalar(value))}"]
 
 
 def _deep_object(prefix: str, value: dict[Any, Any]) -> list[str]:
@@ -287,19 +292,7 @@ def _cookie_enc(value: str) -> str:
 
 def _cookie_pairs(p: ParamValue) -> list[str]:
     explode = p.explode if p.explode is not None else True
-    name = _cookie_enc(p.name)
-    value = p.value
-    if isinstance(value, dict):
-        pairs = _items(value)
-        if explode:
-            return [f"{_cookie_enc(k)}={_cookie_enc(v)}" for k, v in pairs]
-        return [f"{name}=" + ",".join(f"{_cookie_enc(k)},{_cookie_enc(v)}" for k, v in pairs)]
-    if isinstance(value, list | tuple):
-        items = _array(value)
-        if explode:
-            return [f"{name}={_cookie_enc(v)}" for v in items]
-        return [f"{name}=" + ",".join(_cookie_enc(v) for v in items)]
-    return [f"{name}={_cookie_enc(_scalar(value))}"]
+    return _form_pairs(_cookie_enc(p.name), p.value, explode, _cookie_enc)
 
 
 def _scalar(value: Any) -> str:
