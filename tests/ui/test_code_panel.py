@@ -12,8 +12,6 @@ from explorer.http.model import PreparedRequest
 from explorer.ui.response.code import SNIPPETS, CodePanel
 from explorer.ui.response.highlight import LIGHT
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 SECRET = "sk_live_5up3r53cr3t"
 
 

@@ -14,8 +14,6 @@ from pytestqt.qtbot import QtBot
 from explorer import spec
 from explorer.ui.docs import SCHEMA_ROWS, DocsView, markdown_to_html, type_label
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 EVIL = "http://evil.example"
 HOSTILE = (
     f"Hello <img src={EVIL}/raw.png> and <script>alert('x')</script>\n\n"

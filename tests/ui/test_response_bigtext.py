@@ -20,8 +20,6 @@ from explorer.ui.response.body import BodyView
 from explorer.ui.response.content import lexer_for
 from explorer.ui.response.highlight import LIGHT
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 WaitFor = Callable[..., Coroutine[Any, Any, None]]
 
 

@@ -19,8 +19,6 @@ from response_samples import contacts_json, result
 from explorer.ui.response.body import BodyView
 from explorer.ui.response.highlight import LIGHT
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 WaitFor = Callable[..., Coroutine[Any, Any, None]]
 
 

@@ -28,8 +28,6 @@ from explorer.ui.response.states import FAILURES
 from explorer.ui.response.view import ResponseView
 from explorer.ui.style import status_color
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 WaitFor = Callable[..., Coroutine[Any, Any, None]]
 
 

@@ -14,7 +14,6 @@ from explorer import spec
 from explorer.ui.tree import EXPAND_ROWS, EndpointModel, TreePanel
 
 # the offscreen platform says this whenever a window is shown
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 def _op(op_id: str, summary: str, tags: list[str] | None = None, **extra: Any) -> dict[str, Any]:
