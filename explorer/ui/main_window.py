@@ -10,7 +10,6 @@ import gc
 import html
 import time
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -23,8 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -41,102 +38,17 @@ from explorer.errors import RequestError, SpecError
 from explorer.http import NetworkFailure, build_request
 from explorer.http.model import Problem, ResponseResult
 from explorer.store import Drafts
-from explorer.ui.docs import DocsBrowser, DocsView, markdown_to_html
+from explorer.ui.docs import DocsView
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.code import CodePanel
 from explorer.ui.response.view import ResponseView
 from explorer.ui.tree import TreePanel
+from explorer.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
     from explorer.app import Services
 
 __all__ = ["MainWindow"]
-
-
-class _Banner(QWidget):
-    """The centre page when no endpoint is selected: the API's welcome, or a load error."""
-
-    open_requested = Signal()
-    reopen_requested = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 40, 40, 40)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.heading.setWordWrap(True)
-        self.body = QLabel()
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setWordWrap(True)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.button = QPushButton("Open another document…")
-        self.button.clicked.connect(self.open_requested)
-        self.reopen_button = QPushButton()
-        self.reopen_button.setVisible(False)
-        self.reopen_button.clicked.connect(
-            lambda: self.reopen_requested.emit(self.reopen_button.toolTip())
-        )
-        self.button.setVisible(False)
-        self.description = DocsBrowser()
-        self.description.setFrameShape(QFrame.Shape.NoFrame)
-        self.description.viewport().setAutoFillBackground(False)
-        self.description.setVisible(False)
-        layout.addWidget(self.heading)
-        layout.addSpacing(8)
-        layout.addWidget(self.body)
-        layout.addWidget(self.description, 1)
-        layout.addSpacing(12)
-        row = QHBoxLayout()
-        row.addWidget(self.button)
-        row.addWidget(self.reopen_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self._stretch = QWidget()
-        layout.addWidget(self._stretch, 1)
-
-    def _describe(self, markdown: str) -> None:
-        self.description.setHtml(markdown_to_html(markdown) if markdown else "")
-        self.description.setVisible(bool(markdown))
-        self._stretch.setVisible(not markdown)
-
-    def show_loading(self, source: str) -> None:
-        self.heading.setText(f"<h2>Opening {html.escape(Path(source).name or source)}…</h2>")
-        self.body.setText("")
-        self._describe("")
-        self.button.setVisible(False)
-
-    def offer_reopen(self, source: str) -> None:
-        """A button to reopen the document of the last session (empty: none)."""
-        name = Path(source).name if source and "://" not in source else source
-        self.reopen_button.setText(f"Reopen {name}")
-        self.reopen_button.setToolTip(source)
-        self.reopen_button.setVisible(bool(source))
-
-    def show_spec(self, api: spec_mod.Spec) -> None:
-        ops = len(api.operations)
-        hooks = f" · {len(api.webhooks)} webhooks" if api.webhooks else ""
-        self.heading.setText(
-            f"<h2>{html.escape(api.title)} <span style='color:#868e96'>"
-            f"{html.escape(api.version)}</span></h2>"
-        )
-        self.body.setText(
-            f"<p>{ops} endpoints in {len(api.modules)} modules{hooks} · OpenAPI "
-            f"{html.escape(api.openapi_version)}</p>"
-            "<p style='color:#868e96'>Pick an endpoint on the left, or press "
-            "<b>Ctrl+K</b> and type to find one; <b>Ctrl+Enter</b> sends it.</p>"
-        )
-        self._describe(api.description)
-        self.button.setVisible(False)
-
-    def show_error(self, source: str, error: str) -> None:
-        self.heading.setText("<h2 style='color:#e03131'>This document could not be opened</h2>")
-        self.body.setText(
-            f"<p><b>{html.escape(source)}</b></p>"
-            f"<pre style='white-space:pre-wrap'>{html.escape(error)}</pre>"
-        )
-        self._describe("")
-        self.button.setVisible(True)
 
 
 class MainWindow(QMainWindow):
@@ -171,7 +83,7 @@ class MainWindow(QMainWindow):
         self.editor.set_docs_widget(self.docs)
         self.response = ResponseView()
         self.code = CodePanel()
-        self.banner = _Banner()
+        self.banner = WelcomePage()
         self.banner.open_requested.connect(self.choose_file)
         self.banner.reopen_requested.connect(lambda source: self.open_source(source))
 
