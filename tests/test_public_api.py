@@ -49,6 +49,7 @@ SPEC_NAMES = [
     "default_cache_dir",
     "load",
     "load_bytes",
+    "pattern_search",
     "sample",
     "validate",
 ]

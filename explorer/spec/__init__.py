@@ -44,6 +44,7 @@ from explorer.spec.model import (
     SpecWarning,
     TagGroup,
 )
+from explorer.spec.patterns import pattern_search
 from explorer.spec.schema import SchemaIssue, sample, validate
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "default_cache_dir",
     "load",
     "load_bytes",
+    "pattern_search",
     "sample",
     "validate",
 ]

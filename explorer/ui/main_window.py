@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.split)
 
         self._status_label = QLabel()
+        self._status_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote spec text
         self.statusBar().addWidget(self._status_label, 1)
         self._warnings_button = QPushButton()
         self._warnings_button.setFlat(True)

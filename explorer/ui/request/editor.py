@@ -173,6 +173,7 @@ class RequestEditor(QWidget):
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setStyleSheet(BANNER_STYLE)
         self.error_banner.setWordWrap(True)
+        self.error_banner.setTextFormat(Qt.TextFormat.PlainText)  # the server's words
         self.error_banner.hide()
         pl.addWidget(self.error_banner)
         self.params_scroll = QScrollArea(params_page)

@@ -1,0 +1,30 @@
+"""Schema patterns are matched in bounded time (`explorer.spec.pattern_search`)."""
+
+from __future__ import annotations
+
+import time
+
+from explorer.spec import pattern_search
+from explorer.spec.patterns import MAX_SUBJECT
+
+
+def test_patterns_match_like_json_schema() -> None:
+    assert pattern_search(r"^[0-9]{12}$", "123456789012") is True
+    assert pattern_search(r"^[0-9]{12}$", "12345") is False
+    assert pattern_search(r"b", "abc") is True  # unanchored, as JSON Schema says
+
+
+def test_unicode_classes_of_ecma_patterns_are_understood() -> None:
+    assert pattern_search(r"^\p{L}+$", "héllo") is True
+    assert pattern_search(r"^\p{L}+$", "h3llo") is False
+
+
+def test_a_catastrophic_pattern_is_given_up_not_a_freeze() -> None:
+    started = time.monotonic()
+    assert pattern_search(r"^(a|aa)+$", "a" * 60 + "!", timeout=0.05) is None
+    assert time.monotonic() - started < 2  # exponential without the budget: hours
+
+
+def test_a_broken_pattern_or_a_huge_text_is_undecided() -> None:
+    assert pattern_search(r"([a-", "x") is None
+    assert pattern_search(r"x", "x" * (MAX_SUBJECT + 1)) is None
