@@ -45,17 +45,31 @@ _IGNORED_HEADER_PARAMS = {"accept", "content-type", "authorization"}
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
 
-def build_request(inp: RequestInput) -> PreparedRequest:
+def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedRequest:
     """Build the exact request for `inp`.
 
     Raises `RequestError` (one sentence a person can act on) when the base URL is empty
     or not http(s), a path parameter of the template has no value, or a header name or
     value cannot be sent (a line break in a value, a space in a name).
+
+    `lenient` is for showing a request that is still being filled in (the address bar,
+    the code panel while typing): it never raises; an unfilled path parameter stays
+    `{name}`, a base URL that cannot be used is kept as typed, and headers that cannot be
+    sent are left out. Everything else is exactly what a strict build (and so the wire)
+    gets, so the preview cannot drift from what is sent.
     """
     method = inp.method.strip().upper()
     if not method or not _TOKEN.match(method):
-        raise RequestError(f"{inp.method!r} is not an HTTP method.")
-    base, base_query = _check_base_url(inp.base_url)
+        if not lenient:
+            raise RequestError(f"{inp.method!r} is not an HTTP method.")
+        method = method or "GET"
+    try:
+        base, base_query = _check_base_url(inp.base_url)
+    except RequestError:
+        if not lenient:
+            raise
+        base, _, base_query = inp.base_url.strip().split("#", 1)[0].partition("?")
+        base = base.rstrip("/")
 
     params = [p for p in inp.params if p.value is not None]
     by_location: dict[str, list[ParamValue]] = {"path": [], "query": [], "header": [], "cookie": []}
@@ -64,7 +78,7 @@ def build_request(inp: RequestInput) -> PreparedRequest:
         if loc in by_location:
             by_location[loc].append(p)
 
-    path, template_query = _expand_path(inp.path, by_location["path"])
+    path, template_query = _expand_path(inp.path, by_location["path"], lenient)
     query: list[str] = [q for q in (base_query, template_query) if q]
     for p in by_location["query"]:
         query.extend(_query_pairs(p))
@@ -82,7 +96,11 @@ def build_request(inp: RequestInput) -> PreparedRequest:
 
     secrets: list[tuple[str, str]] = []
     if inp.auth is not None:
-        _apply_auth(inp.auth, headers, query, cookies, secrets)
+        try:
+            _apply_auth(inp.auth, headers, query, cookies, secrets)
+        except RequestError:
+            if not lenient:
+                raise
 
     if cookies:
         headers.append(("Cookie", "; ".join(cookies)))
@@ -98,6 +116,8 @@ def build_request(inp: RequestInput) -> PreparedRequest:
     user = [(name.strip(), value.strip(" \t")) for name, value in inp.headers if name.strip()]
     typed = {name.lower() for name, _ in user}
     headers = [(n, v) for n, v in headers if n.lower() not in typed] + user
+    if lenient:
+        headers = [(n, v) for n, v in headers if _header_error(n, v) is None]
     for name, value in headers:
         _check_header(name, value)
 
@@ -150,8 +170,11 @@ def _check_base_url(raw: str) -> tuple[str, str]:
     return base.rstrip("/"), query
 
 
-def _expand_path(template: str, params: list[ParamValue]) -> tuple[str, str]:
-    """The encoded path (leading `/`) and any query string written in the template."""
+def _expand_path(
+    template: str, params: list[ParamValue], lenient: bool = False
+) -> tuple[str, str]:
+    """The encoded path (leading `/`) and any query string written in the template;
+    `lenient` keeps an unfilled parameter as `{name}` instead of raising."""
     template = template.strip()
     template_query = ""
     if "?" in template:
@@ -165,9 +188,13 @@ def _expand_path(template: str, params: list[ParamValue]) -> tuple[str, str]:
         out.append(quote(template[pos : match.start()], safe=_PATH_SAFE))
         name = match.group(1)
         param = values.get(name)
+        expanded = _path_value(param) if param is not None else ""
+        if expanded == "" and lenient:
+            out.append(match.group(0))
+            pos = match.end()
+            continue
         if param is None:
             raise RequestError(f"The path parameter '{name}' is required: fill it in.")
-        expanded = _path_value(param)
         if expanded == "":
             raise RequestError(f"The path parameter '{name}' is empty: fill it in.")
         before = template[match.start() - 1 : match.start()]
@@ -323,13 +350,19 @@ def _items(value: dict[Any, Any]) -> list[tuple[str, str]]:
 # --- headers, auth, body ---------------------------------------------------------------
 
 
-def _check_header(name: str, value: str) -> None:
+def _header_error(name: str, value: str) -> str | None:
+    """Why a header cannot be sent, or None."""
     if not _TOKEN.match(name):
-        raise RequestError(
-            f"The header name {name!r} cannot be sent: use letters, digits and - only."
-        )
+        return f"The header name {name!r} cannot be sent: use letters, digits and - only."
     if any(c in value for c in "\r\n\x00"):
-        raise RequestError(f"The value of the header '{name}' has a line break: remove it.")
+        return f"The value of the header '{name}' has a line break: remove it."
+    return None
+
+
+def _check_header(name: str, value: str) -> None:
+    error = _header_error(name, value)
+    if error is not None:
+        raise RequestError(error)
 
 
 def _apply_auth(

@@ -101,3 +101,36 @@ def test_shell_quoting_gives_back_exactly_the_text(before: str, secret: str, aft
     assert done.stdout == whole.encode("utf-8")
     if secret.isalnum() and secret not in "THE_SECRET":
         assert secret not in quoted
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    params=st.lists(
+        st.builds(ParamValue, text, location, value, style, st.none() | st.booleans()),
+        max_size=6,
+    ),
+    path=st.sampled_from(["/a/{id}", "/b", "/c{x}/d", "/é/{id}.json", "/m/{id}/{x}"]),
+)
+def test_the_preview_is_the_url_sent(params: list[ParamValue], path: str) -> None:
+    """The address bar shows `build_request(lenient=True)`: whenever the strict build (the
+    wire) works, both give the same URL, whatever the styles; when it does not, the
+    preview still shows something, with the unfilled parameters as `{name}`."""
+    inp = RequestInput("GET", "http://127.0.0.1:8000/api", path, tuple(params))
+    preview = build_request(inp, lenient=True)
+    try:
+        sent = build_request(inp)
+    except RequestError:
+        assert preview.url.startswith("http://127.0.0.1:8000/api")
+        return
+    assert preview.url == sent.url
+    assert preview.headers == sent.headers
+    assert preview.content == sent.content
+
+
+def test_the_preview_keeps_unfilled_path_parameters_as_templates() -> None:
+    inp = RequestInput(
+        "GET", "", "/users/{user}/repos/{repo}", (ParamValue("user", "path", "a b"),)
+    )
+    assert build_request(inp, lenient=True).url == "/users/a%20b/repos/{repo}"
+    with pytest.raises(RequestError):
+        build_request(inp)

@@ -56,7 +56,7 @@ from explorer.ui.response.findbar import FindBar
 from explorer.ui.response.hexview import HexView
 from explorer.ui.response.highlight import CodeView
 from explorer.ui.response.imageview import ImageView
-from explorer.ui.response.tasks import TaskSlot
+from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["BodyView"]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.response.tasks import TaskSlot
+from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["FindBar", "FindTarget", "find_in_steps", "find_matches"]
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.response.content import human_size
-from explorer.ui.response.tasks import TaskSlot
 from explorer.ui.style import mono_font
+from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["HexModel", "HexView", "hex_row"]
 

@@ -35,7 +35,7 @@ from explorer.ui.response.problem import ProblemPanel
 from explorer.ui.response.ratelimit import RetryBanner
 from explorer.ui.response.states import StatePanel
 from explorer.ui.response.status import StatusBar
-from explorer.ui.response.tasks import TaskSlot
+from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["ResponseView", "response_schema"]
 

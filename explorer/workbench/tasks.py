@@ -32,6 +32,11 @@ class TaskSlot:
         self._task: asyncio.Task[Any] | None = None
 
     @property
+    def task(self) -> asyncio.Task[Any] | None:
+        """The task in the slot (None when empty or after it ended)."""
+        return self._task
+
+    @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 

@@ -1,0 +1,25 @@
+"""The request workbench: the requests being worked on, and who owns their tasks. No Qt.
+
+    services = Services(settings=Settings())
+    bench = Workbench(services)                  # sessions (tabs), one send task each
+    session = bench.open(RequestSession(op_key="GET /contacts"))
+    bench.send(session, request_input, options)
+
+The window shows sessions and forwards intents; it never runs a request itself.
+"""
+
+from explorer.workbench.controller import CLOSED_LIMIT, Workbench
+from explorer.workbench.services import Services, default_demo_spec
+from explorer.workbench.session import Phase, RequestSession
+from explorer.workbench.tasks import TaskSlot, current_loop
+
+__all__ = [
+    "CLOSED_LIMIT",
+    "Phase",
+    "RequestSession",
+    "Services",
+    "TaskSlot",
+    "Workbench",
+    "current_loop",
+    "default_demo_spec",
+]

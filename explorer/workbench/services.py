@@ -1,0 +1,76 @@
+"""What the window uses and the app owns: settings, the HTTP sender, the demo server, and
+where unexpected errors are reported. No Qt here: the window and the tests build one and
+hand it over; `aclose()` is the one shutdown of everything it holds."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from explorer.store import Settings
+
+if TYPE_CHECKING:
+    from explorer.http.send import Sender
+    from explorer.mock import MockServer
+
+__all__ = ["Services", "default_demo_spec"]
+
+log = logging.getLogger("explorer")
+
+
+def default_demo_spec() -> Path:
+    """The bundled ECOSIRE demo document."""
+    import explorer
+
+    return (
+        Path(explorer.__file__).resolve().parent.parent / "resources" / "ecosire" / "openapi.json"
+    )
+
+
+@dataclass
+class Services:
+    """Settings, the HTTP sender (made on first use: httpx loads lazily), the in-process demo
+    server, and the error handlers the window registers."""
+
+    settings: Settings
+    sender: Sender | None = None
+    demo_spec: Path = field(default_factory=default_demo_spec)
+    mock: MockServer | None = None
+    on_error: list[Callable[[str], None]] = field(default_factory=list)
+
+    def report_error(self, message: str) -> None:
+        """Log an unexpected error and show it wherever the window put a handler."""
+        log.error("%s", message)
+        for handler in self.on_error:
+            handler(message)
+
+    async def get_sender(self) -> Sender:
+        """The HTTP sender; its first use imports httpx in a worker thread."""
+        if self.sender is None:
+            module = await asyncio.to_thread(importlib.import_module, "explorer.http.send")
+            if self.sender is None:
+                self.sender = module.Sender()
+        assert self.sender is not None
+        return self.sender
+
+    async def start_demo_server(self) -> str:
+        """Serve the bundled demo on a free loopback port (in a thread); its base URL."""
+        if self.mock is None:
+            mock = await asyncio.to_thread(importlib.import_module, "explorer.mock")
+            server = mock.MockServer(str(self.demo_spec), host="127.0.0.1", port=0)
+            await asyncio.to_thread(server.start)
+            self.mock = server
+        return str(self.mock.base_url)
+
+    async def aclose(self) -> None:
+        """Close the sender's connections and stop the demo server."""
+        if self.sender is not None:
+            await self.sender.aclose()
+        if self.mock is not None:
+            mock, self.mock = self.mock, None
+            await asyncio.to_thread(mock.stop)
