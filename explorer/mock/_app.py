@@ -26,10 +26,10 @@ from starlette.requests import cookie_parser
 from explorer.mock._demo import Demo, is_demo
 from explorer.mock._problem import MockProblem, Reply, problem
 from explorer.mock._respond import Responder, parse_prefer
-from explorer.mock._router import Router, server_path
 from explorer.mock._security import Clock, RateLimiter, SecurityChecker
 from explorer.mock._validate import RequestParts, check_body, check_parameters, choose_status
 from explorer.spec import Operation, Spec
+from explorer.spec.routes import Router, server_path
 
 __all__ = ["MAX_BODY", "MockApp"]
 

@@ -1,4 +1,5 @@
-"""From a request path to an operation: base paths, literal paths, templated paths.
+"""From a request path to an operation: base paths, literal paths, templated paths (used by
+the mock to route requests and by the window to link a typed URL to its endpoint).
 
 The table is built from the operation index alone (method and path template of each
 operation), which the spec engine reads when the document loads: nothing about an
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from explorer.spec import Operation, Server, Spec
+from explorer.spec.model import Operation, Server, Spec
 
 __all__ = ["Match", "Router", "base_paths", "server_path"]
 
