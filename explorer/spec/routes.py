@@ -11,12 +11,13 @@ backtracking when the literal branch leads nowhere.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from explorer.spec.model import Operation, Server, Spec
 
-__all__ = ["Match", "Router", "base_paths", "server_path"]
+__all__ = ["Match", "Router", "base_paths", "router_for", "server_path"]
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -132,12 +133,13 @@ class Router:
                 rest = raw_path[len(base) :]
             else:
                 rest = raw_path
-            found = self._match_rest(rest)
+            found = self.match_path(rest)
             if found is not None:
                 return Match(found.template, found.params, found.methods, base)
         return None
 
-    def _match_rest(self, rest: str) -> Match | None:
+    def match_path(self, rest: str) -> Match | None:
+        """The operations of a path already taken from under its base, or None."""
         raw_segments = _split(rest)
         segments = [unquote(s) for s in raw_segments]
         template = self._literal.get(tuple(segments))
@@ -170,3 +172,14 @@ class Router:
                 params.update(values)
                 return found
         return None
+
+
+_ROUTERS: weakref.WeakKeyDictionary[Spec, Router] = weakref.WeakKeyDictionary()
+
+
+def router_for(api: Spec) -> Router:
+    """The router of a document, built once and kept as long as the document lives."""
+    router = _ROUTERS.get(api)
+    if router is None:
+        router = _ROUTERS[api] = Router(api)
+    return router

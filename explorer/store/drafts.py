@@ -24,6 +24,7 @@ class Drafts:
         self.path = (folder or data_dir() / "drafts") / f"{digest}.json"
         self.source = source
         self._states: dict[str, Any] = {}
+        self._tabs: dict[str, Any] = {}
         self._dirty = False
         try:
             raw = orjson.loads(self.path.read_bytes())
@@ -31,6 +32,8 @@ class Drafts:
             raw = None
         if isinstance(raw, dict) and isinstance(raw.get("operations"), dict):
             self._states = raw["operations"]
+        if isinstance(raw, dict) and isinstance(raw.get("tabs"), dict):
+            self._tabs = raw["tabs"]
 
     def get(self, key: str) -> Mapping[str, Any] | None:
         state = self._states.get(key)
@@ -41,10 +44,29 @@ class Drafts:
             self._states[key] = dict(state)
             self._dirty = True
 
+    def tabs(self) -> tuple[list[dict[str, Any]], int, str]:
+        """The tabs open when the document was last closed: (sessions as persisted, the
+        active index, the local server of that run)."""
+        items = self._tabs.get("open")
+        active = self._tabs.get("active")
+        server = self._tabs.get("server")
+        return (
+            [t for t in items if isinstance(t, dict)] if isinstance(items, list) else [],
+            active if isinstance(active, int) else 0,
+            server if isinstance(server, str) else "",
+        )
+
+    def set_tabs(self, sessions: list[dict[str, Any]], active: int, server: str) -> None:
+        """Remember the open tabs (already without secrets)."""
+        tabs = {"open": sessions, "active": active, "server": server}
+        if tabs != self._tabs:
+            self._tabs = tabs
+            self._dirty = True
+
     def save(self) -> None:
         """Write if anything changed; raises StoreError."""
         if not self._dirty:
             return
-        payload = {"source": self.source, "operations": self._states}
+        payload = {"source": self.source, "operations": self._states, "tabs": self._tabs}
         write_atomic(self.path, orjson.dumps(payload, option=orjson.OPT_INDENT_2))
         self._dirty = False

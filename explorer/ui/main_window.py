@@ -1,6 +1,12 @@
-"""The main window: the endpoint tree, the request editor, the response and the code panel,
-wired together. Loading specs and sending requests happen in tracked asyncio tasks; the
-window never waits on them."""
+"""The main window: the endpoint tree, the request tabs, the code panel, menus and dialogs.
+
+The window lays things out and forwards what the user asks for; the `Workbench` (Qt-free)
+owns the requests and their tasks, and each `RequestTab` shows one session. Every
+keyboard shortcut is an action made from `explorer.ui.shortcuts.SHORTCUTS`.
+
+    tree selection ──> the current tab shows that endpoint (a new tab if it was changed)
+    Send (Ctrl+Enter from anywhere) ──> bench.send(session, ...) ──> tab.show_session()
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ import contextlib
 import gc
 import html
 import time
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -19,40 +25,69 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QMouseEvent,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer import spec as spec_mod
 from explorer.errors import RequestError, SpecError
-from explorer.http import NetworkFailure, build_request
-from explorer.http.model import Problem, ResponseResult
+from explorer.http import build_request
+from explorer.http.model import NetworkFailure, ResponseResult
 from explorer.store import Drafts
 from explorer.ui.docs import DocsView
 from explorer.ui.request.editor import RequestEditor
+from explorer.ui.request_tab import RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.response.view import ResponseView
+from explorer.ui.shortcuts import LOCAL, SHORTCUTS, by_name, key_text
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
+from explorer.workbench import RequestSession, Services, Workbench
+from explorer.workbench.address import split_address
+from explorer.workbench.redact import redact_state
 
-if TYPE_CHECKING:
-    from explorer.app import Services
+__all__ = ["MainWindow", "build_window"]
 
-__all__ = ["MainWindow"]
+CODE_PANEL_WIDTH = 380
+UNSENT_MARK = " ●"
+
+
+class _TabBar(QTabBar):
+    """A tab bar where a middle click closes the tab under the mouse."""
+
+    middle_clicked = Signal(int)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            index = self.tabAt(event.position().toPoint())
+            if index >= 0:
+                self.middle_clicked.emit(index)
+                return
+        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
-    """The explorer window."""
+    """The explorer window (see the module docstring)."""
 
     closed = Signal()
     spec_loaded = Signal(object)
@@ -60,17 +95,17 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, *, screenshot_mode: bool = False) -> None:
         super().__init__()
         self.services = services
+        self.bench = Workbench(services)
+        self.bench.listeners.append(self._on_session)
         self.screenshot_mode = screenshot_mode
         self.api: spec_mod.Spec | None = None
         self.source = ""
         self.preferred_server: str | None = None
         self.drafts: Drafts | None = None
-        self._touched: set[str] = set()
-        self.current_op: spec_mod.Operation | None = None
-        self._load_task: asyncio.Task[bool] | None = None
-        self._send_task: asyncio.Task[None] | None = None
         self._closing = False
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._tabs_by_session: dict[int, RequestTab] = {}
+        self.actions_by_name: dict[str, QAction] = {}
         services.on_error.append(self._show_unexpected)
 
         self.setWindowTitle("Explorer")
@@ -78,28 +113,40 @@ class MainWindow(QMainWindow):
         self.resize(1480, 900)
 
         self.tree = TreePanel()
-        self.editor = RequestEditor()
-        self.docs = DocsView()
-        self.editor.set_docs_widget(self.docs)
-        self.response = ResponseView()
         self.code = CodePanel()
+        self.code.setMinimumWidth(240)
+        self.code.setMaximumWidth(720)
         self.banner = WelcomePage()
         self.banner.open_requested.connect(self.choose_file)
         self.banner.reopen_requested.connect(lambda source: self.open_source(source))
 
+        self.tab_widget = QTabWidget()
+        self.tab_widget.setObjectName("requestTabs")
+        tab_bar = _TabBar(self.tab_widget)
+        tab_bar.middle_clicked.connect(lambda i: self.close_tab(self._tab_at(i)))
+        self.tab_widget.setTabBar(tab_bar)
+        self.tab_widget.setDocumentMode(True)
+        self.tab_widget.setTabsClosable(True)
+        self.tab_widget.setMovable(True)
+        self.tab_widget.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tab_widget.setUsesScrollButtons(True)
+        self.tab_widget.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+        self.tab_widget.currentChanged.connect(self._tab_changed)
+        tab_bar.tabMoved.connect(lambda _a, _b: self._sync_session_order())
+        new_tab = QToolButton(self.tab_widget)
+        new_tab.setText("+")
+        new_tab.setAutoRaise(True)
+        new_tab.setToolTip(f"New request ({key_text(by_name('new_tab').keys)})")
+        new_tab.clicked.connect(lambda: self.new_tab())
+        self.tab_widget.setCornerWidget(new_tab, Qt.Corner.TopRightCorner)
+
         self.centre = QStackedWidget()
-        self.request_split = QSplitter(Qt.Orientation.Vertical)
-        self.request_split.addWidget(self.editor)
-        self.request_split.addWidget(self.response)
-        self.request_split.setStretchFactor(0, 1)
-        self.request_split.setStretchFactor(1, 1)
-        self.request_split.setChildrenCollapsible(False)
         self.centre.addWidget(self.banner)
-        self.centre.addWidget(self.request_split)
+        self.centre.addWidget(self.tab_widget)
 
         self.spec_title = QLabel("")
         self.spec_title.setObjectName("specTitle")
-        self.spec_title.setTextFormat(Qt.TextFormat.RichText)
+        self.spec_title.setTextFormat(Qt.TextFormat.RichText)  # our markup, escaped text
         self.spec_title.setContentsMargins(8, 6, 8, 2)
         self.spec_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.spec_title.setWordWrap(True)  # a long title must not widen the tree
@@ -111,14 +158,14 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.tree, 1)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("mainSplit")
         self.split.addWidget(left)
         self.split.addWidget(self.centre)
         self.split.addWidget(self.code)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
         self.split.setStretchFactor(2, 0)
-        self.split.setSizes([340, 800, 340])
-        self.request_split.setSizes([420, 480])
+        self.split.setSizes([340, 760, CODE_PANEL_WIDTH])
         self.split.setChildrenCollapsible(False)
         self.setCentralWidget(self.split)
 
@@ -137,54 +184,110 @@ class MainWindow(QMainWindow):
         self._code_timer.timeout.connect(self.refresh_code)
 
         self.tree.operation_selected.connect(self.select_operation)
-        self.editor.changed.connect(self._code_timer.start)
-        self.editor.send_requested.connect(self.send)
-        self.editor.cancel_requested.connect(self.cancel)
-        self.response.problem_shown.connect(self._on_problem)
-        self.response.resend_requested.connect(self.send)
-
         self._build_menus()
         self._restore_layout()
+        self._update_actions()
 
-    # -- menus and layout -------------------------------------------------------------
+    # -- compatibility: the current tab's parts -------------------------------------------
+
+    def current_tab(self) -> RequestTab | None:
+        page = self.tab_widget.currentWidget()
+        return page if isinstance(page, RequestTab) else None
+
+    def tabs(self) -> list[RequestTab]:
+        """The open tabs, in the order shown."""
+        out = []
+        for i in range(self.tab_widget.count()):
+            page = self.tab_widget.widget(i)
+            if isinstance(page, RequestTab):
+                out.append(page)
+        return out
+
+    def _tab_at(self, index: int) -> RequestTab | None:
+        page = self.tab_widget.widget(index)
+        return page if isinstance(page, RequestTab) else None
+
+    def _current_built(self) -> RequestTab:
+        tab = self.current_tab()
+        if tab is None:
+            raise RuntimeError("no request tab is open")
+        tab.ensure_built()
+        return tab
+
+    @property
+    def editor(self) -> RequestEditor:
+        """The current tab's request editor."""
+        return self._current_built().editor
+
+    @property
+    def response(self) -> ResponseView:
+        """The current tab's response view."""
+        return self._current_built().response
+
+    @property
+    def docs(self) -> DocsView:
+        return self._current_built().docs
+
+    @property
+    def current_op(self) -> spec_mod.Operation | None:
+        tab = self.current_tab()
+        return tab.operation() if tab is not None else None
+
+    # -- menus and layout -----------------------------------------------------------------
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open document…", QKeySequence.StandardKey.Open, self.choose_file)
-        self._action(file_menu, "Open &URL…", "Ctrl+L", self.choose_url)
-        self._action(file_menu, "Open the ECOSIRE &demo", None, self.open_demo)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Find endpoint", "Ctrl+K", self.tree.focus_filter)
-        self.code_action = self._action(view_menu, "&Code panel", "Ctrl+Shift+C", None)
+        menus: dict[str, QMenu] = {}
+        slots: dict[str, Callable[[], object]] = {
+            "open": self.choose_file,
+            "open_url": self.choose_url,
+            "open_demo": self.open_demo,
+            "quit": self.close,
+            "new_tab": self.new_tab,
+            "close_tab": lambda: self.close_tab(self.current_tab()),
+            "reopen_tab": self.reopen_closed_tab,
+            "next_tab": lambda: self._step_tab(1),
+            "previous_tab": lambda: self._step_tab(-1),
+            "find_endpoint": self.tree.focus_filter,
+            "focus_url": self.focus_address,
+            "send": self.send,
+            "cancel": self.cancel,
+            "shortcuts": self.show_shortcuts,
+            "warnings": self.show_warnings,
+        }
+        for shortcut in SHORTCUTS:
+            menu = menus.get(shortcut.menu)
+            if menu is None:
+                menu = menus[shortcut.menu] = bar.addMenu("&" + shortcut.menu)
+            if shortcut.name == "quit":
+                menu.addSeparator()
+            action = QAction(shortcut.text, self)
+            action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(shortcut.description)
+            slot = slots.get(shortcut.name)
+            if slot is not None:
+                action.triggered.connect(lambda _checked=False, s=slot: s())
+            menu.addAction(action)
+            self.addAction(action)
+            self.actions_by_name[shortcut.name] = action
+            if shortcut.name == "open_demo":
+                self.recent_menu = menu.addMenu("Open &recent")
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.code_action = self.actions_by_name["code_panel"]
         self.code_action.setCheckable(True)
         self.code_action.setChecked(bool(self.services.settings.get("window.code_panel")))
         self.code_action.toggled.connect(self._toggle_code)
         self.code.setVisible(self.code_action.isChecked())
-        request_menu = bar.addMenu("&Request")
-        self._action(request_menu, "&Send", "Ctrl+Return", self.send)
-        self._action(request_menu, "&Cancel", None, self.cancel)
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "Document &warnings", None, self.show_warnings)
-
-    def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if slot is not None:
-            action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        self.addAction(action)
-        return action
 
     def _toggle_code(self, on: bool) -> None:
         self.code.setVisible(on)
         self.services.settings.set("window.code_panel", on)
         if on:
+            sizes = self.split.sizes()
+            if sizes[2] < 200:  # coming back collapsed: give it its width from the centre
+                give = CODE_PANEL_WIDTH - sizes[2]
+                self.split.setSizes([sizes[0], max(400, sizes[1] - give), CODE_PANEL_WIDTH])
             self.refresh_code()
 
     def _fill_recent(self) -> None:
@@ -205,20 +308,18 @@ class MainWindow(QMainWindow):
         if state and not self.screenshot_mode:
             with contextlib.suppress(Exception):
                 sizes = [int(x) for x in state.split(",")]
-                if len(sizes) == 5:
+                if len(sizes) >= 3:
                     self.split.setSizes(sizes[:3])
-                    self.request_split.setSizes(sizes[3:])
 
     def save_state(self) -> None:
-        """Remember the layout and what was typed (drafts)."""
-        self._remember_current()
+        """Remember the layout, the open tabs and what was typed (drafts, no secrets)."""
         settings = self.services.settings
         if not self.screenshot_mode:
             settings.set("window.geometry", bytes(self.saveGeometry().toBase64().data()).decode())
-            sizes = self.split.sizes() + self.request_split.sizes()
-            settings.set("window.state", ",".join(str(s) for s in sizes))
+            settings.set("window.state", ",".join(str(s) for s in self.split.sizes()))
         message = settings.try_save()
         if self.drafts is not None:
+            self._remember_all()
             try:
                 self.drafts.save()
             except Exception as exc:  # StoreError; shutdown must go on
@@ -227,6 +328,7 @@ class MainWindow(QMainWindow):
             self.set_status(message)
 
     # -- opening documents ----------------------------------------------------------------
+
     async def open_initial(self, source: str | None, *, select: str | None = None) -> bool:
         """Open `source`, or the demo on the in-process mock server; select an endpoint."""
         if source is None:
@@ -242,7 +344,8 @@ class MainWindow(QMainWindow):
 
     async def open_demo_async(self) -> bool:
         self.banner.show_loading(str(self.services.demo_spec))
-        self.centre.setCurrentWidget(self.banner)
+        if self.api is None:
+            self.centre.setCurrentWidget(self.banner)
         self.set_status("Starting the demo API server…")
         try:
             base = await self.services.start_demo_server()
@@ -263,11 +366,9 @@ class MainWindow(QMainWindow):
 
     async def open_source_async(self, source: str, preferred_server: str | None = None) -> bool:
         """Load a document off the event loop; on failure show why and keep the old one."""
-        if self._load_task is not None and not self._load_task.done():
-            self._load_task.cancel()
-        self._load_task = asyncio.ensure_future(self._load(source, preferred_server))
+        task = self.bench.load(self._load(source, preferred_server))
         try:
-            return await self._load_task
+            return bool(await task)
         except asyncio.CancelledError:
             return False
 
@@ -310,6 +411,7 @@ class MainWindow(QMainWindow):
         else:
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Warning)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setWindowTitle("Could not open the document")
             box.setText(f"{source} could not be opened; {self.api.title} stays open.")
             box.setInformativeText(message)
@@ -317,35 +419,38 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _set_spec(self, api: spec_mod.Spec, preferred_server: str | None) -> None:
-        self._remember_current()
         if self.drafts is not None:
+            self._remember_all()
             with contextlib.suppress(Exception):
                 self.drafts.save()
+        self._close_all_tabs()
         self.api = api
         self.source = api.source
         self.preferred_server = preferred_server
         self.drafts = Drafts(api.source)
-        self._touched = set()  # endpoints edited in this run
-        self.current_op = None
         self.tree.set_spec(api)
-        self.response.clear()
         self.code.set_request(None)
         self.banner.show_spec(api)
         # On the demo, offer the document of the last session (the demo opens by default).
         last = self.services.settings.get("general.last_spec")
         on_demo = api.source == str(self.services.demo_spec)
         self.banner.offer_reopen(last if on_demo and last != api.source else "")
-        self.centre.setCurrentWidget(self.banner)
         self.setWindowTitle(f"{api.title} {api.version} — Explorer")
         self.spec_title.setText(
             f"<b>{html.escape(api.title)}</b> <span style='color:#868e96'>"
             f"{html.escape(api.version)} · OpenAPI {html.escape(api.openapi_version)}</span>"
         )
-        self.spec_title.setToolTip(api.source)
-        count = len(api.warnings)
+        self.spec_title.setToolTip(html.escape(api.source))
+        self._update_warnings()
+        self._restore_tabs()
+        self.centre.setCurrentWidget(self.tab_widget if self.tabs() else self.banner)
+        self.spec_loaded.emit(api)
+
+    def _update_warnings(self) -> None:
+        """The warnings count (lazily resolved operations add to the document's list)."""
+        count = len(self.api.warnings) if self.api is not None else 0
         self._warnings_button.setText(f"⚠ {count} warning{'s' if count != 1 else ''}")
         self._warnings_button.setVisible(count > 0)
-        self.spec_loaded.emit(api)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -378,104 +483,310 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_source(source)
 
-    # -- endpoints ------------------------------------------------------------------------
-    def _remember_current(self) -> None:
-        if self.current_op is not None and self.drafts is not None:
-            with contextlib.suppress(Exception):
-                self.drafts.put(self.current_op.key, self.editor.state())
-                self._touched.add(self.current_op.key)
+    # -- tabs -----------------------------------------------------------------------------
 
-    def select_operation(self, op: spec_mod.Operation) -> None:
-        if self.api is None or op is self.current_op:
+    def _add_tab(
+        self, session: RequestSession, state: Any = None, *, show: bool = True
+    ) -> RequestTab:
+        """A tab for a session of the workbench, filled for the open document."""
+        tab = RequestTab(session)
+        tab.state_synced.connect(self._state_synced)
+        tab.send_requested.connect(self._send_session)
+        tab.cancel_requested.connect(lambda s: self.bench.cancel(s))
+        tab.retargeted.connect(self._retargeted)
+        self._tabs_by_session[session.id] = tab
+        if self.api is not None:
+            tab.load(self.api, self.preferred_server, state)
+        index = self.tab_widget.addTab(tab, method_icon(tab.method()), tab.title())
+        self._decorate(tab)
+        if show:
+            self.centre.setCurrentWidget(self.tab_widget)
+            self.tab_widget.setCurrentIndex(index)
+        return tab
+
+    def new_tab(self, op: spec_mod.Operation | None = None) -> RequestTab | None:
+        """Open a tab: for `op`, or an ad-hoc request (Ctrl+T)."""
+        if self.api is None:
+            return None
+        session = self.bench.open(RequestSession(op_key=op.key if op is not None else None))
+        tab = self._add_tab(session, self._draft_for(op))
+        if op is None:
+            self.focus_address()
+        return tab
+
+    def close_tab(self, tab: RequestTab | None) -> None:
+        """Close a tab; a request it sends is cancelled (Ctrl+Shift+T brings it back)."""
+        if tab is None:
             return
-        self._remember_current()
-        self.current_op = op
-        self.editor.set_operation(self.api, op, self.preferred_server)
-        draft = self.drafts.get(op.key) if self.drafts is not None else None
-        if draft and self.preferred_server and op.key not in self._touched:
-            # Saved in an earlier run: its local server port is gone; this run's wins.
-            draft = {k: v for k, v in draft.items() if k != "server"}
-        if draft:
-            with contextlib.suppress(Exception):
-                self.editor.restore_state(draft)
-        self.docs.set_operation(self.api, op)
-        self.response.clear()
-        self.centre.setCurrentWidget(self.request_split)
+        tab.sync_state()
+        self._remember(tab)
+        self.bench.close(tab.session)
+        self._tabs_by_session.pop(tab.session.id, None)
+        index = self.tab_widget.indexOf(tab)
+        if index >= 0:
+            self.tab_widget.removeTab(index)
+        tab.shutdown()
+        tab.deleteLater()
+        if not self.tabs():
+            self.centre.setCurrentWidget(self.banner)
+            self.code.set_request(None)
+        self._update_actions()
+
+    def reopen_closed_tab(self) -> RequestTab | None:
+        session = self.bench.reopen_closed()
+        if session is None:
+            return None
+        session.phase = "idle" if session.phase == "sending" else session.phase
+        return self._add_tab(session, session.state)
+
+    def _close_all_tabs(self) -> None:
+        for tab in self.tabs():
+            tab.shutdown()
+            tab.deleteLater()
+        self.tab_widget.clear()
+        self._tabs_by_session.clear()
+        self.bench.clear()
+
+    def _step_tab(self, step: int) -> None:
+        count = self.tab_widget.count()
+        if count > 1:
+            self.tab_widget.setCurrentIndex((self.tab_widget.currentIndex() + step) % count)
+
+    def _sync_session_order(self) -> None:
+        order = {tab.session.id: i for i, tab in enumerate(self.tabs())}
+        self.bench.sessions.sort(key=lambda s: order.get(s.id, len(order)))
+
+    def _tab_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self._update_actions()
+            return
+        tab.ensure_built()
+        op = tab.operation()
+        if op is not None and self.tree.current_operation() is not op:
+            self.tree.select_operation(op.key)
+        self._show_session_status(tab.session)
+        self._update_actions()
+        self._update_warnings()
         self.refresh_code()
 
+    def _decorate(self, tab: RequestTab) -> None:
+        """The tab's icon (method), text (with a dot for unsent changes) and tooltip."""
+        index = self.tab_widget.indexOf(tab)
+        if index < 0:
+            return
+        text = tab.title() + (UNSENT_MARK if tab.session.unsent else "")
+        self.tab_widget.setTabText(index, text)
+        self.tab_widget.setTabIcon(index, method_icon(tab.method()))
+        op = tab.operation()
+        tip = op.key if op is not None else "Ad-hoc request"
+        if tab.session.unsent:
+            tip += "\n● changed since it was last sent"
+        self.tab_widget.setTabToolTip(index, html.escape(tip))
+
+    def focus_address(self) -> None:
+        """Put the cursor in the current tab's address (a new tab when there is none)."""
+        if self.current_tab() is None and self.new_tab() is None:
+            return
+        address = self.editor.address
+        address.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        address.selectAll()
+
+    # -- endpoints ------------------------------------------------------------------------
+
+    def _draft_for(self, op: spec_mod.Operation | None) -> dict[str, Any] | None:
+        if op is None or self.drafts is None:
+            return None
+        draft = self.drafts.get(op.key)
+        if draft and self.preferred_server:
+            # Saved in an earlier run: its local server port is gone; this run's wins.
+            return {k: v for k, v in draft.items() if k != "server"}
+        return dict(draft) if draft else None
+
+    def _remember(self, tab: RequestTab) -> None:
+        """Keep what was typed for the tab's endpoint (the per-endpoint draft)."""
+        key = tab.session.op_key
+        if key is not None and self.drafts is not None and tab.session.edited:
+            with contextlib.suppress(Exception):
+                self.drafts.put(key, redact_state(tab.session.state))
+
+    def _remember_all(self) -> None:
+        if self.drafts is None:
+            return
+        tabs = self.tabs()
+        for tab in tabs:
+            tab.sync_state()
+            self._remember(tab)
+        self.drafts.set_tabs(
+            [tab.session.persisted(redact_state) for tab in tabs],
+            self.tab_widget.currentIndex(),
+            self.preferred_server or "",
+        )
+
+    def _restore_tabs(self) -> None:
+        """Bring back the tabs open when this document was last closed (no secrets)."""
+        if self.drafts is None:
+            return
+        saved, active, old_server = self.drafts.tabs()
+        for data in saved:
+            session = RequestSession.from_persisted(data)
+            if session is None:
+                continue
+            state = dict(session.state)
+            if self.preferred_server:
+                state.pop("server", None)  # the local mock of that run is gone
+                if old_server and session.op_key is None:
+                    state = _rebase(state, old_server, self.preferred_server)
+            self.bench.open(session)
+            self._add_tab(session, state, show=False)
+        if self.tabs():
+            self.tab_widget.setCurrentIndex(min(max(active, 0), self.tab_widget.count() - 1))
+
+    def select_operation(self, op: spec_mod.Operation) -> None:
+        """The tree's selection: the tab that shows it already, else the current tab unless
+        that was changed (edited or sent: then a new tab)."""
+        if self.api is None:
+            return
+        tab = self.current_tab()
+        if tab is not None and tab.session.op_key == op.key:
+            return
+        existing = next((t for t in self.tabs() if t.session.op_key == op.key), None)
+        if existing is not None:
+            self.tab_widget.setCurrentWidget(existing)
+            return
+        if tab is not None:
+            tab.sync_state()
+        if tab is None or tab.session.keep or tab.session.phase == "sending":
+            self.new_tab(op)
+            self._update_warnings()
+            return
+        self._remember(tab)
+        tab.session.op_key = op.key
+        tab.session.result = None
+        tab.session.phase = "idle"
+        tab.session.edited = False
+        tab.load(self.api, self.preferred_server, self._draft_for(op))
+        self._decorate(tab)
+        self._show_session_status(tab.session)
+        self._update_warnings()
+        self.refresh_code()
+
+    def _state_synced(self, session: RequestSession) -> None:
+        tab = self._tabs_by_session.get(session.id)
+        if tab is not None:
+            self._remember(tab)
+            self._decorate(tab)
+            if tab is self.current_tab():
+                self._code_timer.start()
+
+    def _retargeted(self, session: RequestSession) -> None:
+        tab = self._tabs_by_session.get(session.id)
+        if tab is None:
+            return
+        self._decorate(tab)
+        op = tab.operation()
+        if op is not None and tab is self.current_tab():
+            self.tree.select_operation(op.key)
+        self._update_warnings()
+
     def refresh_code(self) -> None:
-        if self.current_op is None or not self.code.isVisible():
+        """Show the current request in the code panel (as it would be sent)."""
+        self._code_timer.stop()
+        tab = self.current_tab()
+        if tab is None or not tab.built or not self.code.isVisible():
             return
         try:
-            prepared = build_request(self.editor.request_input())
+            prepared = build_request(tab.editor.request_input())
         except RequestError as exc:
             self.code.set_request(None, str(exc))
             return
         self.code.set_request(prepared)
 
     # -- sending --------------------------------------------------------------------------
+
     def send(self) -> None:
-        """Send the current request; a send in flight is replaced."""
-        if self.current_op is None or self.api is None:
+        """Send the current tab's request; a send in flight is replaced."""
+        tab = self.current_tab()
+        if tab is not None:
+            self._send_session(tab.session)
+
+    def _send_session(self, session: RequestSession) -> None:
+        tab = self._tabs_by_session.get(session.id)
+        if tab is None:
             return
-        self.cancel(show=False)
-        self.editor.clear_field_errors()
-        try:
-            prepared = build_request(self.editor.request_input())
-        except RequestError as exc:
-            self.response.show_error(str(exc))
-            return
-        options = self.editor.transport_options()
-        self.response.show_sending(prepared)
-        self.editor.set_sending(True)
-        op, api = self.current_op, self.api
-        self._send_task = asyncio.ensure_future(self._send(prepared, options, op, api))
+        tab.ensure_built()
+        tab.editor.prepare_to_send()
+        tab.editor.clear_field_errors()
+        tab.sync_state()
+        self.bench.send(session, tab.editor.request_input(), tab.editor.transport_options())
 
     async def send_and_wait(self) -> None:
         """Send the current request and wait until its response (or failure) is shown."""
+        tab = self.current_tab()
+        if tab is None:
+            return
         self.send()
-        task = self._send_task
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        while tab.session.phase == "sending":
+            await asyncio.sleep(0.01)
 
     async def _warm_sender(self) -> None:
         sender = await self.services.get_sender()
-        await sender.warm(self.editor.transport_options())
+        tab = self.current_tab()
+        options = tab.editor.transport_options() if tab is not None and tab.built else None
+        if options is not None:
+            await sender.warm(options)
+        else:
+            from explorer.http.model import TransportOptions
 
-    async def _send(self, prepared: Any, options: Any, op: Any, api: Any) -> None:
-        try:
-            sender = await self.services.get_sender()
-            result = await sender.send(prepared, options)
-        except asyncio.CancelledError:
-            self.response.show_cancelled()
-            self.editor.set_sending(False)
-            raise
-        self.editor.set_sending(False)
-        if op is not self.current_op:
+            await sender.warm(TransportOptions())
+
+    def cancel(self) -> None:
+        """Cancel the current tab's request in flight (Esc)."""
+        tab = self.current_tab()
+        if tab is not None:
+            self.bench.cancel(tab.session)
+
+    def _on_session(self, session: RequestSession) -> None:
+        """The workbench changed a session's phase: show it."""
+        tab = self._tabs_by_session.get(session.id)
+        if tab is None:
             return
-        if isinstance(result, NetworkFailure):
-            self.response.show_failure(result)
-            self.set_status(result.message)
-        elif isinstance(result, ResponseResult):
-            self.response.show_result(result, op, api)
+        tab.show_session()
+        self._decorate(tab)
+        if tab is self.current_tab():
+            self._show_session_status(session)
+            self._update_actions()
+
+    def _show_session_status(self, session: RequestSession) -> None:
+        if session.phase == "done" and isinstance(session.result, ResponseResult):
+            result = session.result
             self.set_status(
                 f"{result.status} {result.reason} in {result.timing.total * 1000:.0f} ms"
             )
+        elif session.phase == "done" and isinstance(session.result, NetworkFailure):
+            self.set_status(session.result.message)
+        elif session.phase == "sending":
+            self.set_status("Sending…")
+        elif session.phase == "cancelled":
+            self.set_status("Request cancelled")
+        elif session.phase == "error":
+            self.set_status(session.error)
+        else:
+            self.set_status("")
 
-    def cancel(self, show: bool = True) -> None:
-        task = self._send_task
-        if task is not None and not task.done():
-            task.cancel()
-            if show:
-                self.set_status("Request cancelled")
-        self._send_task = None
-
-    def _on_problem(self, problem: Problem) -> None:
-        if problem.errors:
-            self.editor.show_field_errors(problem.errors)
+    def _update_actions(self) -> None:
+        tab = self.current_tab()
+        has_tab = tab is not None
+        sending = has_tab and tab is not None and tab.session.phase == "sending"
+        actions = self.actions_by_name
+        actions["cancel"].setEnabled(sending)  # Esc is free for widgets otherwise
+        actions["send"].setEnabled(has_tab)
+        actions["close_tab"].setEnabled(has_tab)
+        actions["reopen_tab"].setEnabled(bool(self.bench.closed))
+        actions["new_tab"].setEnabled(self.api is not None)
 
     # -- feedback -------------------------------------------------------------------------
+
     def set_status(self, text: str) -> None:
         self._status_label.setText(text)
 
@@ -485,28 +796,91 @@ class MainWindow(QMainWindow):
     def show_warnings(self) -> None:
         if self.api is None:
             return
-        lines = [html.escape(str(w)) for w in self.api.warnings[:500]]
-        more = len(self.api.warnings) - len(lines)
+        warnings = self.api.warnings
         box = QMessageBox(self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowTitle("Document warnings")
-        box.setText(f"{len(self.api.warnings)} warnings in {self.api.title}")
-        box.setDetailedText("\n".join(str(w) for w in self.api.warnings))
-        box.setInformativeText("<br>".join(lines[:15]) + (f"<br>… and {more} more" if more else ""))
+        box.setText(f"{len(warnings)} warnings in {self.api.title}")
+        lines = [str(w) for w in warnings[:15]]
+        more = len(warnings) - len(lines)
+        box.setInformativeText("\n".join(lines) + (f"\n… and {more} more" if more > 0 else ""))
+        box.setDetailedText("\n".join(str(w) for w in warnings[:5000]))
         box.setModal(False)
         box.show()
 
+    def show_shortcuts(self) -> QDialog:
+        """Help > Keyboard shortcuts: the table every shortcut is declared in."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(dialog)
+        rows = [(key_text(s.keys), s.menu, s.description) for s in SHORTCUTS if s.keys]
+        rows += [(keys, where, what) for keys, where, what in LOCAL]
+        table = QTableWidget(len(rows), 3, dialog)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Where", "What it does"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, (keys, where, what) in enumerate(rows):
+            for c, text in enumerate((keys, where, what)):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(table)
+        close = QPushButton("Close", dialog)
+        close.clicked.connect(dialog.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        dialog.resize(620, 520)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
     async def settled(self) -> None:
         """Wait until loading is done and the window has painted (for screenshots)."""
-        if self._load_task is not None:
+        task = self.bench.loading
+        if task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._load_task
+                await task
         for _ in range(2):  # let queued work (selection, docs, layout) run once
             await asyncio.sleep(0.01)
+
+    async def aclose(self) -> None:
+        """Cancel every request and load of the window, and wait for them to end."""
+        await self.bench.aclose()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
-            self.cancel(show=False)
-            self.editor.shutdown()
+            for tab in self.tabs():
+                tab.sync_state()
+                if tab.session.phase == "sending":
+                    self.bench.cancel(tab.session)
+                tab.shutdown()
             self.closed.emit()
         event.accept()
+
+
+def _rebase(state: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """An ad-hoc state whose URL was on the last run's local server, moved to this run's."""
+    address = state.get("address")
+    old_parts, new_parts = split_address(old), split_address(new)
+    if isinstance(address, dict) and old_parts is not None and new_parts is not None:
+        base = str(address.get("base") or "")
+        if base == old_parts.origin or base.startswith(old_parts.origin + "/"):
+            moved = new_parts.origin + base[len(old_parts.origin) :]
+            state = {**state, "address": {**address, "base": moved}}
+    return state
+
+
+def build_window(services: Services, *, screenshot_mode: bool = False) -> MainWindow:
+    """The window as `explorer` shows it (the app and the tests build it here)."""
+    window = MainWindow(services, screenshot_mode=screenshot_mode)
+    window.resize(1480, 900)
+    return window

@@ -75,9 +75,7 @@ def test_cancel_stops_the_send_and_says_so(bench: Workbench, echo_server: Any) -
     assert session.phase == "cancelled" and session.result is None
 
 
-def test_closing_a_session_mid_request_leaves_it_alone(
-    bench: Workbench, echo_server: Any
-) -> None:
+def test_closing_a_session_mid_request_leaves_it_alone(bench: Workbench, echo_server: Any) -> None:
     session = bench.open(RequestSession())
     seen: list[str] = []
     bench.listeners.append(lambda s: seen.append(s.phase))

@@ -210,13 +210,21 @@ class AuthPanel(QWidget):
 
     # -- operation ------------------------------------------------------------------------
 
-    def set_operation(self, api: Spec, op: Operation) -> None:
-        """Show what `op` needs and pick the credential kind its first option takes."""
+    def set_operation(self, api: Spec | None, op: Operation | None) -> None:
+        """Show what `op` needs and pick the credential kind its first option takes; for
+        an ad-hoc request (no `op`), offer the document's schemes and the generic kinds."""
         self._api = api
         previous = self.current_choice()
-        alternatives = op.security
-        schemes = api.security_schemes
-        if not alternatives and not schemes:
+        schemes = api.security_schemes if api is not None else {}
+        alternatives = op.security if op is not None else ()
+        if op is None:
+            self.needs.setText(
+                "<b>This request is not an endpoint of the document.</b><br>"
+                "<span style='color:#868e96'>If it needs a credential, choose it below.</span>"
+            )
+            alternatives = tuple({name: ()} for name in schemes)
+            alternatives = (*alternatives, {})
+        elif not alternatives and not schemes:
             self.needs.setText(
                 "<b>The API description declares no authentication.</b><br>"
                 "<span style='color:#868e96'>If the API takes a token anyway, choose its kind "

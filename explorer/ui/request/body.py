@@ -45,6 +45,17 @@ __all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]
 
 NO_BODY = "(no body)"
 DEBOUNCE_MS = 250
+FREE_MEDIA = tuple(
+    MediaType(mt)
+    for mt in (
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+        "application/xml",
+    )
+)
+"""What an ad-hoc request may send."""
 HIGHLIGHT_LIMIT = 300_000
 """Bodies longer than this (characters) are not coloured: Qt colours a whole document at
 once when its text is set."""
@@ -139,6 +150,7 @@ class BodyEditor(QWidget):
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
         self._loading = False
+        self._checking = False  # a check is due or running: no verdict shown yet
         self._build()
 
     # -- widgets --------------------------------------------------------------------------
@@ -226,9 +238,28 @@ class BodyEditor(QWidget):
 
     def set_operation(self, api: Spec, op: Operation) -> None:
         """Show the body of this operation (the editor text is filled when first shown)."""
-        self._api, self._op = api, op
         rb = op.request_body
-        self._media = rb.content if rb is not None else ()
+        self._set_media(
+            api,
+            op,
+            rb.content if rb is not None else (),
+            none_choice="last" if not (rb is not None and rb.required) else "",
+        )
+
+    def set_free(self, api: Spec | None) -> None:
+        """An ad-hoc request: no body at first, any of the common media types by choice."""
+        self._set_media(api, None, FREE_MEDIA, none_choice="first")
+
+    def _set_media(
+        self,
+        api: Spec | None,
+        op: Operation | None,
+        media: tuple[MediaType, ...],
+        none_choice: str,
+    ) -> None:
+        self._api, self._op = api, op
+        self._media = media
+        self._checking = False
         self._texts = {}
         self._example_choice = {}
         self._form_states = {}
@@ -239,8 +270,10 @@ class BodyEditor(QWidget):
         self._cancel_task()
         self.media_combo.blockSignals(True)
         self.media_combo.clear()
+        if self._media and none_choice == "first":
+            self.media_combo.addItem(NO_BODY)
         self.media_combo.addItems([m.media_type for m in self._media])
-        if self._media and not (rb is not None and rb.required):
+        if self._media and none_choice == "last":
             self.media_combo.addItem(NO_BODY)
         self.media_combo.setCurrentIndex(0 if self._media else -1)
         self.media_combo.blockSignals(False)
@@ -318,6 +351,7 @@ class BodyEditor(QWidget):
             self.editor.set_error_lines({})
             self.stack.setCurrentWidget(self.json_page)
             self._check = BodyCheck()
+            self._checking = kind == "json"
             self._show_check()
             if kind == "json":
                 self._timer.start()  # checked shortly, never while the form is being built
@@ -469,6 +503,9 @@ class BodyEditor(QWidget):
         if media_kind(self._loaded) == "json":
             self._generation += 1
             self._timer.start()
+            if not self._checking:
+                self._checking = True
+                self._show_status()
         self._on_edit()
 
     def _cancel_task(self) -> None:
@@ -478,11 +515,14 @@ class BodyEditor(QWidget):
 
     def _start_check(self) -> None:
         media = self._current_media()
-        if media is None or media_kind(media.media_type) != "json" or self._api is None:
+        if media is None or media_kind(media.media_type) != "json":
+            if self._checking:
+                self._checking = False
+                self._show_status()
             return
         text = self.editor.toPlainText()
         schema = media.schema
-        version = self._api.openapi_version
+        version = self._api.openapi_version if self._api is not None else "3.1"
         generation = self._generation
         self._cancel_task()
         try:
@@ -503,6 +543,7 @@ class BodyEditor(QWidget):
         if generation != self._generation:
             return  # the text changed since: a newer check is on its way
         self._check = result
+        self._checking = False
         self._show_check()
 
     def check_result(self) -> BodyCheck:
@@ -534,8 +575,20 @@ class BodyEditor(QWidget):
             row = self.issue_list.sizeHintForRow(0)
             frame = self.issue_list.frameWidth() * 2 + 4
             self.issue_list.setFixedHeight(min(count, 6) * row + frame)
+        self._show_status()
+        self._set_issue_count()
+
+    def _show_status(self) -> None:
+        """The verdict line under the JSON editor: "Checking…" until a check has run."""
+        check = self._check
+        count = self.issue_list.count()
+        text = self.editor.toPlainText()
         if self.media_type() is None or media_kind(self.media_type() or "") != "json":
             self.status.hide()
+        elif self._checking:
+            self.status.setText("Checking…")
+            colour_text(self.status, DIM)
+            self.status.show()
         elif check.parse_error:
             self.status.setText("✗  " + check.parse_error)
             colour_text(self.status, ERROR)
@@ -553,7 +606,6 @@ class BodyEditor(QWidget):
             self.status.setText("Empty body")
             colour_text(self.status, DIM)
             self.status.show()
-        self._set_issue_count()
 
     def _has_schema(self) -> bool:
         media = self._current_media()

@@ -1,18 +1,26 @@
-"""The request editor: the centre of the window, where a request for one operation is built.
+"""The request editor: where one request is built, for an endpoint or typed by hand.
 
     ┌────────────────────────────────────────────────────────────────────────┐
-    │ [POST] [server ▾] https://api.example.com/contacts?limit=10     [Send] │
+    │ [POST ▾] [server ▾] [https://api.example.com/contacts?limit=10] [Send] │
+    │ Create a contact                                   (summary, elided)   │
     │ port [54321]                          (server variables / custom URL)  │
-    │ Params | Body | Headers | Auth | Docs | Settings                        │
+    │ Params | Body | Headers | Auth | Docs | Settings                       │
     │  typed form / JSON editor checked as you type / rows / credentials ... │
     └────────────────────────────────────────────────────────────────────────┘
 
-The main window calls `set_operation()` when an endpoint is selected, then (if it kept one)
-`restore_state()` with what `state()` gave for that operation; `request_input()` and
-`transport_options()` when the user sends (Ctrl+Enter or the button: `send_requested`);
-`set_sending()` while the request runs (the button becomes Cancel, Esc cancels:
-`cancel_requested`); `show_field_errors()` with the field errors of a problem response.
-The editor never sends anything itself.
+The address bar shows exactly the URL that will be sent: it is `build_request` (lenient)
+of what the form holds, the one serialiser the wire and the code panel use, with
+secrets shown as "…". The method and URL can be edited: a URL typed by hand (committed
+with Enter, which also sends, or by leaving the field) links the editor to the endpoint it
+names (`explorer.workbench.address.link_address`), filling the path and query fields;
+a URL that names no endpoint makes an ad-hoc request, sent as typed.
+
+The tab that owns the editor calls `set_operation()` (or `set_adhoc()`), then
+`restore_state()` with what `state()` gave; it reads `request_input()` and
+`transport_options()` when the user sends. Signals: `send_requested` (the Send button,
+Enter in the address), `cancel_requested` (the button while sending), `changed` (every
+user edit), `operation_changed` (a typed URL or method linked another endpoint, or none).
+Keyboard shortcuts (Ctrl+Enter, Esc) belong to the window: the editor claims none.
 """
 
 from __future__ import annotations
@@ -20,12 +28,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -39,28 +47,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.http import build_request
 from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
 from explorer.spec import Operation, Spec
+from explorer.spec.model import HTTP_METHODS
 from explorer.ui.request.auth import AuthPanel
 from explorer.ui.request.body import BodyEditor
 from explorer.ui.request.form import FieldRow, ParamForm, entries_from_parameters
 from explorer.ui.request.headers import COMMON_HEADERS, KeyValueRows
-from explorer.ui.request.looks import dim
+from explorer.ui.request.looks import dim, title
 from explorer.ui.request.server import ServerPicker
-from explorer.ui.request.values import format_value
 from explorer.ui.style import METHOD_COLORS, mono_font
+from explorer.workbench.address import Linked, link_address
 
 __all__ = ["RequestEditor"]
 
 TAB_PARAMS, TAB_BODY, TAB_HEADERS, TAB_AUTH, TAB_DOCS, TAB_SETTINGS = range(6)
 TAB_NAMES = ("Params", "Body", "Headers", "Auth", "Docs", "Settings")
-STATE_VERSION = 1
+STATE_VERSION = 2
 ERROR_RED = "#e03131"
+METHODS = tuple(m.upper() for m in HTTP_METHODS)
+SECRET_SHOWN = "…"
 
-URL_STYLE = (
-    "QLabel { background: palette(base); border: 1px solid #ced4da; border-radius: 4px;"
-    " padding: 4px 8px; }"
-)
 SEND_STYLE = """
 QPushButton { background: %(bg)s; color: white; border: none; border-radius: 4px;
     padding: 5px 18px; font-weight: bold; min-width: 64px; }
@@ -71,37 +79,31 @@ BANNER_STYLE = (
     "QLabel { background: #fff5f5; color: #c92a2a; border: 1px solid #ffc9c9;"
     " border-radius: 4px; padding: 6px 8px; margin: 6px 12px 0 12px; }"
 )
+ADDRESS_STYLE = "QLineEdit { padding: 4px 6px; }"
 
 
-class _ElidedLabel(QLabel):
-    """A one-line label that elides its text in the middle to fit; full text in the tooltip
-    and on copy (context menu)."""
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit; the full text is the
+    tooltip. Plain text always (it shows what a document says)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        copy = QAction("Copy URL", self)
-        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(self._full))
-        self.addAction(copy)
 
     def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
+        self._full = " ".join(text.split())
+        self.setToolTip(text if len(text) < 2000 else text[:2000] + "…")
         self._elide()
 
     def full_text(self) -> str:
         return self._full
 
     def _elide(self) -> None:
-        width = self.contentsRect().width() - 4
-        metrics = self.fontMetrics()
-        shown = (
-            metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
-            if width > 20
-            else self._full
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(
+            self._full[:2000], Qt.TextElideMode.ElideRight, max(width, 40)
         )
         super().setText(shown)
 
@@ -110,18 +112,96 @@ class _ElidedLabel(QLabel):
         self._elide()
 
 
+class AddressEdit(QLineEdit):
+    """The URL field: shows the URL that will be sent, takes a URL typed by hand.
+
+    While the user types, previews do not overwrite the text; Enter or leaving the field
+    commits it (`committed`), Escape goes back to the preview."""
+
+    committed = Signal(str)
+    """The user finished typing a URL (the text)."""
+    submitted = Signal()
+    """Enter was pressed (after `committed`, when the text had changed)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._preview = ""
+        self._typing = False
+        self.setObjectName("addressEdit")
+        self.setFont(mono_font())
+        self.setStyleSheet(ADDRESS_STYLE)
+        self.setPlaceholderText("Type a URL, or pick an endpoint on the left")
+        self.textEdited.connect(self._edited)
+
+    def _edited(self, _text: str) -> None:
+        self._typing = True
+
+    @property
+    def typing(self) -> bool:
+        return self._typing
+
+    def show_preview(self, url: str) -> None:
+        """Show the URL the request would go to (not while the user is typing)."""
+        self._preview = url
+        self.setToolTip(url if len(url) < 2000 else url[:2000] + "…")
+        if not self._typing and self.text() != url:
+            self.setText(url)
+            self.setCursorPosition(0)
+
+    def full_text(self) -> str:
+        """The URL as previewed (the wire's URL, secrets shown as "…")."""
+        return self._preview
+
+    def commit(self) -> None:
+        """End typing: report the typed text if it differs from the preview."""
+        if not self._typing:
+            return
+        self._typing = False
+        text = self.text()
+        if text.strip() != self._preview:
+            self.committed.emit(text)
+        else:
+            self.show_preview(self._preview)
+
+    def revert(self) -> None:
+        self._typing = False
+        self.setText(self._preview)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commit()
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape and self._typing:
+            self.revert()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.commit()
+
+
 class RequestEditor(QWidget):
-    """Build one request for an operation (see the module docstring)."""
+    """Build one request (see the module docstring)."""
 
     send_requested = Signal()
     cancel_requested = Signal()
     changed = Signal()
+    operation_changed = Signal(object)
+    """A typed URL or method linked the editor to another operation (or to none: ad hoc)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("requestEditor")
         self._api: Spec | None = None
         self._op: Operation | None = None
+        self._preferred: str | None = None
+        self._adhoc_base = ""
+        self._adhoc_path = ""
         self._sending = False
         self._quiet = 0  # > 0 while the editor fills itself: no `changed`
         self._body_issues = 0
@@ -134,37 +214,49 @@ class RequestEditor(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        layout.setSpacing(6)
+        layout.setSpacing(4)
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.method_badge = QLabel("GET", self)
-        self.method_badge.setObjectName("methodBadge")
-        self.method_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.method_badge.setMinimumWidth(58)
+        self.method_combo = QComboBox(self)
+        self.method_combo.setObjectName("methodCombo")
+        self.method_combo.setEditable(True)
+        self.method_combo.addItems(list(METHODS))
+        self.method_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.method_combo.setMinimumWidth(96)
+        self.method_combo.setToolTip("HTTP method")
+        self.method_combo.textActivated.connect(self._method_chosen)
+        line = self.method_combo.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(lambda: self._method_chosen(self.method_combo.currentText()))
         self.server = ServerPicker(self)
         self.server.changed.connect(self._edited)
-        self.url_preview = _ElidedLabel(self)
-        self.url_preview.setObjectName("urlPreview")
-        self.url_preview.setStyleSheet(URL_STYLE)
-        self.url_preview.setFont(mono_font())
+        self.address = AddressEdit(self)
+        self.address.committed.connect(self._address_committed)
+        self.address.submitted.connect(self._submit)
+        self.url_preview = self.address  # the name tests and older callers know
         self.send_button = QPushButton("Send", self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setStyleSheet(SEND_STYLE % {"bg": "#1971c2", "hover": "#1864ab"})
         self.send_button.setToolTip("Send the request (Ctrl+Enter)")
         self.send_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.send_button.clicked.connect(self._send_clicked)
-        bar.addWidget(self.method_badge)
+        bar.addWidget(self.method_combo)
         bar.addWidget(self.server.combo)
-        bar.addWidget(self.url_preview, 1)
+        bar.addWidget(self.address, 1)
         bar.addWidget(self.send_button)
         layout.addLayout(bar)
+        self.summary = ElidedLabel(self)
+        self.summary.setObjectName("operationSummary")
+        self.summary.setContentsMargins(4, 0, 4, 0)
+        dim(self.summary)
+        layout.addWidget(self.summary)
         layout.addWidget(self.server.details)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
 
-        # Params
+        # Params: the typed form, then query parameters the document does not declare
         params_page = QWidget()
         pl = QVBoxLayout(params_page)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -179,12 +271,33 @@ class RequestEditor(QWidget):
         self.params_scroll = QScrollArea(params_page)
         self.params_scroll.setWidgetResizable(True)
         self.params_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        pl.addWidget(self.params_scroll, 1)
-        self.params_empty = QLabel("This endpoint has no parameters.", params_page)
+        inner = QWidget()
+        self._params_layout = QVBoxLayout(inner)
+        self._params_layout.setContentsMargins(0, 0, 0, 8)
+        self._params_layout.setSpacing(4)
+        self.params_empty = QLabel("This endpoint has no parameters.", inner)
         self.params_empty.setObjectName("emptyNote")
         dim(self.params_empty)
         self.params_empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        pl.addWidget(self.params_empty)
+        self.params_empty.setContentsMargins(0, 12, 0, 4)
+        self._params_layout.addWidget(self.params_empty)
+        self._form_slot = QVBoxLayout()
+        self._params_layout.addLayout(self._form_slot)
+        query_box = QWidget(inner)
+        ql = QVBoxLayout(query_box)
+        ql.setContentsMargins(12, 6, 12, 0)
+        self.query_title = QLabel("Other query parameters", query_box)
+        self.query_title.setObjectName("sectionTitle")
+        title(self.query_title)
+        ql.addWidget(self.query_title)
+        self.query_rows = KeyValueRows(
+            self._rows_edited, name_placeholder="Name", value_placeholder="Value", parent=query_box
+        )
+        ql.addWidget(self.query_rows)
+        self._params_layout.addWidget(query_box)
+        self._params_layout.addStretch(1)
+        self.params_scroll.setWidget(inner)
+        pl.addWidget(self.params_scroll, 1)
         self.tabs.addTab(params_page, "Params")
 
         # Body
@@ -204,7 +317,7 @@ class RequestEditor(QWidget):
         dim(note)
         note.setWordWrap(True)
         hl.addWidget(note)
-        self.headers = KeyValueRows(self._headers_edited, completions=COMMON_HEADERS)
+        self.headers = KeyValueRows(self._rows_edited, completions=COMMON_HEADERS)
         hl.addWidget(self.headers)
         hl.addStretch(1)
         headers_scroll = QScrollArea()
@@ -217,7 +330,7 @@ class RequestEditor(QWidget):
         self.auth = AuthPanel(self._edited)
         self.tabs.addTab(self.auth, "Auth")
 
-        # Docs (the main window puts the DocsView here)
+        # Docs (the tab puts a DocsView here)
         self._docs_page = QWidget()
         dl = QVBoxLayout(self._docs_page)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -262,39 +375,26 @@ class RequestEditor(QWidget):
         self.proxy_edit.textEdited.connect(lambda _v: self._edited())
         self.tabs.addTab(settings, "Settings")
 
-        # Keys
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self._send_key, context=ctx)
-        self._esc = QShortcut(QKeySequence("Escape"), self, self._cancel_key, context=ctx)
-        self._esc.setEnabled(False)
         self.body.editor.installEventFilter(self)
-        self._set_badge("GET")
+        self._set_method_look("GET")
         self._update_tab_titles()
-        self.setEnabled(False)
+        self.set_adhoc(None)
 
     # -- keys and sending -----------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Let Ctrl+Enter reach the shortcut from the body editor (it would add a line)."""
-        if event.type() == QEvent.Type.ShortcutOverride:
-            from PySide6.QtGui import QKeyEvent
-
-            if (
-                isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            ):
-                event.ignore()
-                return True
+        """Let Ctrl+Enter reach the window's Send from the body editor (it would add a line)."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.ignore()
+            return True
         return super().eventFilter(watched, event)
 
-    def _send_key(self) -> None:
-        if self._op is not None and not self._sending:
-            self._mark_missing_required()
-            self.send_requested.emit()
-
-    def _mark_missing_required(self) -> None:
+    def mark_missing_required(self) -> None:
         """Flag required parameters left empty (the request is still sent as it is: the
         user may want to see how the API answers)."""
         if self._form is None:
@@ -303,19 +403,20 @@ class RequestEditor(QWidget):
             row.live_problem = "required"
             row.refresh_message()
 
-    def _cancel_key(self) -> None:
-        if self._sending:
-            self.cancel_requested.emit()
-
     def _send_clicked(self) -> None:
         if self._sending:
             self.cancel_requested.emit()
-        elif self._op is not None:
-            self._mark_missing_required()
+        else:
+            self.prepare_to_send()
+            self.send_requested.emit()
+
+    def _submit(self) -> None:
+        if not self._sending:
+            self.prepare_to_send()
             self.send_requested.emit()
 
     def set_sending(self, sending: bool) -> None:
-        """While a request runs the Send button reads Cancel and Esc cancels."""
+        """While a request runs the Send button reads Cancel."""
         self._sending = sending
         self.send_button.setText("Cancel" if sending else "Send")
         self.send_button.setToolTip(
@@ -324,16 +425,17 @@ class RequestEditor(QWidget):
         colours = (
             {"bg": "#e03131", "hover": "#c92a2a"}
             if sending
-            else {
-                "bg": "#1971c2",
-                "hover": "#1864ab",
-            }
+            else {"bg": "#1971c2", "hover": "#1864ab"}
         )
         self.send_button.setStyleSheet(SEND_STYLE % colours)
-        self._esc.setEnabled(sending)
 
     def is_sending(self) -> bool:
         return self._sending
+
+    def prepare_to_send(self) -> None:
+        """Before a send: take a URL being typed, and flag empty required fields."""
+        self.address.commit()
+        self.mark_missing_required()
 
     # -- operation ------------------------------------------------------------------------
 
@@ -343,11 +445,17 @@ class RequestEditor(QWidget):
         start = time.perf_counter()
         self._quiet += 1
         try:
-            self._api, self._op = api, op
-            self.setEnabled(True)
-            self._set_badge(op.method)
+            self._api, self._op, self._preferred = api, op, preferred_server
+            self._set_method_look(op.method)
+            self.server.combo.show()
             self.server.set_servers(op.servers or api.servers, preferred_server)
+            self.summary.set_full_text(
+                ("Deprecated · " if op.deprecated else "") + (op.summary or op.operation_id)
+            )
+            self.summary.setVisible(bool(op.summary or op.operation_id or op.deprecated))
             self._build_params(op)
+            self.query_title.setText("Other query parameters")
+            self.query_rows.restore_state([])
             self.body.set_operation(api, op)
             self.headers.restore_state([])
             self.auth.set_operation(api, op)
@@ -358,6 +466,29 @@ class RequestEditor(QWidget):
         finally:
             self._quiet -= 1
         self.last_build_seconds = time.perf_counter() - start
+
+    def set_adhoc(
+        self, api: Spec | None, method: str = "GET", base: str = "", path: str = ""
+    ) -> None:
+        """An ad-hoc request: a method and URL typed by hand, no endpoint behind it."""
+        self._quiet += 1
+        try:
+            self._api, self._op = api, None
+            self._adhoc_base, self._adhoc_path = base, path
+            self._set_method_look(method)
+            self.server.combo.hide()
+            self.server.details.hide()
+            self.summary.set_full_text("")
+            self.summary.hide()
+            self._build_params(None)
+            self.query_title.setText("Query parameters")
+            self.body.set_free(api)
+            self.auth.set_operation(api, None)
+            self.error_banner.hide()
+            self._update_preview()
+            self._update_tab_titles()
+        finally:
+            self._quiet -= 1
 
     def _pick_tab(self, op: Operation) -> None:
         """Between Params and Body, show where the work is: the body when the endpoint
@@ -372,35 +503,41 @@ class RequestEditor(QWidget):
     def operation(self) -> Operation | None:
         return self._op
 
-    def _set_badge(self, method: str) -> None:
-        if self.method_badge.text() == method.upper() and self.method_badge.styleSheet():
-            return
-        color = METHOD_COLORS.get(method.upper(), "#495057")
-        self.method_badge.setText(method.upper())
-        self.method_badge.setStyleSheet(
-            f"QLabel {{ background: {color}; color: white; border-radius: 4px;"
-            " padding: 4px 9px; font-weight: bold; }"
+    def api(self) -> Spec | None:
+        return self._api
+
+    def method(self) -> str:
+        """The method as chosen or typed (upper case)."""
+        return self.method_combo.currentText().strip().upper() or "GET"
+
+    def _set_method_look(self, method: str) -> None:
+        method = method.upper()
+        if self.method_combo.currentText() != method:
+            self.method_combo.setCurrentText(method)
+        color = METHOD_COLORS.get(method, "#495057")
+        self.method_combo.setStyleSheet(
+            f"QComboBox {{ color: {color}; font-weight: bold; padding: 3px 6px; }}"
         )
 
-    def _build_params(self, op: Operation) -> None:
-        entries = entries_from_parameters(op.parameters)
-        old = self.params_scroll.takeWidget()
-        if old is not None:
-            old.hide()
-            old.deleteLater()
+    def _build_params(self, op: Operation | None) -> None:
+        entries = entries_from_parameters(op.parameters) if op is not None else []
+        if self._form is not None:
+            self._form_slot.removeWidget(self._form)
+            self._form.hide()
+            self._form.deleteLater()
         self._form = None
         if entries:
             self._form = ParamForm(entries, self._param_edited)
-            self.params_scroll.setWidget(self._form)
-        self.params_scroll.setVisible(bool(entries))
-        self.params_empty.setVisible(not entries)
+            self._form_slot.addWidget(self._form)
+            self._form.show()  # not later: a layout shows a new child only when idle
+        self.params_empty.setVisible(op is not None and not entries)
 
     def params_form(self) -> ParamForm | None:
         """The typed parameter form of the current operation (None without parameters)."""
         return self._form
 
     def set_docs_widget(self, widget: QWidget) -> None:
-        """Show `widget` (the DocsView) in the Docs tab."""
+        """Show `widget` (a DocsView) in the Docs tab."""
         layout = self._docs_page.layout()
         assert layout is not None
         if self._docs_widget is not widget:
@@ -415,13 +552,102 @@ class RequestEditor(QWidget):
             layout.addWidget(widget)
             widget.show()
 
+    # -- the address: typed by hand -------------------------------------------------------
+
+    def _bases(self) -> list[str]:
+        """The base URLs this request offers (its servers, the local mock)."""
+        bases = [self.server.base_url()]
+        if self._op is not None and self._api is not None:
+            bases += [s.resolve() for s in (self._op.servers or self._api.servers)]
+        elif self._api is not None:
+            bases += [s.resolve() for s in self._api.servers]
+        if self._preferred:
+            bases.append(self._preferred)
+        return [b for b in bases if b]
+
+    def _address_committed(self, text: str) -> None:
+        self.apply_address(self.method(), text)
+
+    def _method_chosen(self, text: str) -> None:
+        method = text.strip().upper()
+        if not method or (self._op is not None and method == self._op.method):
+            self._set_method_look(method or "GET")
+            return
+        self._set_method_look(method)
+        if self._op is None:
+            self._edited()
+            return
+        self.apply_address(method, self.address.full_text())
+
+    def apply_address(self, method: str, url: str) -> None:
+        """Link to what a typed method and URL name: the same endpoint (its fields filled
+        from the URL), another endpoint, or none (ad hoc, sent as typed)."""
+        try:
+            linked = link_address(self._api, method, url, self._bases())
+        except ValueError:
+            if self._op is None:  # keep the text: the send says why it cannot go
+                self._adhoc_base, self._adhoc_path = url.strip(), ""
+                self._edited()
+            else:
+                self.address.revert()
+            return
+        if linked.operation is None:
+            if self._op is not None:
+                self.set_adhoc(self._api, method, linked.base, linked.path)
+                self.operation_changed.emit(None)
+            else:
+                self._set_method_look(method)
+                self._adhoc_base, self._adhoc_path = linked.base, linked.path
+            self._quiet += 1
+            try:
+                self.query_rows.set_rows(list(linked.query))
+            finally:
+                self._quiet -= 1
+            self._edited()
+            return
+        if linked.operation is not self._op:
+            assert self._api is not None
+            self.set_operation(self._api, linked.operation, self._preferred)
+            self.operation_changed.emit(linked.operation)
+        self._fill_from_address(linked)
+        self._edited()
+
+    def _fill_from_address(self, linked: Linked) -> None:
+        """Put a linked URL's base, path values and query into the form."""
+        self._quiet += 1
+        try:
+            if linked.base.rstrip("/") != self.server.base_url():
+                self.server.select_url(linked.base)
+            values: dict[str, Any] = dict(linked.path_values)
+            extra: list[tuple[str, str]] = []
+            auth = self.auth.auth_input()
+            auth_query = auth.name if auth is not None and auth.location == "query" else None
+            form = self._form
+            for name, value in linked.query:
+                if name == auth_query:
+                    continue  # the credential comes from the Auth tab
+                row = form.row(name, "query") if form is not None else None
+                if row is None:
+                    extra.append((name, value))
+                elif row.field.kind == "array":
+                    items = values.setdefault(name, [])
+                    if isinstance(items, list):
+                        items.extend(value.split(",") if row.entry.explode is False else [value])
+                else:
+                    values[name] = value
+            if form is not None:
+                form.set_values(values)
+            self.query_rows.set_rows(extra)
+        finally:
+            self._quiet -= 1
+
     # -- edits ----------------------------------------------------------------------------
 
     def _param_edited(self, _row: FieldRow) -> None:
         self._update_tab_titles()
         self._edited()
 
-    def _headers_edited(self) -> None:
+    def _rows_edited(self) -> None:
         self._update_tab_titles()
         self._edited()
 
@@ -435,55 +661,20 @@ class RequestEditor(QWidget):
             self._body_issues = count
             self._update_tab_titles()
 
-    # -- URL preview ----------------------------------------------------------------------
+    # -- the URL, from the one serialiser -------------------------------------------------
 
     def preview_url(self) -> str:
-        """The full URL as it would be sent: base, path with its parameters, query."""
-        if self._op is None:
-            return ""
-        path = self._op.path
-        query: list[str] = []
-        if self._form is not None:
-            for row, value in self._form.values():
-                loc = row.entry.location
-                if loc == "path":
-                    text = _flat(value)
-                    path = path.replace("{" + row.entry.name + "}", quote(text, safe=""))
-                elif loc == "query":
-                    name = quote(row.entry.name, safe="[]")
-                    if isinstance(value, list):
-                        if row.entry.explode is False or row.entry.style in (
-                            "spaceDelimited",
-                            "pipeDelimited",
-                        ):
-                            sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(
-                                row.entry.style, ","
-                            )
-                            joined = sep.join(_flat(v) for v in value)
-                            query.append(f"{name}={quote(joined, safe=',|')}")
-                        else:
-                            query += [f"{name}={quote(_flat(v), safe='')}" for v in value]
-                    elif isinstance(value, dict) and row.entry.style == "deepObject":
-                        query += [
-                            f"{name}[{quote(str(k))}]={quote(_flat(v), safe='')}"
-                            for k, v in value.items()
-                        ]
-                    elif isinstance(value, dict):
-                        query += [
-                            f"{quote(str(k))}={quote(_flat(v), safe='')}" for k, v in value.items()
-                        ]
-                    else:
-                        query.append(f"{name}={quote(_flat(value), safe='')}")
-        auth = self.auth.auth_input()
-        if auth is not None and auth.kind == "apikey" and auth.location == "query":
-            query.append(f"{quote(auth.name)}=…")
-        url = self.server.base_url() + path
-        if query:
-            url += "?" + "&".join(query)
+        """The full URL as it is sent (by `build_request`, lenient while unfinished),
+        with secrets shown as "…"."""
+        prepared = build_request(self.request_input(), lenient=True)
+        url = prepared.url
+        for secret, _env in sorted(prepared.secrets, key=lambda s: -len(s[0])):
+            if secret:
+                url = url.replace(secret, SECRET_SHOWN)
         return url
 
     def _update_preview(self) -> None:
-        self.url_preview.set_full_text(self.preview_url())
+        self.address.show_preview(self.preview_url())
 
     # -- tab titles -----------------------------------------------------------------------
 
@@ -492,6 +683,7 @@ class RequestEditor(QWidget):
         form_errors = self._form.error_count() if self._form is not None else 0
         banner = 1 if self.error_banner.isVisibleTo(self) else 0
         params_n = len(self._form.values()) if self._form is not None else 0
+        params_n += len(self.query_rows.items())
         titles = {
             TAB_PARAMS: ("Params", params_n, form_errors + banner),
             TAB_BODY: ("Body", 0, self._body_issues),
@@ -506,25 +698,28 @@ class RequestEditor(QWidget):
             if self.tabs.tabText(index) != text:
                 self.tabs.setTabText(index, text)
             bar.setTabTextColor(index, QColor(ERROR_RED) if errors else QColor())
-        body_on = self._op is not None and self.body.has_body()
+        body_on = self.body.has_body()
         self.tabs.setTabToolTip(TAB_BODY, "" if body_on else "This endpoint takes no body")
 
     # -- building the request -------------------------------------------------------------
 
     def request_input(self) -> RequestInput:
         """The request as filled in (values that do not parse are sent as typed)."""
-        if self._op is None:
-            raise RuntimeError("no operation selected")
         params: list[ParamValue] = []
         if self._form is not None:
             for row, value in self._form.values():
                 e = row.entry
                 params.append(ParamValue(e.name, e.location, value, e.style, e.explode))
+        params += [ParamValue(n, "query", v) for n, v, _f in self.query_rows.items()]
         headers = tuple((n, v) for n, v, _f in self.headers.items())
+        if self._op is None:
+            base, path = self._adhoc_base, self._adhoc_path
+        else:
+            base, path = self.server.base_url(), self._op.path
         return RequestInput(
-            method=self._op.method,
-            base_url=self.server.base_url(),
-            path=self._op.path,
+            method=self.method(),
+            base_url=base,
+            path=path,
             params=tuple(params),
             headers=headers,
             body=self.body.body_input(),
@@ -545,7 +740,7 @@ class RequestEditor(QWidget):
     def show_field_errors(self, errors: Sequence[FieldError]) -> None:
         """Put each error on its form field or body line; show the tab of the first one."""
         self.clear_field_errors()
-        if not errors or self._op is None:
+        if not errors:
             return
         to_body: list[FieldError] = []
         first_tab: int | None = None
@@ -599,11 +794,15 @@ class RequestEditor(QWidget):
     # -- state ----------------------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:
-        """Everything typed for this operation, as JSON-able data, without secrets."""
-        return {
+        """Everything typed for this request, as JSON-able data (the Auth tab keeps its
+        secrets to itself; other secrets are left out when the state is written to disk,
+        by `explorer.workbench.redact`)."""
+        state: dict[str, Any] = {
             "version": STATE_VERSION,
+            "method": self.method(),
             "server": self.server.state(),
             "params": self._form.state() if self._form is not None else {},
+            "query": self.query_rows.state(),
             "body": self.body.state(),
             "headers": self.headers.state(),
             "auth": self.auth.state(),
@@ -615,19 +814,31 @@ class RequestEditor(QWidget):
             },
             "tab": self.tabs.currentIndex(),
         }
+        if self._op is None:
+            state["address"] = {"base": self._adhoc_base, "path": self._adhoc_path}
+        return state
 
     def restore_state(self, state: Mapping[str, Any]) -> None:
-        """Put back what `state()` returned for the current operation."""
+        """Put back what `state()` returned for the current operation (or ad-hoc request)."""
         if not isinstance(state, Mapping):
             return
         self._quiet += 1
         try:
+            if self._op is None:
+                method = state.get("method")
+                if isinstance(method, str) and method.strip():
+                    self._set_method_look(method.strip())
+                address = state.get("address")
+                if isinstance(address, Mapping):
+                    self._adhoc_base = str(address.get("base") or "")
+                    self._adhoc_path = str(address.get("path") or "")
             server = state.get("server")
-            if isinstance(server, Mapping):
+            if isinstance(server, Mapping) and self._op is not None:
                 self.server.restore_state(server)
             params = state.get("params")
             if isinstance(params, Mapping) and self._form is not None:
                 self._form.restore_state(params)
+            self.query_rows.restore_state(state.get("query"))
             body = state.get("body")
             if isinstance(body, Mapping):
                 self.body.restore_state(body)
@@ -653,13 +864,5 @@ class RequestEditor(QWidget):
             self._quiet -= 1
 
     def shutdown(self) -> None:
-        """Stop background checks (the main window calls this when closing)."""
+        """Stop background checks (the tab calls this when it closes)."""
         self.body.shutdown()
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(_flat(v) for v in value)
-    if isinstance(value, dict):
-        return ",".join(f"{k},{_flat(v)}" for k, v in value.items())
-    return value if isinstance(value, str) else format_value(value)

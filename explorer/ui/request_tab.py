@@ -1,0 +1,239 @@
+"""One tab of the workbench: a request editor over its response, showing one session.
+
+The tab shows; it does not orchestrate. It fills its editor for the session's endpoint
+(or an ad-hoc request), keeps the session's state in step with what the user types, and
+renders what the workbench tells it about the session (sending, a result, a failure,
+cancelled). Sending, cancelling and closing are the window's and the workbench's.
+
+Its widgets are built the first time the tab is shown (`ensure_built`): a restored
+session of an earlier run costs nothing until the user looks at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from explorer.http.model import NetworkFailure, Problem, ResponseResult
+from explorer.spec import Operation, Spec
+from explorer.ui.docs import DocsView
+from explorer.ui.request.editor import RequestEditor
+from explorer.ui.response.view import ResponseView
+from explorer.ui.style import METHOD_COLORS
+from explorer.workbench.session import RequestSession
+
+__all__ = ["RequestTab", "method_icon"]
+
+SYNC_MS = 150
+"""How soon after an edit the session takes the editor's state (the unsent dot, drafts)."""
+RESPONSE_MIN_HEIGHT = 160
+"""The response keeps at least this height: the editor scrolls instead."""
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def method_icon(method: str) -> QIcon:
+    """A small badge with the method's name in its colour (the tab's icon)."""
+    method = method.upper()[:7] or "GET"
+    icon = _ICONS.get(method)
+    if icon is None:
+        pix = QPixmap(64, 24)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        font = painter.font()
+        font.setBold(True)
+        font.setPixelSize(13)
+        painter.setFont(font)
+        painter.setPen(QColor(METHOD_COLORS.get(method, "#495057")))
+        painter.drawText(
+            pix.rect(), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), method
+        )
+        painter.end()
+        icon = _ICONS[method] = QIcon(pix)
+    return icon
+
+
+class RequestTab(QWidget):
+    """See the module docstring."""
+
+    state_synced = Signal(object)
+    """The session took the editor's state (a RequestSession)."""
+    send_requested = Signal(object)
+    cancel_requested = Signal(object)
+    retargeted = Signal(object)
+    """The user linked the request to another endpoint, or made it ad hoc (the session)."""
+
+    def __init__(self, session: RequestSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requestTab")
+        self.session = session
+        self.api: Spec | None = None
+        self.preferred_server: str | None = None
+        self._pending_state: Mapping[str, Any] | None = None
+        self._built = False
+        self._filling = 0
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.editor: RequestEditor
+        self.response: ResponseView
+        self.docs: DocsView
+        self.split: QSplitter
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(SYNC_MS)
+        self._sync_timer.timeout.connect(self.sync_state)
+
+    # -- building -------------------------------------------------------------------------
+
+    @property
+    def built(self) -> bool:
+        return self._built
+
+    def ensure_built(self) -> None:
+        """Make the widgets and fill them for the session (once)."""
+        if self._built:
+            return
+        self._built = True
+        self.editor = RequestEditor(self)
+        self.docs = DocsView()
+        self.editor.set_docs_widget(self.docs)
+        self.response = ResponseView()
+        self.response.setMinimumHeight(RESPONSE_MIN_HEIGHT)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("requestSplit")
+        self.split.addWidget(self.editor)
+        self.split.addWidget(self.response)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
+        self.split.setSizes([420, 480])
+        self._layout.addWidget(self.split)
+        self.editor.changed.connect(self._sync_timer.start)
+        self.editor.send_requested.connect(lambda: self.send_requested.emit(self.session))
+        self.editor.cancel_requested.connect(lambda: self.cancel_requested.emit(self.session))
+        self.editor.operation_changed.connect(self._operation_changed)
+        self.response.problem_shown.connect(self._on_problem)
+        self.response.resend_requested.connect(lambda: self.send_requested.emit(self.session))
+        self._fill(self._pending_state)
+        self._pending_state = None
+        self.show_session()
+
+    def load(
+        self,
+        api: Spec,
+        preferred_server: str | None,
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Show the session's endpoint (or ad-hoc request) of `api`, with `state` (what the
+        user typed before) over the defaults. Fills now when built, else when first shown."""
+        self.api, self.preferred_server = api, preferred_server
+        if self._built:
+            self._fill(state)
+        else:
+            self._pending_state = state
+
+    def operation(self) -> Operation | None:
+        """The session's endpoint in the open document (None: ad hoc)."""
+        if self.api is None or self.session.op_key is None:
+            return None
+        return self.api.find(self.session.op_key)
+
+    def _fill(self, state: Mapping[str, Any] | None) -> None:
+        if self.api is None:
+            return
+        self._filling += 1
+        try:
+            op = self.operation()
+            if op is None:
+                self.session.op_key = None
+                self.editor.set_adhoc(
+                    self.api, "GET", self.preferred_server or _first_base(self.api)
+                )
+            else:
+                self.editor.set_operation(self.api, op, self.preferred_server)
+            if state:
+                self.editor.restore_state(state)
+            self.docs.set_operation(self.api, op)
+            self.response.clear()
+            self.session.opened(self.editor.state())
+        finally:
+            self._filling -= 1
+
+    # -- the session's state --------------------------------------------------------------
+
+    def sync_state(self) -> None:
+        """Let the session take what the editor holds now."""
+        self._sync_timer.stop()
+        if not self._built or self._filling:
+            return
+        if self.session.update(self.editor.state()):
+            self.state_synced.emit(self.session)
+
+    def _operation_changed(self, op: Operation | None) -> None:
+        self.session.op_key = op.key if op is not None else None
+        if self.api is not None:
+            self.docs.set_operation(self.api, op)
+        self.sync_state()
+        self.retargeted.emit(self.session)
+
+    # -- what the workbench says ----------------------------------------------------------
+
+    def show_session(self) -> None:
+        """Show the session's phase: sending, its result or failure, cancelled, an error."""
+        if not self._built:
+            return
+        session = self.session
+        self.editor.set_sending(session.phase == "sending")
+        if session.phase == "sending" and session.prepared is not None:
+            self.response.show_sending(session.prepared)
+        elif session.phase == "done" and isinstance(session.result, ResponseResult):
+            if self.response.result is not session.result:
+                self.response.show_result(session.result, self.operation(), self.api)
+        elif session.phase == "done" and isinstance(session.result, NetworkFailure):
+            self.response.show_failure(session.result)
+        elif session.phase == "cancelled":
+            self.response.show_cancelled()
+        elif session.phase == "error":
+            self.response.show_error(session.error)
+
+    def _on_problem(self, problem: Problem) -> None:
+        if problem.errors:
+            self.editor.show_field_errors(problem.errors)
+
+    # -- looks ----------------------------------------------------------------------------
+
+    def title(self) -> str:
+        """The tab's text: the endpoint's summary (or path), or the ad-hoc URL's path."""
+        op = self.operation()
+        if op is not None:
+            text = op.summary or op.path
+        elif self._built and self.editor.address.full_text():
+            url = self.editor.address.full_text().split("?", 1)[0]
+            text = url.split("://", 1)[-1] or "New request"
+        else:
+            text = "New request"
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    def method(self) -> str:
+        op = self.operation()
+        if op is not None:
+            return op.method
+        if self._built:
+            return self.editor.method()
+        method = self.session.state.get("method")
+        return method if isinstance(method, str) and method else "GET"
+
+    def shutdown(self) -> None:
+        self._sync_timer.stop()
+        if self._built:
+            self.editor.shutdown()
+
+
+def _first_base(api: Spec) -> str:
+    return api.servers[0].resolve().rstrip("/") if api.servers else ""
