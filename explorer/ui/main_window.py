@@ -56,7 +56,7 @@ from explorer.http.model import NetworkFailure, ResponseResult
 from explorer.store import Drafts
 from explorer.ui.docs import DocsView
 from explorer.ui.request.editor import RequestEditor
-from explorer.ui.request_tab import RequestTab, method_icon
+from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.response.view import ResponseView
 from explorer.ui.shortcuts import LOCAL, SHORTCUTS, by_name, key_text
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.tab_widget.setMovable(True)
         self.tab_widget.setElideMode(Qt.TextElideMode.ElideRight)
         self.tab_widget.setUsesScrollButtons(True)
+        self.tab_widget.setIconSize(ICON_SIZE)
         self.tab_widget.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
         self.tab_widget.currentChanged.connect(self._tab_changed)
         tab_bar.tabMoved.connect(lambda _a, _b: self._sync_session_order())
@@ -444,6 +445,7 @@ class MainWindow(QMainWindow):
         self._update_warnings()
         self._restore_tabs()
         self.centre.setCurrentWidget(self.tab_widget if self.tabs() else self.banner)
+        self._update_actions()
         self.spec_loaded.emit(api)
 
     def _update_warnings(self) -> None:

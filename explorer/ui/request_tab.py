@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -24,9 +24,10 @@ from explorer.ui.docs import DocsView
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.view import ResponseView
 from explorer.ui.style import METHOD_COLORS
+from explorer.workbench.address import split_address
 from explorer.workbench.session import RequestSession
 
-__all__ = ["RequestTab", "method_icon"]
+__all__ = ["ICON_SIZE", "RequestTab", "method_icon"]
 
 SYNC_MS = 150
 """How soon after an edit the session takes the editor's state (the unsent dot, drafts)."""
@@ -36,23 +37,30 @@ RESPONSE_MIN_HEIGHT = 160
 _ICONS: dict[str, QIcon] = {}
 
 
+ICON_SIZE = QSize(46, 16)
+"""The size of a tab's method badge (the tab widget's icon size)."""
+
+
 def method_icon(method: str) -> QIcon:
     """A small badge with the method's name in its colour (the tab's icon)."""
     method = method.upper()[:7] or "GET"
     icon = _ICONS.get(method)
     if icon is None:
-        pix = QPixmap(64, 24)
+        pix = QPixmap(ICON_SIZE * 2)  # drawn at twice the size: sharp on high-DPI screens
+        pix.setDevicePixelRatio(2)
         pix.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pix)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         font = painter.font()
         font.setBold(True)
-        font.setPixelSize(13)
+        font.setPixelSize(11 if len(method) <= 5 else 9)
         painter.setFont(font)
         painter.setPen(QColor(METHOD_COLORS.get(method, "#495057")))
         painter.drawText(
-            pix.rect(), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), method
+            QRect(QPoint(0, 0), ICON_SIZE),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            method,
         )
         painter.end()
         icon = _ICONS[method] = QIcon(pix)
@@ -213,12 +221,21 @@ class RequestTab(QWidget):
         op = self.operation()
         if op is not None:
             text = op.summary or op.path
-        elif self._built and self.editor.address.full_text():
-            url = self.editor.address.full_text().split("?", 1)[0]
-            text = url.split("://", 1)[-1] or "New request"
         else:
-            text = "New request"
-        return text if len(text) <= 40 else text[:39] + "…"
+            if self._built:
+                parts = split_address(self.editor.address.full_text())
+                base, path = (parts.origin, parts.path) if parts else ("", "")
+            else:
+                address = self.session.state.get("address")
+                address = address if isinstance(address, Mapping) else {}
+                base, path = str(address.get("base") or ""), str(address.get("path") or "")
+            base_parts = split_address(base)
+            if base_parts is not None:  # the path under the origin, as the user reads it
+                path = base_parts.path.rstrip("/") + path
+                base = base_parts.origin
+            text = path if path not in ("", "/") else base.split("://", 1)[-1]
+            text = text or "New request"
+        return text if len(text) <= 40 else "…" + text[-39:]
 
     def method(self) -> str:
         op = self.operation()

@@ -50,9 +50,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     ),
     Shortcut("find_endpoint", "View", "&Find endpoint", ("Ctrl+K",), "Filter the endpoint tree"),
     Shortcut("focus_url", "View", "Go to the &address", ("Ctrl+L",), "Edit the method and URL"),
-    Shortcut(
-        "code_panel", "View", "&Code panel", ("Ctrl+Shift+C",), "Show or hide the code panel"
-    ),
+    Shortcut("code_panel", "View", "&Code panel", ("Ctrl+Shift+C",), "Show or hide the code panel"),
     Shortcut("send", "Request", "&Send", ("Ctrl+Return", "Ctrl+Enter"), "Send the request"),
     Shortcut("cancel", "Request", "&Cancel", ("Escape",), "Cancel the request in flight"),
     Shortcut("shortcuts", "Help", "&Keyboard shortcuts", ("F1",), "This list"),
@@ -78,6 +76,4 @@ def by_name(name: str) -> Shortcut:
 
 def key_text(keys: tuple[str, ...]) -> str:
     """The keys as the platform writes them ("Ctrl+Return" -> "Ctrl+Return", "⌘↩" on macOS)."""
-    return ", ".join(
-        QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys
-    )
+    return ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)

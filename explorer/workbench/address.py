@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from explorer.spec.model import Operation, Spec
-from explorer.spec.routes import router_for
+from explorer.spec.routes import router_for, server_path
 
 __all__ = ["Address", "Linked", "link_address", "split_address"]
 
@@ -96,7 +96,10 @@ def link_address(api: Spec | None, method: str, text: str, bases: Sequence[str] 
             if found is not None and method in found.methods:
                 return Linked(found.methods[method], base, rest, dict(found.params), address.query)
         found = router.match(full_path)
-        if found is not None and method in found.methods:
+        # On another host, only under one of the document's own server paths ("/api"):
+        # the root counts only when a server is at the root.
+        rooted = not api.servers or "" in {server_path(s) for s in api.servers}
+        if found is not None and method in found.methods and (found.base or rooted):
             return Linked(
                 found.methods[method],
                 address.origin + found.base,

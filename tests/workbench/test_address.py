@@ -55,6 +55,9 @@ def test_an_unknown_path_or_method_is_ad_hoc(demo: spec.Spec) -> None:
     )
     wrong_method = link_address(demo, "TRACE", "https://api.ecosire.com/api/contacts")
     assert wrong_method.operation is None
+    # the demo is served under /api: "/status" on another host is not its GET /status
+    assert link_address(demo, "GET", "http://example.com/status").operation is None
+    assert link_address(demo, "GET", "http://example.com/api/status").operation is not None
 
 
 def test_what_is_not_an_http_url() -> None:

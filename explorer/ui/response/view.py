@@ -145,6 +145,7 @@ class ResponseView(QWidget):
         self.result = None
         self.problem = None
         self.body.clear()
+        self.tabs.setCurrentIndex(0)  # a new request starts on its body
         self.state.show_empty()
 
     def show_sending(self, prepared: PreparedRequest) -> None:
