@@ -1,21 +1,25 @@
-"""The bundled ECOSIRE demo document (resources/ecosire/openapi.json) and its generator."""
+"""The bundled ECOSIRE demo document (resources/ecosire/openapi.json) and its sources."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from explorer import demo_build
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = ROOT / "resources" / "ecosire"
 SPEC_PATH = SPEC_DIR / "openapi.json"
-GENERATOR = SPEC_DIR / "generate.py"
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -242,8 +246,6 @@ def test_login_documents_the_demo_user_and_cookie(doc: dict[str, Any]) -> None:
 
 
 def test_api_key_format_in_examples(doc: dict[str, Any]) -> None:
-    import re
-
     pattern = re.compile(doc["components"]["securitySchemes"]["apiKey"]["x-key-pattern"])
     created = doc["paths"]["/api-keys"]["post"]["responses"]["201"]["content"]["application/json"][
         "example"
@@ -357,9 +359,77 @@ def test_examples_match_their_schemas(doc: dict[str, Any]) -> None:
     assert not failures, "\n".join(failures[:20])
 
 
-def test_generator_reproduces_the_file(tmp_path: Path) -> None:
+def test_the_sources_give_the_committed_document(tmp_path: Path) -> None:
     out = tmp_path / "openapi.json"
-    subprocess.run(
-        [sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True, timeout=120
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer.demo_build", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    assert done.returncode == 0, done.stderr
     assert out.read_bytes() == SPEC_PATH.read_bytes()
+
+
+def copy_sources(tmp_path: Path) -> Path:
+    shutil.copytree(SPEC_DIR / "src", tmp_path / "src")
+    return tmp_path
+
+
+def edit(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_a_resource_row_is_the_source_of_its_schemas_and_operations(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path)
+
+    def add_warranties(sales: dict[str, Any]) -> None:
+        sales["resources"].append(
+            {
+                "path": "warranties",
+                "singular": "warranty",
+                "prefix": "wty",
+                "statuses": ["active", "expired"],
+                "fields": ["orderId!:ref:sor", "endsOn:date=2026-01-31", "terms~:text"],
+                "actions": ["archive"],
+            }
+        )
+
+    edit(root / "src" / "modules" / "sales.yaml", add_warranties)
+    doc = demo_build.assemble(root)
+    record = doc["components"]["schemas"]["SalesWarranty"]
+    assert record["required"] == ["id", "orderId", "status", "createdAt", "updatedAt"]
+    assert record["properties"]["terms"]["readOnly"] is True
+    assert record["example"]["endsOn"] == "2026-01-31"
+    assert record["properties"]["orderId"]["description"] == "ID of the order (sales order)."
+    create = doc["components"]["schemas"]["SalesWarrantyCreate"]
+    assert "terms" not in create["properties"] and "terms" not in create["example"]
+    assert set(doc["paths"]["/sales/warranties"]) == {"get", "post"}
+    assert set(doc["paths"]["/sales/warranties/{warrantyId}"]) == {"get", "patch", "delete"}
+    archive = doc["paths"]["/sales/warranties/{warrantyId}/archive"]["post"]
+    assert archive["operationId"] == "salesWarrantiesArchive"
+    assert archive["summary"] == "Archive a warranty"
+    assert doc["paths"]["/sales/warranties/search"]["post"]["tags"] == ["sales"]
+    before = json.loads(SPEC_PATH.read_bytes())
+    assert len(doc["paths"]) == len(before["paths"]) + 4
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("size:furlongs", "sales/quotations: size: unknown field type 'furlongs'"),
+        ("ownerId:ref:zzz", "sales/quotations: ownerId: no resource has the id prefix 'zzz'"),
+        ("notes:text", "sales/quotations: a field is declared twice"),
+    ],
+)
+def test_a_mistake_in_the_sources_is_named(tmp_path: Path, field: str, message: str) -> None:
+    root = copy_sources(tmp_path)
+    edit(
+        root / "src" / "modules" / "sales.yaml",
+        lambda sales: sales["resources"][0]["fields"].append(field),
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        demo_build.assemble(root)
