@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer.demo import resource_path
 from explorer.errors import ExplorerError
 from explorer.spec._yaml import parse_yaml
 
@@ -40,9 +41,9 @@ Json = dict[str, Any]
 
 
 def source_dir() -> Path:
-    """resources/ecosire/ of the checkout this module runs from (the sources are not
-    installed with the package)."""
-    return Path(__file__).resolve().parent.parent / "resources" / "ecosire"
+    """resources/ecosire/: the document, and its sources in a checkout (a wheel carries
+    the document only)."""
+    return resource_path("ecosire")
 
 
 def _read(path: Path) -> Any:

@@ -235,14 +235,67 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
 
 
 def test_login_documents_the_demo_user_and_cookie(doc: dict[str, Any]) -> None:
+    user = doc["x-explorer-demo"]["user"]
+    assert (user["email"], user["password"]) == ("demo@ecosire.com", "demo-password")  # README
     login = doc["paths"]["/auth/login"]["post"]
-    assert "demo@ecosire.com" in login["description"] and "demo-password" in login["description"]
+    assert user["email"] in login["description"] and user["password"] in login["description"]
+    assert user["password"] in doc["info"]["description"]
     body = login["requestBody"]["content"]["application/json"]
-    assert body["example"] == {"email": "demo@ecosire.com", "password": "demo-password"}
+    assert body["example"] == {"email": user["email"], "password": user["password"]}
     ok = login["responses"]["200"]
     assert "HttpOnly" in ok["headers"]["Set-Cookie"]["description"]
-    assert ok["content"]["application/json"]["example"]["user"]["email"] == "demo@ecosire.com"
+    session = ok["content"]["application/json"]["example"]
+    assert session["user"] == {k: user[k] for k in ("id", "email", "name", "role")}
     assert "401" in login["responses"] and "422" in login["responses"]
+
+
+def test_the_example_jwt_is_signed_with_the_declared_secret(doc: dict[str, Any]) -> None:
+    from explorer.mock import jwt_decode
+
+    demo = doc["x-explorer-demo"]
+    login = doc["paths"]["/auth/login"]["post"]["responses"]["200"]
+    token = login["content"]["application/json"]["example"]["token"]
+    claims = jwt_decode(token, demo["jwtSecret"].encode(), now=1711013400)
+    assert claims is not None and claims["email"] == demo["user"]["email"]
+    assert claims["exp"] - claims["iat"] == demo["tokenLifetime"]
+    assert jwt_decode(token, b"another-secret", now=1711013400) is None
+
+
+def test_the_demo_declares_its_secrets_once(doc: dict[str, Any]) -> None:
+    """The mock's settings come from x-explorer-demo; no key there looks live."""
+    from explorer.demo import demo_settings, demo_spec_path
+    from explorer.spec import load
+
+    settings = demo_settings(load(demo_spec_path()))
+    demo = doc["x-explorer-demo"]
+    assert settings is not None and settings.user is not None
+    assert settings.user.email == demo["user"]["email"]
+    assert settings.jwt_secret == demo["jwtSecret"].encode()
+    assert settings.cookie == doc["components"]["securitySchemes"]["cookieAuth"]["name"]
+    pattern = re.compile(doc["components"]["securitySchemes"]["apiKey"]["x-key-pattern"])
+    for env, prefix in demo["apiKeyPrefixes"].items():
+        key = prefix + "x" * demo["apiKeyLength"]
+        assert pattern.match(key) and settings.is_api_key(key), env
+    signed_with = {op["post"]["x-signature"]["secret"] for op in doc["x-webhooks"].values()}
+    assert set(settings.webhook_secrets) == signed_with
+    raw = SPEC_PATH.read_text(encoding="utf-8")
+    for secret in (demo["jwtSecret"], *demo["webhookSecrets"].values()):
+        assert raw.count(f'"{secret}"') == 1, secret
+
+
+def test_nothing_looks_like_a_live_api_key() -> None:
+    """Leak scanners flag `ecos_live_` + 32 letters and digits; the demo uses `ecos_test_`."""
+    live = re.compile(r"ecos_live_[A-Za-z0-9]{32}")
+    found = [
+        str(path.relative_to(ROOT))
+        for top in ("explorer", "tests", "resources", "packaging")
+        for path in (ROOT / top).rglob("*")
+        if path.suffix in (".py", ".json", ".yaml", ".md", ".sh", ".toml")
+        and live.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    found += ["README.md"] if live.search((ROOT / "README.md").read_text(encoding="utf-8")) else []
+    assert found == []
+    assert live.search("ecos_live_" + "a1" * 16)  # the pattern does find one
 
 
 def test_api_key_format_in_examples(doc: dict[str, Any]) -> None:
@@ -279,13 +332,14 @@ def test_webhooks(doc: dict[str, Any]) -> None:
             and param["required"] is True
             and param["name"] == signature["header"]
         )
+        secret = doc["x-explorer-demo"]["webhookSecrets"][signature["secret"]].encode()
         if event.startswith("license."):
             assert signature == {
                 "scheme": "hmac-sha256",
                 "header": "X-License-Signature",
                 "secret": "ECOSIRE_LICENSE_SECRET",
             }
-            expected = hmac.new(b"demo-license-secret", body, hashlib.sha256).hexdigest()
+            expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
             assert param["example"] == expected
         else:
             assert signature == {
@@ -294,9 +348,7 @@ def test_webhooks(doc: dict[str, Any]) -> None:
                 "secret": "STRIPE_WEBHOOK_SECRET",
             }
             t = example["created"]
-            mac = hmac.new(
-                b"whsec_demo_secret", f"{t}.".encode() + body, hashlib.sha256
-            ).hexdigest()
+            mac = hmac.new(secret, f"{t}.".encode() + body, hashlib.sha256).hexdigest()
             assert param["example"] == f"t={t},v1={mac}"
     checkout = hooks["checkout.session.completed"]["post"]["requestBody"]["content"][
         "application/json"
