@@ -14,6 +14,7 @@ import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from explorer.demo import icon_path
 from explorer.store import Settings
 from explorer.workbench import Services
 
@@ -64,7 +65,7 @@ def run(
     app.setOrganizationName("explorer")
     app.setQuitOnLastWindowClosed(False)  # the window's close runs the async shutdown
     services = Services(settings=Settings())
-    icon = services.demo_spec.parent.parent / "icons" / "explorer.svg"
+    icon = icon_path()
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     loop = qasync.QEventLoop(app)

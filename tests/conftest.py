@@ -23,9 +23,11 @@ import pytest  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from explorer.demo import demo_spec_path  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
-DEMO_SPEC = ROOT / "resources" / "ecosire" / "openapi.json"
+DEMO_SPEC = demo_spec_path()
 
 
 @pytest.fixture
@@ -36,10 +38,9 @@ def shared_specs() -> Path:
     return SHARED_SPECS
 
 
-@pytest.fixture
-def demo_spec_path() -> Path:
+@pytest.fixture(name="demo_spec_path")
+def demo_spec_path_fixture() -> Path:
     return DEMO_SPEC
-
 
 
 @pytest.fixture

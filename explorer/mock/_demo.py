@@ -1,10 +1,14 @@
-"""The ECOSIRE demo: real behaviour where a first-time user looks.
+"""The demo (the ECOSIRE one): real behaviour where a first-time user looks.
 
-- `POST /auth/login` with demo@ecosire.com / demo-password answers a real HS256 JWT
-  (with `exp`), the user, and the HttpOnly `ecosire_auth` cookie; `/auth/register`
-  adds users who can then log in; `/auth/me`, `/auth/refresh`, `/auth/logout` work.
-- Credentials: a valid demo JWT as a bearer token or in the `ecosire_auth` cookie, or an
-  API key `ecos_live_`/`ecos_test_` + 32 letters and digits (not one revoked here).
+It plays for a document that declares `x-explorer-demo` (explorer.demo.DemoSettings),
+with the user, secrets and key formats declared there:
+
+- `POST /auth/login` with the demo user's email and password answers a real HS256 JWT
+  (with `exp`), the user, and the HttpOnly session cookie (the document's cookie
+  scheme); `/auth/register` adds users who can then log in; `/auth/me`,
+  `/auth/refresh`, `/auth/logout` work.
+- Credentials: a valid demo JWT as a bearer token or in the cookie, or an API key of a
+  declared prefix (`ecos_test_`, `ecos_live_`) and length (not one revoked here).
 - Contacts, API keys and webhook endpoints live in memory: what you create you can get,
   list (page, limit, q, simple filters), search, update, replace and delete.
 
@@ -23,19 +27,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from explorer.demo import DemoSettings, DemoUser, demo_settings
 from explorer.mock._problem import Detail, MockProblem, Reply
 from explorer.mock._respond import Responder, default_response, serialize
 from explorer.mock._security import bearer_token, jwt_decode, jwt_encode
 from explorer.mock._validate import RequestParts, choose_status
 from explorer.spec import Operation, Spec
 
-__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "Demo", "is_demo"]
+__all__ = ["Demo", "is_demo"]
 
-DEMO_EMAIL = "demo@ecosire.com"
-DEMO_PASSWORD = "demo-password"
-COOKIE = "ecosire_auth"
-TOKEN_LIFETIME = 24 * 3600
-API_KEY = re.compile(r"^ecos_(live|test)_[A-Za-z0-9]{32}$")
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _STATEFUL = ("contacts", "api-keys", "webhooks")
@@ -44,8 +44,8 @@ _WHSEC = re.compile(r"^whsec_[A-Za-z0-9]{32}$")
 
 
 def is_demo(api: Spec) -> bool:
-    """Whether a document is the ECOSIRE demo (its title is "ECOSIRE API")."""
-    return api.title.strip().upper().startswith("ECOSIRE API")
+    """Whether a document declares a demo (`x-explorer-demo`)."""
+    return demo_settings(api) is not None
 
 
 def _iso(ts: float) -> str:
@@ -111,7 +111,8 @@ class Demo:
         self._responder = responder
         self._clock = clock
         self._random = random.Random(seed)
-        self.secret = b"ecosire-demo-jwt-secret"
+        self.settings = demo_settings(api) or DemoSettings()
+        self.secret = self.settings.jwt_secret
         self.users: dict[str, tuple[str, dict[str, Any]]] = {}
         self.revoked: set[str] = set()
         self._key_secrets: dict[str, str] = {}  # key id -> its secret
@@ -151,13 +152,13 @@ class Demo:
             return True
         return (
             kind in ("bearer", "apikey")
-            and bool(API_KEY.match(value))
+            and self.settings.is_api_key(value)
             and value not in self.revoked
         )
 
     def _issue(self, user: Mapping[str, Any]) -> tuple[str, float]:
         now = self._clock()
-        exp = math.floor(now) + TOKEN_LIFETIME
+        exp = math.floor(now) + self.settings.token_lifetime
         claims = {
             "sub": user.get("id"),
             "email": user.get("email"),
@@ -169,21 +170,17 @@ class Demo:
         return jwt_encode(claims, self.secret), exp
 
     def _demo_user(self, op: Operation | None = None) -> dict[str, Any]:
-        user: dict[str, Any] = {
-            "id": "usr_01HXYZ",
-            "email": DEMO_EMAIL,
-            "name": "Demo User",
-            "role": "admin",
-        }
+        declared = self.settings.user or DemoUser(email="", password="")
+        user: dict[str, Any] = declared.public()
         if op is not None:
             _, _, example = self._ok(op)
             if isinstance(example, dict) and isinstance(example.get("user"), dict):
                 user.update(example["user"])
-                user["email"] = DEMO_EMAIL
+                user["email"] = declared.email
         return user
 
     def _current_user(self, req: RequestParts) -> dict[str, Any]:
-        token = bearer_token(req.headers) or req.cookies.get(COOKIE) or ""
+        token = bearer_token(req.headers) or req.cookies.get(self.settings.cookie) or ""
         claims = self.claims(token)
         if claims is None:
             return self._demo_user()
@@ -201,7 +198,10 @@ class Demo:
         body.update({"token": token, "user": user})
         if "expiresAt" in body or not example:
             body["expiresAt"] = _iso(exp)
-        cookie = f"{COOKIE}={token}; HttpOnly; Path=/; SameSite=Lax; Max-Age={TOKEN_LIFETIME}"
+        lifetime = self.settings.token_lifetime
+        cookie = (
+            f"{self.settings.cookie}={token}; HttpOnly; Path=/; SameSite=Lax; Max-Age={lifetime}"
+        )
         return _json_reply(status, body, [("Set-Cookie", cookie)])
 
     # -- dispatch ------------------------------------------------------------------------
@@ -218,7 +218,7 @@ class Demo:
             return self._session(op, self._current_user(req))
         if path == "/auth/logout" and method == "POST":
             status, _ = default_response(op)
-            cookie = f"{COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"
+            cookie = f"{self.settings.cookie}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"
             return Reply(status, headers=[("Set-Cookie", cookie)])
         for coll in self._collections:
             if path.startswith(coll.collection):
@@ -231,20 +231,20 @@ class Demo:
         body = req.body if isinstance(req.body, dict) else {}
         email = str(body.get("email", "")).strip().lower()
         password = body.get("password")
-        if email == DEMO_EMAIL and password == DEMO_PASSWORD:
+        user = self.settings.user
+        if user is not None and email == user.email.lower() and password == user.password:
             return self._session(op, self._demo_user(op))
         known = self.users.get(email)
         if known is not None and known[0] == password:
             return self._session(op, dict(known[1]))
-        raise MockProblem(
-            choose_status(op, (401,)),
-            "Invalid email or password (the demo user is demo@ecosire.com / demo-password)",
-        )
+        hint = f" (the demo user is {user.email} / {user.password})" if user else ""
+        raise MockProblem(choose_status(op, (401,)), "Invalid email or password" + hint)
 
     def _register(self, op: Operation, req: RequestParts) -> Reply:
         body = req.body if isinstance(req.body, dict) else {}
         email = str(body.get("email", "")).strip().lower()
-        if email == DEMO_EMAIL or email in self.users:
+        demo_email = self.settings.user.email.lower() if self.settings.user else None
+        if email == demo_email or email in self.users:
             raise MockProblem(choose_status(op, (409, 422)), "Email already registered")
         user = {
             "id": "usr_" + self._ulid(),
@@ -287,7 +287,9 @@ class Demo:
         return head + "".join(self._random.choice(_CROCKFORD) for _ in range(16))
 
     def _new_key(self, env: str) -> str:
-        return f"ecos_{env}_" + "".join(self._random.choice(_ALNUM) for _ in range(32))
+        length = self.settings.api_key_length
+        tail = "".join(self._random.choice(_ALNUM) for _ in range(length))
+        return self.settings.api_key_prefix(env) + tail
 
     def _seed(self, coll: _Collection) -> None:
         if coll.seeded:
@@ -395,12 +397,12 @@ class Demo:
             record["lastUsedAt"] = None
         env = str(body.get("environment") or "live")
         for name, value in list(record.items()):
-            if isinstance(value, str) and API_KEY.match(value):
-                secret = self._new_key(env if env in ("live", "test") else "live")
+            if isinstance(value, str) and self.settings.is_api_key(value):
+                secret = self._new_key(env)
                 record[name] = secret
                 self._key_secrets[record_id] = secret
                 if "prefix" in record:
-                    record["prefix"] = f"ecos_{env}_"
+                    record["prefix"] = self.settings.api_key_prefix(env)
                 if "last4" in record:
                     record["last4"] = secret[-4:]
             elif isinstance(value, str) and _WHSEC.match(value):

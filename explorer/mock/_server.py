@@ -10,26 +10,17 @@ import socket
 import sys
 import threading
 import time
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
 from explorer import spec
+from explorer.demo import demo_spec_path
 from explorer.errors import SpecError
 from explorer.mock._app import MockApp
 
 __all__ = ["MockServer", "cli_main", "create_app", "demo_spec_path"]
-
-
-def demo_spec_path() -> Path:
-    """Where the bundled ECOSIRE demo document is."""
-    import explorer
-
-    return (
-        Path(explorer.__file__).resolve().parent.parent / "resources" / "ecosire" / "openapi.json"
-    )
 
 
 def create_app(
@@ -42,8 +33,8 @@ def create_app(
 ) -> MockApp:
     """An ASGI app serving `api`.
 
-    `demo` turns the ECOSIRE behaviour on or off (default: on when the title is
-    "ECOSIRE API"); `seed` makes generated ids repeatable; `clock` (a `time.time`-like
+    `demo` turns the demo behaviour on or off (default: on when the document declares
+    `x-explorer-demo`); `seed` makes generated ids repeatable; `clock` (a `time.time`-like
     callable) drives rate-limit windows and token expiry; `max_body` caps request bodies.
     """
     options: dict[str, Any] = {"demo": demo, "seed": seed}
@@ -206,8 +197,9 @@ def cli_main(spec_path: str | None, host: str = "127.0.0.1", port: int = 8642) -
         f"Serving {api.title}{version} ({count} operation{'s' * (count != 1)}) on {url}",
         flush=True,
     )
-    if app.demo is not None:
-        print("Demo login: demo@ecosire.com / demo-password", flush=True)
+    user = app.demo.settings.user if app.demo is not None else None
+    if user is not None:
+        print(f"Demo login: {user.email} / {user.password}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = uvicorn.Config(

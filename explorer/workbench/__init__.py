@@ -9,7 +9,7 @@ The window shows sessions and forwards intents; it never runs a request itself.
 """
 
 from explorer.workbench.controller import CLOSED_LIMIT, Workbench
-from explorer.workbench.services import Services, default_demo_spec
+from explorer.workbench.services import Services
 from explorer.workbench.session import Phase, RequestSession
 from explorer.workbench.tasks import TaskSlot, current_loop
 
@@ -21,5 +21,4 @@ __all__ = [
     "TaskSlot",
     "Workbench",
     "current_loop",
-    "default_demo_spec",
 ]

@@ -12,24 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from explorer.demo import demo_spec_path
 from explorer.store import Settings
 
 if TYPE_CHECKING:
     from explorer.http.send import Sender
     from explorer.mock import MockServer
 
-__all__ = ["Services", "default_demo_spec"]
+__all__ = ["Services"]
 
 log = logging.getLogger("explorer")
-
-
-def default_demo_spec() -> Path:
-    """The bundled ECOSIRE demo document."""
-    import explorer
-
-    return (
-        Path(explorer.__file__).resolve().parent.parent / "resources" / "ecosire" / "openapi.json"
-    )
 
 
 @dataclass
@@ -39,7 +31,7 @@ class Services:
 
     settings: Settings
     sender: Sender | None = None
-    demo_spec: Path = field(default_factory=default_demo_spec)
+    demo_spec: Path = field(default_factory=demo_spec_path)
     mock: MockServer | None = None
     on_error: list[Callable[[str], None]] = field(default_factory=list)
 

@@ -147,7 +147,7 @@ def test_secret_written_out_when_asked(echo_server: RunningServer, tmp_path: Pat
 def test_api_key_in_query_and_cookie_from_the_environment(
     echo_server: RunningServer, tmp_path: Path
 ) -> None:
-    key = "ecos_live_0123456789abcdef0123456789abcdef"
+    key = "ecos_test_0123456789abcdef0123456789abcdef"
     in_query = build_request(
         RequestInput(
             "GET",

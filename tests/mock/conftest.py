@@ -9,11 +9,12 @@ import httpx
 import pytest
 
 from explorer import spec
+from explorer.demo import demo_spec_path
 from explorer.mock import MockServer
 
 HERE = Path(__file__).resolve().parent
 SHOP = HERE / "fixtures" / "shop.yaml"
-DEMO = HERE.parent.parent / "resources" / "ecosire" / "openapi.json"
+DEMO = demo_spec_path()
 
 
 class FakeClock:

@@ -13,9 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from explorer.demo import demo_spec_path
+
 HERE = Path(__file__).resolve().parent
 SHOP = HERE / "fixtures" / "shop.yaml"
-DEMO = HERE.parent.parent / "resources" / "ecosire" / "openapi.json"
+DEMO = demo_spec_path()
 ADDRESS = re.compile(r"on (http://127\.0\.0\.1:(\d+)(/\S*)?)\s*$")
 
 

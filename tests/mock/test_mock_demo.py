@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 
 from explorer import spec
-from explorer.mock import DEMO_EMAIL, DEMO_PASSWORD, MockServer, jwt_decode
+from explorer.mock import MockServer, jwt_decode
 
 FakeClock = Any  # tests/mock/conftest.py
 API_KEY = "ecos_test_" + "A1b2C3d4" * 4
+DEMO_EMAIL, DEMO_PASSWORD = "demo@ecosire.com", "demo-password"  # as the README says
 
 
 def login(client: httpx.Client) -> httpx.Response:

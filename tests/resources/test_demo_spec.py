@@ -1,21 +1,25 @@
-"""The bundled ECOSIRE demo document (resources/ecosire/openapi.json) and its generator."""
+"""The bundled ECOSIRE demo document (resources/ecosire/openapi.json) and its sources."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from explorer import demo_build
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = ROOT / "resources" / "ecosire"
 SPEC_PATH = SPEC_DIR / "openapi.json"
-GENERATOR = SPEC_DIR / "generate.py"
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -231,19 +235,70 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
 
 
 def test_login_documents_the_demo_user_and_cookie(doc: dict[str, Any]) -> None:
+    user = doc["x-explorer-demo"]["user"]
+    assert (user["email"], user["password"]) == ("demo@ecosire.com", "demo-password")  # README
     login = doc["paths"]["/auth/login"]["post"]
-    assert "demo@ecosire.com" in login["description"] and "demo-password" in login["description"]
+    assert user["email"] in login["description"] and user["password"] in login["description"]
+    assert user["password"] in doc["info"]["description"]
     body = login["requestBody"]["content"]["application/json"]
-    assert body["example"] == {"email": "demo@ecosire.com", "password": "demo-password"}
+    assert body["example"] == {"email": user["email"], "password": user["password"]}
     ok = login["responses"]["200"]
     assert "HttpOnly" in ok["headers"]["Set-Cookie"]["description"]
-    assert ok["content"]["application/json"]["example"]["user"]["email"] == "demo@ecosire.com"
+    session = ok["content"]["application/json"]["example"]
+    assert session["user"] == {k: user[k] for k in ("id", "email", "name", "role")}
     assert "401" in login["responses"] and "422" in login["responses"]
 
 
-def test_api_key_format_in_examples(doc: dict[str, Any]) -> None:
-    import re
+def test_the_example_jwt_is_signed_with_the_declared_secret(doc: dict[str, Any]) -> None:
+    from explorer.mock import jwt_decode
 
+    demo = doc["x-explorer-demo"]
+    login = doc["paths"]["/auth/login"]["post"]["responses"]["200"]
+    token = login["content"]["application/json"]["example"]["token"]
+    claims = jwt_decode(token, demo["jwtSecret"].encode(), now=1711013400)
+    assert claims is not None and claims["email"] == demo["user"]["email"]
+    assert claims["exp"] - claims["iat"] == demo["tokenLifetime"]
+    assert jwt_decode(token, b"another-secret", now=1711013400) is None
+
+
+def test_the_demo_declares_its_secrets_once(doc: dict[str, Any]) -> None:
+    """The mock's settings come from x-explorer-demo; no key there looks live."""
+    from explorer.demo import demo_settings, demo_spec_path
+    from explorer.spec import load
+
+    settings = demo_settings(load(demo_spec_path()))
+    demo = doc["x-explorer-demo"]
+    assert settings is not None and settings.user is not None
+    assert settings.user.email == demo["user"]["email"]
+    assert settings.jwt_secret == demo["jwtSecret"].encode()
+    assert settings.cookie == doc["components"]["securitySchemes"]["cookieAuth"]["name"]
+    pattern = re.compile(doc["components"]["securitySchemes"]["apiKey"]["x-key-pattern"])
+    for env, prefix in demo["apiKeyPrefixes"].items():
+        key = prefix + "x" * demo["apiKeyLength"]
+        assert pattern.match(key) and settings.is_api_key(key), env
+    signed_with = {op["post"]["x-signature"]["secret"] for op in doc["x-webhooks"].values()}
+    assert set(settings.webhook_secrets) == signed_with
+    raw = SPEC_PATH.read_text(encoding="utf-8")
+    for secret in (demo["jwtSecret"], *demo["webhookSecrets"].values()):
+        assert raw.count(f'"{secret}"') == 1, secret
+
+
+def test_nothing_looks_like_a_live_api_key() -> None:
+    """Leak scanners flag `ecos_live_` + 32 letters and digits; the demo uses `ecos_test_`."""
+    live = re.compile(r"ecos_live_[A-Za-z0-9]{32}")
+    found = [
+        str(path.relative_to(ROOT))
+        for top in ("explorer", "tests", "resources", "packaging")
+        for path in (ROOT / top).rglob("*")
+        if path.suffix in (".py", ".json", ".yaml", ".md", ".sh", ".toml")
+        and live.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    found += ["README.md"] if live.search((ROOT / "README.md").read_text(encoding="utf-8")) else []
+    assert found == []
+    assert live.search("ecos_live_" + "a1" * 16)  # the pattern does find one
+
+
+def test_api_key_format_in_examples(doc: dict[str, Any]) -> None:
     pattern = re.compile(doc["components"]["securitySchemes"]["apiKey"]["x-key-pattern"])
     created = doc["paths"]["/api-keys"]["post"]["responses"]["201"]["content"]["application/json"][
         "example"
@@ -277,13 +332,14 @@ def test_webhooks(doc: dict[str, Any]) -> None:
             and param["required"] is True
             and param["name"] == signature["header"]
         )
+        secret = doc["x-explorer-demo"]["webhookSecrets"][signature["secret"]].encode()
         if event.startswith("license."):
             assert signature == {
                 "scheme": "hmac-sha256",
                 "header": "X-License-Signature",
                 "secret": "ECOSIRE_LICENSE_SECRET",
             }
-            expected = hmac.new(b"demo-license-secret", body, hashlib.sha256).hexdigest()
+            expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
             assert param["example"] == expected
         else:
             assert signature == {
@@ -292,9 +348,7 @@ def test_webhooks(doc: dict[str, Any]) -> None:
                 "secret": "STRIPE_WEBHOOK_SECRET",
             }
             t = example["created"]
-            mac = hmac.new(
-                b"whsec_demo_secret", f"{t}.".encode() + body, hashlib.sha256
-            ).hexdigest()
+            mac = hmac.new(secret, f"{t}.".encode() + body, hashlib.sha256).hexdigest()
             assert param["example"] == f"t={t},v1={mac}"
     checkout = hooks["checkout.session.completed"]["post"]["requestBody"]["content"][
         "application/json"
@@ -357,9 +411,77 @@ def test_examples_match_their_schemas(doc: dict[str, Any]) -> None:
     assert not failures, "\n".join(failures[:20])
 
 
-def test_generator_reproduces_the_file(tmp_path: Path) -> None:
+def test_the_sources_give_the_committed_document(tmp_path: Path) -> None:
     out = tmp_path / "openapi.json"
-    subprocess.run(
-        [sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True, timeout=120
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer.demo_build", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    assert done.returncode == 0, done.stderr
     assert out.read_bytes() == SPEC_PATH.read_bytes()
+
+
+def copy_sources(tmp_path: Path) -> Path:
+    shutil.copytree(SPEC_DIR / "src", tmp_path / "src")
+    return tmp_path
+
+
+def edit(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_a_resource_row_is_the_source_of_its_schemas_and_operations(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path)
+
+    def add_warranties(sales: dict[str, Any]) -> None:
+        sales["resources"].append(
+            {
+                "path": "warranties",
+                "singular": "warranty",
+                "prefix": "wty",
+                "statuses": ["active", "expired"],
+                "fields": ["orderId!:ref:sor", "endsOn:date=2026-01-31", "terms~:text"],
+                "actions": ["archive"],
+            }
+        )
+
+    edit(root / "src" / "modules" / "sales.yaml", add_warranties)
+    doc = demo_build.assemble(root)
+    record = doc["components"]["schemas"]["SalesWarranty"]
+    assert record["required"] == ["id", "orderId", "status", "createdAt", "updatedAt"]
+    assert record["properties"]["terms"]["readOnly"] is True
+    assert record["example"]["endsOn"] == "2026-01-31"
+    assert record["properties"]["orderId"]["description"] == "ID of the order (sales order)."
+    create = doc["components"]["schemas"]["SalesWarrantyCreate"]
+    assert "terms" not in create["properties"] and "terms" not in create["example"]
+    assert set(doc["paths"]["/sales/warranties"]) == {"get", "post"}
+    assert set(doc["paths"]["/sales/warranties/{warrantyId}"]) == {"get", "patch", "delete"}
+    archive = doc["paths"]["/sales/warranties/{warrantyId}/archive"]["post"]
+    assert archive["operationId"] == "salesWarrantiesArchive"
+    assert archive["summary"] == "Archive a warranty"
+    assert doc["paths"]["/sales/warranties/search"]["post"]["tags"] == ["sales"]
+    before = json.loads(SPEC_PATH.read_bytes())
+    assert len(doc["paths"]) == len(before["paths"]) + 4
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("size:furlongs", "sales/quotations: size: unknown field type 'furlongs'"),
+        ("ownerId:ref:zzz", "sales/quotations: ownerId: no resource has the id prefix 'zzz'"),
+        ("notes:text", "sales/quotations: a field is declared twice"),
+    ],
+)
+def test_a_mistake_in_the_sources_is_named(tmp_path: Path, field: str, message: str) -> None:
+    root = copy_sources(tmp_path)
+    edit(
+        root / "src" / "modules" / "sales.yaml",
+        lambda sales: sales["resources"][0]["fields"].append(field),
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        demo_build.assemble(root)

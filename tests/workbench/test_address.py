@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from explorer import spec
+from explorer.demo import demo_spec_path
 from explorer.workbench.address import link_address, split_address
 
 
 @pytest.fixture(scope="module")
-def demo(demo_spec_path: Path) -> spec.Spec:
-    return spec.load(demo_spec_path)
-
-
-@pytest.fixture(scope="module")
-def demo_spec_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "ecosire" / "openapi.json"
+def demo() -> spec.Spec:
+    return spec.load(demo_spec_path())
 
 
 def test_a_url_under_an_offered_base_links_with_its_values(demo: spec.Spec) -> None:
