@@ -3,7 +3,7 @@
 - `echo_server`: a uvicorn + starlette app in a thread that tells what it received
   (`/echo...`), answers with any status and headers (`/status/{code}`), streams large
   bodies (`/bytes/{n}`), answers late (`/slow`), stalls mid-body (`/drip`), redirects
-  (`/redirect/{n}`) and sets cookies (`/cookie`).
+  (`/redirect/{n}`), sets cookies (`/cookie`) and reads basic credentials (`/basic`).
 - `tls_server`: the same app over HTTPS with a self-signed certificate.
 - `raw_server`: a plain socket server that misbehaves on purpose (closes, resets, sends
   something that is not HTTP).
@@ -115,6 +115,22 @@ def make_app(state: ServerState) -> ASGIApp:
         target = f"/redirect/{n - 1}" if n > 1 else "/echo/done"
         return RedirectResponse(target, status_code=302)
 
+    async def basic(request: Request) -> Response:
+        """Basic credentials as RFC 7617 reads them (split at the first colon), or 401."""
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        try:
+            pair = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except ValueError:
+            pair = ""
+        if scheme.lower() != "basic" or ":" not in pair:
+            return JSONResponse(
+                {"error": "basic credentials needed"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="test", charset="UTF-8"'},
+            )
+        user, _, password = pair.partition(":")
+        return JSONResponse({"user": user, "password": password})
+
     async def cookie(request: Request) -> Response:
         response = JSONResponse({"set": True})
         response.set_cookie("session", "s3cr3t", path="/")
@@ -129,6 +145,7 @@ def make_app(state: ServerState) -> ASGIApp:
             Route("/drip", drip),
             Route("/redirect/{n:int}", redirect),
             Route("/cookie", cookie),
+            Route("/basic", basic),
         ]
     )
 
