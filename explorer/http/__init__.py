@@ -12,6 +12,9 @@
 
 `build_request` raises `RequestError` for input that cannot make a request; `send` never
 raises for a network problem (it returns a `NetworkFailure`), only `CancelledError`.
+`send` follows redirects itself and drops every credential on the way to another origin
+(`result.redirect_chain` says what); `name_looks_secret` is the one rule for header names
+that carry a credential.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -28,10 +31,12 @@ from explorer.http.model import (
     PreparedRequest,
     Problem,
     RateLimit,
+    RedirectHop,
     RequestInput,
     ResponseResult,
     Timing,
     TransportOptions,
+    name_looks_secret,
 )
 from explorer.http.problems import parse_problem, parse_rate_limit
 from explorer.http.snippets import to_curl
@@ -47,6 +52,7 @@ __all__ = [
     "PreparedRequest",
     "Problem",
     "RateLimit",
+    "RedirectHop",
     "RequestError",
     "RequestInput",
     "ResponseResult",
@@ -55,6 +61,7 @@ __all__ = [
     "TransportOptions",
     "build_request",
     "is_json_media_type",
+    "name_looks_secret",
     "parse_problem",
     "parse_rate_limit",
     "to_curl",

@@ -27,13 +27,15 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from explorer.errors import RequestError
 from explorer.http.model import AuthInput, BodyInput, ParamValue, PreparedRequest, RequestInput
+from explorer.http.snippets import env_name
 
-__all__ = ["build_request", "is_json_media_type"]
+__all__ = ["basic_env_names", "build_request", "is_json_media_type"]
 
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 # RFC 7230 token characters: what a header name may contain.
@@ -94,10 +96,10 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
     for p in by_location["cookie"]:
         cookies.extend(_cookie_pairs(p))
 
-    secrets: list[tuple[str, str]] = []
+    creds = _Credentials()
     if inp.auth is not None:
         try:
-            _apply_auth(inp.auth, headers, query, cookies, secrets)
+            _apply_auth(inp.auth, headers, query, cookies, creds)
         except RequestError:
             if not lenient:
                 raise
@@ -116,6 +118,7 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
     user = [(name.strip(), value.strip(" \t")) for name, value in inp.headers if name.strip()]
     typed = {name.lower() for name, _ in user}
     headers = [(n, v) for n, v in headers if n.lower() not in typed] + user
+    _mark_secret_headers(user, inp.secret_headers, creds)
     if lenient:
         headers = [(n, v) for n, v in headers if _header_error(n, v) is None]
     for name, value in headers:
@@ -124,6 +127,7 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
     url = base + path
     if query:
         url += "?" + "&".join(query)
+    sent = {name.lower() for name, _ in headers}
     return PreparedRequest(
         method=method,
         url=url,
@@ -131,7 +135,11 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
         content=content,
         form=form,
         files=files,
-        secrets=tuple(secrets),
+        secrets=tuple(creds.secrets),
+        credential_headers=_unique(n for n in creds.headers if n.lower() in sent),
+        credential_query=_unique(creds.query),
+        credential_cookies=_unique(creds.cookies),
+        basic_auth=creds.basic_auth,
     )
 
 
@@ -170,9 +178,7 @@ def _check_base_url(raw: str) -> tuple[str, str]:
     return base.rstrip("/"), query
 
 
-def _expand_path(
-    template: str, params: list[ParamValue], lenient: bool = False
-) -> tuple[str, str]:
+def _expand_path(template: str, params: list[ParamValue], lenient: bool = False) -> tuple[str, str]:
     """The encoded path (leading `/`) and any query string written in the template;
     `lenient` keeps an unfilled parameter as `{name}` instead of raising."""
     template = template.strip()
@@ -365,25 +371,44 @@ def _check_header(name: str, value: str) -> None:
         raise RequestError(error)
 
 
+@dataclass
+class _Credentials:
+    """What the credentials of a request put where, collected while it is built: the
+    secrets (for snippets) and the names a redirect to another origin must drop."""
+
+    secrets: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    query: list[str] = field(default_factory=list)
+    cookies: list[str] = field(default_factory=list)
+    basic_auth: tuple[str, str] | None = None
+
+
 def _apply_auth(
     auth: AuthInput,
     headers: list[tuple[str, str]],
     query: list[str],
     cookies: list[str],
-    secrets: list[tuple[str, str]],
+    creds: _Credentials,
 ) -> None:
-    """Attach the credential. An empty credential attaches nothing."""
+    """Attach the credential and record where it went. An empty credential attaches nothing."""
     env = auth.env_name or "API_TOKEN"
     if auth.kind == "bearer":
         if auth.token:
             headers.append(("Authorization", f"Bearer {auth.token}"))
-            secrets.append((auth.token, env))
+            creds.headers.append("Authorization")
+            creds.secrets.append((auth.token, env))
     elif auth.kind == "basic":
         if auth.username or auth.password:
             raw = f"{auth.username}:{auth.password}".encode()
             encoded = base64.b64encode(raw).decode("ascii")
             headers.append(("Authorization", f"Basic {encoded}"))
-            secrets.append((encoded, env))
+            creds.headers.append("Authorization")
+            user_env, password_env = basic_env_names(env)
+            # The two halves, not the encoded pair: snippets write them as `-u`.
+            for value, name in ((auth.password, password_env), (auth.username, user_env)):
+                if value:
+                    creds.secrets.append((value, name))
+            creds.basic_auth = (user_env, password_env)
     elif auth.kind == "apikey":
         if not auth.token:
             return
@@ -397,17 +422,63 @@ def _apply_auth(
         if location == "query":
             encoded = _enc(auth.token)
             query.append(f"{_enc(name)}={encoded}")
+            creds.query.append(name)
         elif location == "cookie":
             encoded = _cookie_enc(auth.token)
             cookies.append(f"{_cookie_enc(name)}={encoded}")
+            creds.cookies.append(name)
         else:
             encoded = auth.token
             headers.append((name, auth.token))
-        secrets.append((auth.token, env))
+            creds.headers.append(name)
+        creds.secrets.append((auth.token, env))
         if encoded != auth.token:
-            secrets.append((encoded, env))
+            creds.secrets.append((encoded, env))
     else:
         raise RequestError(f"Unknown kind of credential {auth.kind!r}.")
+
+
+_ENV_SUFFIXES = ("_PASSWORD", "_TOKEN", "_API_KEY", "_KEY", "_SECRET")
+
+
+def basic_env_names(env: str) -> tuple[str, str]:
+    """The (username, password) variables for basic credentials whose `AuthInput.env_name`
+    is `env`: its prefix with _USER and _PASSWORD (ECOSIRE_PASSWORD -> ECOSIRE_USER,
+    ECOSIRE_PASSWORD; API_TOKEN -> API_USER, API_PASSWORD). Never the bare USER, which
+    every shell already sets to the login name."""
+    cleaned = env_name(env).upper()
+    prefix = cleaned
+    for suffix in _ENV_SUFFIXES:
+        if cleaned.endswith(suffix):
+            prefix = cleaned[: -len(suffix)]
+            break
+    if prefix in ("", "_", "PASSWORD", "TOKEN", "KEY", "SECRET", "USER"):
+        prefix = "API"
+    return f"{prefix}_USER", f"{prefix}_PASSWORD"
+
+
+def _mark_secret_headers(
+    typed: list[tuple[str, str]], marked: tuple[str, ...], creds: _Credentials
+) -> None:
+    """Record the typed headers the user marked secret: credential headers whose values
+    snippets write as `${HEADER_NAME}`."""
+    names = {name.strip().lower() for name in marked if name.strip()}
+    for name, value in typed:
+        if name.lower() in names:
+            creds.headers.append(name)
+            if value:
+                creds.secrets.append((value, env_name(name).upper()))
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    """`names` without repeats (case-insensitively), in order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return tuple(out)
 
 
 def _body(

@@ -20,11 +20,40 @@ __all__ = [
     "PreparedRequest",
     "Problem",
     "RateLimit",
+    "RedirectHop",
     "RequestInput",
     "ResponseResult",
     "Timing",
     "TransportOptions",
+    "name_looks_secret",
 ]
+
+# Words that make a header (or parameter) name look like it carries a credential.
+SECRET_NAME_WORDS = (
+    "auth",
+    "cookie",
+    "credential",
+    "jwt",
+    "key",
+    "passwd",
+    "password",
+    "secret",
+    "session",
+    "signature",
+    "token",
+)
+
+
+def name_looks_secret(name: str) -> bool:
+    """True when a header name says it carries a credential: it contains key, token,
+    secret, auth, session, signature, password, credential, cookie or jwt, in any case
+    (`X-API-Key`, `X-Auth-Token`, `Authorization`, `X-Hub-Signature-256`, `apikey`).
+
+    The one rule for "this header looks secret": credentials are not forwarded to
+    another origin on a redirect when their names say so, and drafts and history leave
+    such values out. It errs on the side of secrecy (`Idempotency-Key` counts)."""
+    low = name.lower()
+    return any(word in low for word in SECRET_NAME_WORDS)
 
 
 @dataclass(frozen=True)
@@ -88,6 +117,10 @@ class RequestInput:
     headers: tuple[tuple[str, str], ...] = ()  # extra headers typed by the user
     body: BodyInput | None = None
     auth: AuthInput | None = None
+    secret_headers: tuple[str, ...] = ()
+    """Names (any case) of `headers` the user marked secret: never forwarded to another
+    origin on a redirect, and written as `${NAME}` variables in snippets. The editor
+    should pre-mark the names for which `name_looks_secret` is true."""
 
 
 @dataclass(frozen=True)
@@ -101,11 +134,23 @@ class PreparedRequest:
     form: tuple[tuple[str, str], ...] = ()  # multipart text fields
     files: tuple[tuple[str, str, str], ...] = ()  # multipart files: (field, path, content type)
     secrets: tuple[tuple[str, str], ...] = ()  # (secret value, env var name) for snippets
+    credential_headers: tuple[str, ...] = ()
+    """Names of the headers a credential put there, or that the user marked secret."""
+    credential_query: tuple[str, ...] = ()
+    """Names (decoded) of the query parameters a credential put there."""
+    credential_cookies: tuple[str, ...] = ()
+    """Names of the cookies (in the Cookie header) a credential put there."""
+    basic_auth: tuple[str, str] | None = None
+    """(username variable, password variable) when the Authorization header holds basic
+    credentials built from a username and password (both in `secrets`): snippets write
+    `-u "${USER_VAR}:${PASSWORD_VAR}"` instead of the encoded header."""
 
 
 @dataclass(frozen=True)
 class TransportOptions:
-    """Settings that need their own httpx client."""
+    """Settings that need their own httpx client. `timeout` bounds the whole exchange
+    (connecting, sending, every redirect, the headers and the whole body); 0 or less
+    means no limit."""
 
     timeout: float = 30.0
     follow_redirects: bool = True
@@ -126,6 +171,20 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class RedirectHop:
+    """A redirect that was followed. `url` answered `status` to a `method` request and
+    pointed at `location` (absolute, as requested next); `dropped` names the credentials
+    left out because `location` is another origin: header names, and query parameters
+    as `?name`. All of it is the servers' text: show it as plain text."""
+
+    method: str
+    url: str
+    status: int
+    location: str
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ResponseResult:
     """A response that arrived (any status)."""
 
@@ -137,7 +196,9 @@ class ResponseResult:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     timing: Timing = field(default_factory=Timing)
-    redirects: int = 0
+    redirects: int = 0  # how many redirects were followed: len(redirect_chain)
+    redirect_chain: tuple[RedirectHop, ...] = ()
+    """Each redirect followed on the way to this response, first to last."""
 
     def header(self, name: str) -> str | None:
         low = name.lower()

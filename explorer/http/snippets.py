@@ -4,10 +4,13 @@ The command is for a POSIX shell (sh, dash, bash, zsh), one option a line with `
 continuations. Every argument is single-quoted when it needs quoting; a secret becomes
 `"${ENV_NAME}"` spliced between single-quoted pieces ('Authorization: Bearer '"${TOKEN}"),
 so the shell expands the variable and nothing else, not even `!` in an interactive bash.
+Basic credentials are written as `-u "${X_USER}:${X_PASSWORD}"`, never as a variable where
+base64 of `user:password` belongs.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import shlex
 
@@ -62,7 +65,11 @@ def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:
         options.append("--path-as-is")
 
     header_names = {name.lower() for name, _ in prepared.headers}
+    basic = _basic_credentials(prepared)
     for name, value in prepared.headers:
+        if basic is not None and name.lower() == "authorization":
+            options.append(f"-u {_user_option(basic, secrets_as_env)}")
+            continue
         # "Name:" with nothing after it would make curl drop the header; "Name;" sends it empty.
         options.append(f"-H {arg(f'{name}: {value}' if value else f'{name};')}")
 
@@ -90,6 +97,34 @@ def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:
 
     lines = [f"{prefix}curl {arg(prepared.url)}", *options]
     return " \\\n  ".join(lines)
+
+
+def _basic_credentials(prepared: PreparedRequest) -> tuple[str, str, str, str] | None:
+    """(username, password, username variable, password variable) when the request's
+    Authorization header is the basic credentials `build_request` made from a username
+    and password (not one the user typed over it); else None."""
+    if prepared.basic_auth is None:
+        return None
+    user_env, password_env = prepared.basic_auth
+    values = {env: value for value, env in prepared.secrets}
+    username, password = values.get(user_env, ""), values.get(password_env, "")
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    sent = [v for n, v in prepared.headers if n.lower() == "authorization"]
+    if sent != [f"Basic {pair}"]:
+        return None
+    return username, password, user_env, password_env
+
+
+def _user_option(basic: tuple[str, str, str, str], secrets_as_env: bool) -> str:
+    """curl's `-u` argument: `"${X_USER}:${X_PASSWORD}"`, or the quoted pair itself.
+    curl splits it at the first colon and sends base64 of the whole, so a colon in a
+    password (or in a username, which RFC 7617 forbids) still arrives as it was."""
+    username, password, user_env, password_env = basic
+    if not secrets_as_env:
+        return shlex.quote(f"{username}:{password}")
+    user = f"${{{env_name(user_env)}}}" if username else ""
+    secret = f"${{{env_name(password_env)}}}" if password else ""
+    return f'"{user}:{secret}"'
 
 
 def _as_text(content: bytes) -> str | None:

@@ -26,6 +26,12 @@ def echo_server() -> Iterator[RunningServer]:
     yield from serve()
 
 
+@pytest.fixture(scope="session")
+def second_origin() -> Iterator[RunningServer]:
+    """The echo app on 127.0.0.2 (loopback on Linux): another origin for redirects."""
+    yield from serve(host="127.0.0.2")
+
+
 @pytest.fixture
 def drip_server() -> Iterator[RunningServer]:
     """A fresh echo app for tests that stall a response on purpose."""

@@ -3,7 +3,10 @@
 - `echo_server`: a uvicorn + starlette app in a thread that tells what it received
   (`/echo...`), answers with any status and headers (`/status/{code}`), streams large
   bodies (`/bytes/{n}`), answers late (`/slow`), stalls mid-body (`/drip`), redirects
-  (`/redirect/{n}`) and sets cookies (`/cookie`).
+  (`/redirect/{n}`, `/to?status=&url=`), sets cookies (`/cookie`), reads basic
+  credentials (`/basic`), and misbehaves: a byte at a time (`/trickle`), without end
+  (`/endless`), compressed zeros without end or up to N MiB (`/zip/{coding}`), and small
+  compressed bodies, some broken (`/encoded`).
 - `tls_server`: the same app over HTTPS with a self-signed certificate.
 - `raw_server`: a plain socket server that misbehaves on purpose (closes, resets, sends
   something that is not HTTP).
@@ -14,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime
+import gzip
 import ipaddress
 import socket
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +120,101 @@ def make_app(state: ServerState) -> ASGIApp:
         target = f"/redirect/{n - 1}" if n > 1 else "/echo/done"
         return RedirectResponse(target, status_code=302)
 
+    async def redirect_to(request: Request) -> Response:
+        """`/to?status=307&url=...`: a redirect to any URL, with any status."""
+        status_code = int(request.query_params.get("status", "302"))
+        return Response(
+            b"redirect body",
+            status_code=status_code,
+            headers={"Location": request.query_params["url"]},
+        )
+
+    async def trickle(request: Request) -> Response:
+        """`/trickle?n=100&every=0.1`: one byte every `every` seconds, `n` of them."""
+        n = int(request.query_params.get("n", "100"))
+        every = float(request.query_params.get("every", "0.1"))
+
+        async def chunks() -> Any:
+            for _ in range(n):
+                yield b"x"
+                await asyncio.sleep(every)
+
+        return StreamingResponse(chunks(), media_type="text/plain")
+
+    async def endless(request: Request) -> Response:
+        """A body that never ends (no Content-Length)."""
+
+        async def chunks() -> Any:
+            while True:
+                yield PATTERN
+                await asyncio.sleep(0)
+
+        return StreamingResponse(chunks(), media_type="application/octet-stream")
+
+    async def zipped(request: Request) -> Response:
+        """`/zip/{coding}?mb=N`: N MiB of zeros (endless without `mb`) compressed as it is
+        sent; coding gzip, deflate (zlib), raw-deflate (sent as deflate) or members (gzip,
+        one member per MiB)."""
+        coding = request.path_params["coding"]
+        mb = request.query_params.get("mb")
+        wbits = {"gzip": 31, "members": 31, "deflate": 15, "raw-deflate": -15}[coding]
+
+        async def chunks() -> Any:
+            block = bytes(1024 * 1024)
+            sent = 0
+            compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+            while mb is None or sent < int(mb):
+                data = compressor.compress(block)
+                sent += 1
+                if coding == "members":
+                    data += compressor.flush()
+                    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+                if data:
+                    yield data
+                await asyncio.sleep(0)
+            yield compressor.flush()
+
+        header = "gzip" if coding in ("gzip", "members") else "deflate"
+        return StreamingResponse(
+            chunks(), media_type="application/octet-stream", headers={"Content-Encoding": header}
+        )
+
+    async def encoded(request: Request) -> Response:
+        """`/encoded?coding=gzip&text=...`: `text` compressed whole, labelled `coding`
+        (gzip, deflate, raw-deflate, broken-gzip; anything else is sent as it is)."""
+        coding = request.query_params.get("coding", "gzip")
+        text = request.query_params.get("text", "").encode()
+        if coding == "gzip":
+            body = gzip.compress(text)
+        elif coding == "deflate":
+            body = zlib.compress(text)
+        elif coding == "raw-deflate":
+            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+            body = compressor.compress(text) + compressor.flush()
+            coding = "deflate"
+        elif coding == "broken-gzip":
+            body = gzip.compress(text)[:10] + b"not deflate at all" * 10
+            coding = "gzip"
+        else:
+            body = bytes.fromhex(request.query_params.get("hex", "")) or text
+        return Response(body, media_type="application/json", headers={"Content-Encoding": coding})
+
+    async def basic(request: Request) -> Response:
+        """Basic credentials as RFC 7617 reads them (split at the first colon), or 401."""
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        try:
+            pair = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except ValueError:
+            pair = ""
+        if scheme.lower() != "basic" or ":" not in pair:
+            return JSONResponse(
+                {"error": "basic credentials needed"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="test", charset="UTF-8"'},
+            )
+        user, _, password = pair.partition(":")
+        return JSONResponse({"user": user, "password": password})
+
     async def cookie(request: Request) -> Response:
         response = JSONResponse({"set": True})
         response.set_cookie("session", "s3cr3t", path="/")
@@ -129,6 +229,12 @@ def make_app(state: ServerState) -> ASGIApp:
             Route("/drip", drip),
             Route("/redirect/{n:int}", redirect),
             Route("/cookie", cookie),
+            Route("/basic", basic),
+            Route("/to", redirect_to, methods=methods),
+            Route("/trickle", trickle),
+            Route("/endless", endless),
+            Route("/zip/{coding}", zipped),
+            Route("/encoded", encoded),
         ]
     )
 
@@ -153,13 +259,16 @@ class RunningServer:
     state: ServerState
 
 
-def serve(ssl_files: tuple[str, str] | None = None) -> Iterator[RunningServer]:
+def serve(
+    ssl_files: tuple[str, str] | None = None, host: str = "127.0.0.1"
+) -> Iterator[RunningServer]:
+    """Run the app on `host` (127.0.0.1, or 127.0.0.2 for a second origin), port 0."""
     state = ServerState()
     # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on such sockets; without it the
     # server's Nagle and the client's delayed ACK add 40 ms to kept-alive responses.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind((host, 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         make_app(state),
@@ -182,7 +291,7 @@ def serve(ssl_files: tuple[str, str] | None = None) -> Iterator[RunningServer]:
     assert server.started, "the test server did not start"
     scheme = "https" if ssl_files else "http"
     try:
-        yield RunningServer(f"{scheme}://127.0.0.1:{port}", port, state)
+        yield RunningServer(f"{scheme}://{host}:{port}", port, state)
     finally:
         state.drip_release.set()
         server.should_exit = True

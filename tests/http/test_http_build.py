@@ -15,7 +15,9 @@ from explorer.http import (
     ParamValue,
     RequestInput,
     build_request,
+    name_looks_secret,
 )
+from explorer.http.build import basic_env_names
 
 STRING = "blue"
 ARRAY = ["blue", "black", "brown"]
@@ -289,7 +291,92 @@ def test_bearer_and_basic_auth_record_their_secrets() -> None:
     basic = build(auth=AuthInput("basic", username="demo@ecosire.com", password="pä:ss"))
     token = base64.b64encode("demo@ecosire.com:pä:ss".encode()).decode()
     assert basic.headers == (("Authorization", f"Basic {token}"),)
-    assert basic.secrets == ((token, "API_TOKEN"),)
+    # The two halves, each with its variable: snippets write `-u "${USER}:${PASSWORD}"`.
+    assert basic.secrets == (("pä:ss", "API_PASSWORD"), ("demo@ecosire.com", "API_USER"))
+    assert basic.basic_auth == ("API_USER", "API_PASSWORD")
+    assert bearer.basic_auth is None
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ("ECOSIRE_PASSWORD", ("ECOSIRE_USER", "ECOSIRE_PASSWORD")),
+        ("ECOSIRE_API_KEY", ("ECOSIRE_USER", "ECOSIRE_PASSWORD")),
+        ("GITHUB_TOKEN", ("GITHUB_USER", "GITHUB_PASSWORD")),
+        ("API_TOKEN", ("API_USER", "API_PASSWORD")),
+        ("PASSWORD", ("API_USER", "API_PASSWORD")),
+        ("USER", ("API_USER", "API_PASSWORD")),  # never the shell's own $USER
+        ("my-pass", ("MY_PASS_USER", "MY_PASS_PASSWORD")),
+    ],
+)
+def test_basic_credentials_get_a_user_and_a_password_variable(
+    env: str, names: tuple[str, str]
+) -> None:
+    assert basic_env_names(env) == names
+    prepared = build(auth=AuthInput("basic", username="u", password="p", env_name=env))
+    assert prepared.basic_auth == names
+    assert "USER" not in {name for _, name in prepared.secrets}
+
+
+def test_credentials_record_where_they_went() -> None:
+    bearer = build(auth=AuthInput("bearer", token="t"))
+    assert bearer.credential_headers == ("Authorization",)
+    assert (bearer.credential_query, bearer.credential_cookies) == ((), ())
+
+    header = build(auth=AuthInput("apikey", token="k", name="X-API-Key"))
+    assert header.credential_headers == ("X-API-Key",)
+    query = build(auth=AuthInput("apikey", token="k", name="api key", location="query"))
+    assert query.credential_query == ("api key",)  # the name, not its encoding
+    assert query.credential_headers == ()
+    cookie = build(
+        ParamValue("theme", "cookie", "dark"),
+        auth=AuthInput("apikey", token="k", name="ecosire_auth", location="cookie"),
+    )
+    assert cookie.credential_cookies == ("ecosire_auth",)
+    assert cookie.credential_headers == ()  # the Cookie header goes on any other origin
+
+    # Nothing typed: nothing recorded.
+    assert build(headers=(("X-Note", "n"),)).credential_headers == ()
+
+
+def test_headers_marked_secret_are_credentials_and_snippet_variables() -> None:
+    prepared = build(
+        headers=(("X-Auth-Token", " tok-1 "), ("X-Note", "hello"), ("X-Empty", "")),
+        secret_headers=("x-auth-token", "X-EMPTY", "X-Absent"),
+    )
+    assert prepared.credential_headers == ("X-Auth-Token", "X-Empty")
+    assert prepared.secrets == (("tok-1", "X_AUTH_TOKEN"),)
+    # A typed header that replaces the credential's keeps it a credential.
+    replaced = build(
+        headers=(("authorization", "Bearer typed"),),
+        auth=AuthInput("bearer", token="t"),
+    )
+    assert replaced.headers == (("authorization", "Bearer typed"),)
+    assert replaced.credential_headers == ("Authorization",)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("Authorization", True),
+        ("X-API-Key", True),
+        ("apikey", True),
+        ("X-Auth-Token", True),
+        ("X-Session-Id", True),
+        ("X-Hub-Signature-256", True),
+        ("X-Client-Secret", True),
+        ("Cookie", True),
+        ("X-Password", True),
+        ("Accept", False),
+        ("Content-Type", False),
+        ("X-Request-Id", False),
+        ("If-None-Match", False),
+        ("User-Agent", False),
+    ],
+)
+def test_names_that_look_secret(name: str, secret: bool) -> None:
+    assert name_looks_secret(name) is secret
+    assert name_looks_secret(name.upper()) is secret
 
 
 def test_api_key_in_header_query_and_cookie() -> None:

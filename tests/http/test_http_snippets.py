@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import email.policy
 import json
 import os
@@ -175,22 +176,98 @@ def test_api_key_in_query_and_cookie_from_the_environment(
     assert got["header_map"]["cookie"] == f"ecosire_auth={key}"
 
 
-def test_basic_auth_secret_is_the_encoded_credential(
+BASIC_USER = "demo@ecosire.com"
+BASIC_PASSWORD = "pä:ss $HOME \"q\" 'sq' `id` !x \\"
+
+
+def basic_request(server: RunningServer, **kw: Any) -> PreparedRequest:
+    auth = AuthInput(
+        "basic", username=BASIC_USER, password=BASIC_PASSWORD, env_name="ECOSIRE_PASSWORD"
+    )
+    return build_request(RequestInput("GET", server.url, "/basic", auth=auth, **kw))
+
+
+def run_for_json(
+    command: str, tmp_path: Path, shell: str = "sh", env: dict[str, str] | None = None
+) -> Any:
+    """Run the command in `shell` and return the JSON it printed (and fail on an HTTP error)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    clean_env = {"PATH": os.environ["PATH"], "HOME": str(home), **(env or {})}
+    script = tmp_path / "command.sh"
+    script.write_text(command + " \\\n  --silent --show-error --fail\n", encoding="utf-8")
+    done = subprocess.run(
+        [shell, str(script)], capture_output=True, env=clean_env, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_basic_auth_is_user_and_password_variables(
+    echo_server: RunningServer, tmp_path: Path, shell: str
+) -> None:
+    command = to_curl(basic_request(echo_server))
+    assert '-u "${ECOSIRE_USER}:${ECOSIRE_PASSWORD}"' in command
+    assert "Authorization" not in command
+    assert BASIC_PASSWORD not in command and BASIC_USER not in command
+    # The shell's own $USER is set, and must not be what is sent.
+    env = {"USER": "root", "ECOSIRE_USER": BASIC_USER, "ECOSIRE_PASSWORD": BASIC_PASSWORD}
+    got = run_for_json(command, tmp_path, shell, env=env)
+    assert got == {"user": BASIC_USER, "password": BASIC_PASSWORD}
+
+
+def test_basic_auth_written_out_and_as_the_explorer_sends_it(
     echo_server: RunningServer, tmp_path: Path
 ) -> None:
+    prepared = basic_request(echo_server)
+    command = to_curl(prepared, secrets_as_env=False)
+    assert "-u " in command and "${" not in command
+    got = run_for_json(command, tmp_path)
+    assert got == {"user": BASIC_USER, "password": BASIC_PASSWORD}
+    # The Authorization header curl makes is the one the explorer sends.
+    echoed = dataclasses.replace(prepared, url=echo_server.url + "/echo/basic")
+    by_curl = run_curl(to_curl(echoed, secrets_as_env=False), tmp_path)
+    by_us = send_with_sender(echoed)
+    assert by_curl["header_map"]["authorization"] == by_us["header_map"]["authorization"]
+    assert by_us["header_map"]["authorization"] == dict(prepared.headers)["Authorization"]
+
+
+def test_basic_auth_with_an_empty_half(echo_server: RunningServer, tmp_path: Path) -> None:
+    prepared = build_request(
+        RequestInput("GET", echo_server.url, "/basic", auth=AuthInput("basic", password="pw"))
+    )
+    command = to_curl(prepared)
+    assert '-u ":${API_PASSWORD}"' in command
+    got = run_for_json(command, tmp_path, env={"API_PASSWORD": "pw"})
+    assert got == {"user": "", "password": "pw"}
+
+
+def test_a_typed_authorization_header_over_basic_is_sent_as_typed(
+    echo_server: RunningServer, tmp_path: Path
+) -> None:
+    prepared = basic_request(echo_server, headers=(("Authorization", "Bearer typed"),))
+    command = to_curl(prepared)
+    assert "-u " not in command
+    got = run_curl(command.replace("/basic", "/echo/basic"), tmp_path)
+    assert got["header_map"]["authorization"] == "Bearer typed"
+
+
+def test_headers_marked_secret_become_variables(echo_server: RunningServer, tmp_path: Path) -> None:
     prepared = build_request(
         RequestInput(
             "GET",
             echo_server.url,
-            "/echo/basic",
-            auth=AuthInput("basic", username="demo@ecosire.com", password="demo-password"),
+            "/echo/marked",
+            headers=(("X-Auth-Token", "tok-secret-1"),),
+            secret_headers=("X-Auth-Token",),
         )
     )
-    encoded = base64.b64encode(b"demo@ecosire.com:demo-password").decode()
     command = to_curl(prepared)
-    assert encoded not in command
-    got = run_curl(command, tmp_path, env={"API_TOKEN": encoded})
-    assert got["header_map"]["authorization"] == f"Basic {encoded}"
+    assert "tok-secret-1" not in command
+    assert "-H 'X-Auth-Token: '\"${X_AUTH_TOKEN}\"" in command
+    got = run_curl(command, tmp_path, env={"X_AUTH_TOKEN": "tok-secret-1"})
+    assert got["header_map"]["x-auth-token"] == "tok-secret-1"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from response_samples import (
+    BASE,
     PROBLEM_422,
     contacts_json,
     ok_json,
@@ -23,8 +26,9 @@ from response_samples import (
 )
 
 from explorer import spec
-from explorer.http.model import NetworkFailure, Problem, Timing
+from explorer.http.model import NetworkFailure, Problem, RedirectHop, Timing
 from explorer.ui.response.states import FAILURES
+from explorer.ui.response.status import chain_lines
 from explorer.ui.response.view import ResponseView
 from explorer.ui.style import status_color
 
@@ -79,11 +83,71 @@ def test_time_size_version_and_timing_tooltip(view: ResponseView) -> None:
     assert "500 µs" in tip
 
 
+CHAIN = (
+    RedirectHop("POST", BASE + "/contacts", 303, "http://127.0.0.2:2/next?page=2", ("X-API-Key",)),
+    RedirectHop("GET", "http://127.0.0.2:2/next?page=2", 302, "http://127.0.0.2:2/final"),
+)
+
+
 def test_redirects_show_the_final_url(view: ResponseView) -> None:
     view.show_result(result(200, b"{}", url="http://127.0.0.1:1/api/v2/contacts", redirects=2))
-    assert view.status.redirect_label.text() == "↪ 2 redirects → http://127.0.0.1:1/api/v2/contacts"
+    label = view.status.redirect_label
+    assert label.text() == "↪ via 2 redirects → http://127.0.0.1:1/api/v2/contacts"
+    assert label.textFormat() == Qt.TextFormat.PlainText
     view.show_result(result(200, b"{}"))
     assert view.status.redirect_label.text() == ""
+
+
+def test_the_redirect_chain_in_the_status_line_and_the_headers_tab(
+    view: ResponseView, qtmodeltester: Any
+) -> None:
+    final = "http://127.0.0.2:2/final"
+    view.show_result(result(200, b"{}", url=final, redirects=2, redirect_chain=CHAIN))
+    label = view.status.redirect_label
+    assert label.text() == f"↪ via 2 redirects → {final} · credentials not forwarded"
+    assert chain_lines(view.result) == [  # type: ignore[arg-type]
+        f"303  POST {BASE}/contacts  (not forwarded: X-API-Key)",
+        "302  GET http://127.0.0.2:2/next?page=2",
+        f"200  {final}",
+    ]
+    tip = label.toolTip()
+    assert "303  POST" in tip and "not forwarded: X-API-Key" in tip and final in tip
+
+    headers = view.headers
+    assert headers.redirects.isVisibleTo(headers)
+    assert headers.redirects_title.text() == (
+        "Redirects (2) · credentials were not forwarded to another origin"
+    )
+    model = headers.redirects.model
+    assert [model.row(r) for r in range(model.rowCount())] == [
+        ("303", "POST", BASE + "/contacts", "http://127.0.0.2:2/next?page=2", "X-API-Key"),
+        ("302", "GET", "http://127.0.0.2:2/next?page=2", final, ""),
+    ]
+    qtmodeltester.check(model)
+    # The response headers are still the main table, and without redirects the section goes.
+    assert headers.model.rowCount() == 1
+    view.show_result(result(200, b"{}"))
+    assert not headers.redirects.isVisibleTo(headers)
+    assert not headers.redirects_title.isVisibleTo(headers)
+    assert headers.redirects.model.rowCount() == 0
+
+
+def test_redirect_text_from_servers_is_shown_as_it_is(view: ResponseView) -> None:
+    """URLs and names in the chain are the servers' words: never markup, not even in
+    the tooltip (which Qt would render as rich text when it looks like it)."""
+    hostile = "http://127.0.0.2:2/<img src='/dev/zero'><b>bold</b>"
+    chain = (RedirectHop("GET", BASE + "/contacts", 302, hostile, ("<i>X</i>",)),)
+    view.show_result(result(200, b"{}", url=hostile, redirects=1, redirect_chain=chain))
+    label = view.status.redirect_label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert hostile in label.text()
+    tip = label.toolTip()
+    assert "<img" not in tip and "<b>" not in tip and "<i>" not in tip
+    assert "&lt;img src=&#x27;/dev/zero&#x27;&gt;&lt;b&gt;bold&lt;/b&gt;" in tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    assert hostile in document.toPlainText()  # what the tooltip shows, character for character
+    assert view.headers.redirects.model.row(0)[3] == hostile
 
 
 def test_headers_table_and_tab_count(view: ResponseView, qtmodeltester: Any) -> None:

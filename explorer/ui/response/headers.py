@@ -1,4 +1,5 @@
-"""The Headers and Cookies tabs: sortable, copyable tables."""
+"""The Headers and Cookies tabs: sortable, copyable tables; the Headers tab also lists the
+redirects followed on the way to the response."""
 
 from __future__ import annotations
 
@@ -18,15 +19,24 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer.http.model import RedirectHop
 from explorer.ui.style import mono_font
 
-__all__ = ["Cookie", "CookiesView", "HeadersView", "PairsModel", "parse_set_cookie"]
+__all__ = [
+    "Cookie",
+    "CookiesView",
+    "HeadersView",
+    "PairsModel",
+    "RedirectsView",
+    "parse_set_cookie",
+]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -199,12 +209,64 @@ class _Table(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
 
+class RedirectsView(_Table):
+    """The redirects followed on the way to the response, one row a hop, in order. Plain
+    text: the URLs are the servers'."""
+
+    HEADERS = ("Status", "Method", "URL", "Redirected to", "Credentials not forwarded")
+    MAX_VISIBLE_ROWS = 6
+
+    def __init__(self) -> None:
+        super().__init__(self.HEADERS, (2, 3))
+        self.table.setSortingEnabled(False)  # the order is the story
+
+    def set_chain(self, chain: Sequence[RedirectHop]) -> None:
+        self.model.set_rows(
+            [
+                (str(hop.status), hop.method, hop.url, hop.location, ", ".join(hop.dropped))
+                for hop in chain
+            ]
+        )
+        self.table.resizeColumnsToContents()
+        for column in (2, 3):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 360))
+        rows = min(len(chain), self.MAX_VISIBLE_ROWS)
+        height = (
+            self.table.horizontalHeader().sizeHint().height()
+            + rows * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
+        self.setFixedHeight(height)
+
+
 class HeadersView(_Table):
-    """Response headers, in the order received until sorted."""
+    """Response headers, in the order received until sorted; above them, when the
+    response came through redirects, a Redirects section (`set_redirects`)."""
 
     def __init__(self) -> None:
         super().__init__(("Name", "Value"), (1,))
         self.table.horizontalHeader().resizeSection(0, 220)
+        self.redirects_title = QLabel("")
+        self.redirects_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.redirects_title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+        self.redirects = RedirectsView()
+        self.headers_title = QLabel("Response headers")
+        self.headers_title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        for i, widget in enumerate((self.redirects_title, self.redirects, self.headers_title)):
+            layout.insertWidget(i, widget)
+        self.set_redirects(())
+
+    def set_redirects(self, chain: Sequence[RedirectHop]) -> None:
+        """Show the redirects followed (hidden when there were none)."""
+        self.redirects.set_chain(chain)
+        n = len(chain)
+        withheld = sum(1 for hop in chain if hop.dropped)
+        note = " · credentials were not forwarded to another origin" if withheld else ""
+        self.redirects_title.setText(f"Redirects ({n}){note}")
+        for widget in (self.redirects_title, self.redirects, self.headers_title):
+            widget.setVisible(bool(chain))
 
     def set_headers(self, headers: Sequence[tuple[str, str]]) -> None:
         self.model.set_rows(headers)

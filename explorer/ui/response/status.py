@@ -15,7 +15,7 @@ from explorer.ui.response.content import human_duration, human_size
 from explorer.ui.response.ratelimit import RateMeter
 from explorer.ui.style import status_color
 
-__all__ = ["StatusBar", "reason_of", "timing_html"]
+__all__ = ["StatusBar", "chain_lines", "reason_of", "timing_html"]
 
 
 def reason_of(status: int, reason: str) -> str:
@@ -57,6 +57,23 @@ def timing_html(timing: Timing) -> str:
     return "<table cellspacing=2>" + "".join(rows) + "</table>"
 
 
+def chain_lines(result: ResponseResult) -> list[str]:
+    """The way to the response as plain lines, one a request: status, method, URL, and
+    the credentials not forwarded on a redirect to another origin."""
+    lines = []
+    for hop in result.redirect_chain:
+        withheld = f"  (not forwarded: {', '.join(hop.dropped)})" if hop.dropped else ""
+        lines.append(f"{hop.status}  {hop.method} {hop.url}{withheld}")
+    lines.append(f"{result.status}  {result.url}")
+    return lines
+
+
+def _plain_tooltip(text: str) -> str:
+    """`text` as a tooltip that shows it as it is: Qt renders a tooltip that looks like
+    markup as rich text, so it is escaped and wrapped instead."""
+    return f"<p style='white-space:pre'>{html.escape(text)}</p>"
+
+
 class ClickTipLabel(QLabel):
     """A label whose tooltip also opens on click."""
 
@@ -83,6 +100,7 @@ class StatusBar(QWidget):
         self.version_label = QLabel("")
         self.redirect_label = QLabel("")
         self.redirect_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.redirect_label.setTextFormat(Qt.TextFormat.PlainText)  # URLs from the servers
         for label in (self.time_label, self.size_label, self.version_label, self.redirect_label):
             label.setStyleSheet("color: palette(placeholder-text);")
         self.rate = RateMeter()
@@ -110,9 +128,11 @@ class StatusBar(QWidget):
         self.version_label.setVisible(bool(result.http_version))
         if result.redirects or (result.url and result.url != result.request.url):
             n = result.redirects
-            count = f"{n} redirect{'s' if n != 1 else ''}" if n else "redirected"
-            self.redirect_label.setText(f"↪ {count} → {result.url}")
-            self.redirect_label.setToolTip(f"Final URL: {result.url}")
+            count = f"via {n} redirect{'s' if n != 1 else ''}" if n else "redirected"
+            withheld = any(hop.dropped for hop in result.redirect_chain)
+            note = " · credentials not forwarded" if withheld else ""
+            self.redirect_label.setText(f"↪ {count} → {result.url}{note}")
+            self.redirect_label.setToolTip(_plain_tooltip("\n".join(chain_lines(result))))
         else:
             self.redirect_label.setText("")
             self.redirect_label.setToolTip("")

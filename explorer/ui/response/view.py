@@ -188,6 +188,7 @@ class ResponseView(QWidget):
             self.problem_panel.hide()
         self.body.set_result(result)
         self.headers.set_headers(result.headers)
+        self.headers.set_redirects(result.redirect_chain)
         cookies = self.cookies.set_headers(result.headers)
         self.tabs.setTabText(1, f"Headers ({len(result.headers)})")
         self.tabs.setTabText(2, f"Cookies ({cookies})" if cookies else "Cookies")
