@@ -4,9 +4,9 @@ A request's state (the editor's `state()`) is kept whole in memory for the sessi
 it goes into a file (drafts, open tabs; later history and collections) it passes through
 `redact_state`, which empties:
 
-- header, query and cookie values (parameters, extra rows) whose names look secret
-  (`looks_secret`: key, token, secret, auth, session, signature, password, ...), and rows
-  the user marked secret;
+- header, query and cookie values (parameters, extra rows) whose names look secret (the
+  one rule, `explorer.http.name_looks_secret`: key, token, secret, auth, session,
+  signature, password, ...), and rows the user marked secret;
 - values in JSON and form bodies under keys that look secret (`"password": ""`);
 - the password of a proxy URL (`http://user:pass@proxy` -> `http://user@proxy`).
 
@@ -22,41 +22,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["looks_secret", "redact_json_text", "redact_state"]
+from explorer.http.model import name_looks_secret as looks_secret
 
-_SECRET_TOKENS = frozenset(
-    {
-        "apikey", "token", "secret", "auth", "authorization", "session", "sessionid", "sid",
-        "signature", "sig", "password", "passwd", "pwd", "passphrase", "credential",
-        "credentials", "cookie", "bearer", "jwt", "csrf", "xsrf", "privatekey",
-    }
-)  # fmt: skip
-_BENIGN_KEY = frozenset(
-    {"sort", "primary", "partition", "foreign", "idempotency", "cache", "object", "lookup",
-     "group", "routing", "dedup", "deduplication", "hash", "row", "map", "public"}
-)  # fmt: skip
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+__all__ = ["redact_json_text", "redact_state"]
+
 _JSON_SECRET = re.compile(
     r'("(?:[^"\\]*(?:password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|'
     r'client[_-]?secret)[^"\\]*)"\s*:\s*)"(?:[^"\\]|\\.)*"',
     re.IGNORECASE,
 )
-
-
-def looks_secret(name: str) -> bool:
-    """Whether a header, parameter or field name says it carries a secret: one of its words
-    is key, token, secret, auth, session, signature, password, cookie ... ("X-API-Key",
-    "X-Auth-Token", "Authorization", "session_id", "apiKey", "ecosire_auth"). "Idempotency-Key",
-    "sort_key", "keyword" and "author" are not."""
-    words = [w.lower() for w in _WORDS.findall(name)]
-    if not words:
-        return False
-    joined = "".join(words)
-    if joined in _SECRET_TOKENS or any(w in _SECRET_TOKENS for w in words):
-        return True
-    if "key" in words:
-        return not any(w in _BENIGN_KEY for w in words)
-    return any(joined.endswith(t) for t in ("apikey", "accesskey", "secretkey", "privatekey"))
 
 
 def _redact_value(value: Any) -> Any:

@@ -48,7 +48,13 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.http import build_request
-from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
+from explorer.http.model import (
+    FieldError,
+    ParamValue,
+    RequestInput,
+    TransportOptions,
+    name_looks_secret,
+)
 from explorer.spec import Operation, Spec
 from explorer.spec.model import HTTP_METHODS
 from explorer.ui.request.auth import AuthPanel
@@ -712,6 +718,7 @@ class RequestEditor(QWidget):
                 params.append(ParamValue(e.name, e.location, value, e.style, e.explode))
         params += [ParamValue(n, "query", v) for n, v, _f in self.query_rows.items()]
         headers = tuple((n, v) for n, v, _f in self.headers.items())
+        secret = tuple(n for n, _v in headers if name_looks_secret(n))
         if self._op is None:
             base, path = self._adhoc_base, self._adhoc_path
         else:
@@ -724,6 +731,7 @@ class RequestEditor(QWidget):
             headers=headers,
             body=self.body.body_input(),
             auth=self.auth.auth_input(),
+            secret_headers=secret,
         )
 
     def transport_options(self) -> TransportOptions:
