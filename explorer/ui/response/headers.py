@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 from explorer.ui.style import mono_font
 
 __all__ = ["Cookie", "CookiesView", "HeadersView", "PairsModel", "parse_set_cookie"]
@@ -112,9 +113,9 @@ class PairsModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._rows[index.row()][index.column()]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 40 else None
-            return text
+            if role == Qt.ItemDataRole.ToolTipRole:  # shown as rich text unless escaped
+                return tooltip(text) if len(text) > 40 else None
+            return cut(text, LABEL_CHARS)
         if role == Qt.ItemDataRole.FontRole and index.column() in self._mono:
             return self._font
         return None
