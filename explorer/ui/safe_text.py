@@ -36,6 +36,7 @@ __all__ = [
     "DESCRIPTION_CHARS",
     "LABEL_CHARS",
     "LINK_SCHEMES",
+    "LONG_RUN",
     "RUN_CHARS",
     "TOOLTIP_CHARS",
     "SafeBrowser",
@@ -55,14 +56,17 @@ LABEL_CHARS = 2_000
 """Characters of one piece of outside text shown in a label or a line of a document."""
 TOOLTIP_CHARS = 1_500
 """Characters of outside text shown in one tooltip."""
-RUN_CHARS = 60
-"""Longest run of characters without a break opportunity; longer runs get a zero-width
-space every `RUN_CHARS` characters, so that lines wrap in linear time."""
+LONG_RUN = 200
+"""Longest run of characters without white space left as it is (a long URL stays intact
+for copying); a longer run gets a zero-width space every `RUN_CHARS` characters."""
+RUN_CHARS = 40
+"""Characters between two zero-width spaces in a long run: lines wrap there, in linear
+time, and fill the width to within this many characters."""
 LINK_SCHEMES = ("http", "https")
 """The only links that are links; any other target is shown as text."""
 
 _ZWSP = "\u200b"
-_RUN = re.compile(rf"[^\s\u200b]{{{RUN_CHARS + 1},}}")
+_RUN = re.compile(rf"[^\s\u200b]{{{LONG_RUN + 1},}}")
 
 
 def cut(text: str, limit: int) -> str:
@@ -73,9 +77,10 @@ def cut(text: str, limit: int) -> str:
 
 
 def break_runs(text: str) -> str:
-    """`text` with a zero-width space every `RUN_CHARS` characters of each run that has no
-    white space: such a run can wrap, and Qt lays it out in linear time."""
-    if len(text) <= RUN_CHARS:
+    """`text` with a zero-width space every `RUN_CHARS` characters of each run longer than
+    `LONG_RUN` that has no white space: such a run can wrap, and Qt lays it out in linear
+    time (its own fallback, breaking anywhere, is quadratic in the run's length)."""
+    if len(text) <= LONG_RUN:
         return text
 
     def split(match: re.Match[str]) -> str:

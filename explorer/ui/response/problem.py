@@ -90,7 +90,7 @@ class ProblemPanel(QFrame):
         self.icon.setStyleSheet(f"font-size: 15px; color: {colour.name()};")
         title = problem.title or "Error"
         set_plain(self.title, f"{status} · {title}" if status else title, 300)
-        set_plain(self.detail, problem.detail)
+        set_plain(self.detail, problem.detail, 1_000)  # the whole of it is in the Body tab
         self.detail.setVisible(bool(problem.detail) and problem.detail != problem.title)
         n = len(problem.errors)
         self.kind.setText(f"{n} field error{'s' if n != 1 else ''}" if n else "Problem")

@@ -100,7 +100,7 @@ class StatusBar(QWidget):
         colour = status_color(result.status)
         self.pill_colour = colour.name()
         reason = reason_of(result.status, result.reason)
-        self.pill.setText(f"{result.status} {cut(reason, 100)}".strip())
+        self.pill.setText(f"{result.status} {cut(reason, 60)}".strip())
         self.pill.setStyleSheet(
             f"QLabel#statusPill {{ background: {colour.name()}; color: white;"
             " font-weight: 600; border-radius: 4px; padding: 2px 8px; }"
