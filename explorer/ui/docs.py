@@ -627,9 +627,7 @@ class _Renderer:
         if tail:
             text += " — " + " · ".join(tail)
         kind = (
-            f'&nbsp; <code style="color:{c.type}">{html_text(row.type)}</code>'
-            if row.type
-            else ""
+            f'&nbsp; <code style="color:{c.type}">{html_text(row.type)}</code>' if row.type else ""
         )
         return f'<p style="{_ROW}margin-left:{32 + 18 * row.depth}px">{name}{kind}{text}</p>'
 

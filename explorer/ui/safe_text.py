@@ -138,7 +138,6 @@ def plain_words(text: str, limit: int = LABEL_CHARS) -> str:
     return words if len(words) <= limit else words[:limit].rstrip() + "…"
 
 
-
 def _link_allowed(url: str) -> bool:
     return QUrl(url).scheme().lower() in LINK_SCHEMES
 

@@ -401,4 +401,3 @@ class AuthPanel(QWidget):
         if isinstance(choice, str) and choice in keys:
             self.kind_combo.setCurrentIndex(keys.index(choice))
             self._fill()
-

@@ -238,4 +238,3 @@ class StatePanel(QWidget):
     def _tick(self) -> None:
         elapsed = time.monotonic() - self._started
         self.detail.setText(f"{elapsed:.1f} s")
-
