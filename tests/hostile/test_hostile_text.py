@@ -44,7 +44,7 @@ from explorer.ui.request.server import ServerPicker
 from explorer.ui.response.view import ResponseView
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
-from tests.hostile.conftest import run_limited
+from tests.hostile.conftest import Limited, run_limited
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="inotify is Linux only")
 
@@ -352,7 +352,7 @@ class Seen:
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # QToolTip, offscreen
 def test_hostile_text_opens_no_file_and_renders_no_markup(
-    qtbot: QtBot, bait: tuple[Path, FileWatch]
+    qtbot: QtBot, qloop: Any, bait: tuple[Path, FileWatch]
 ) -> None:
     folder, watch = bait
     h = hostile(folder)
@@ -431,6 +431,18 @@ def test_hostile_text_opens_no_file_and_renders_no_markup(
     assert "[image: a [b] c]" in welcome.description.toPlainText()
 
 
+def run_script(script: str, *args: str, memory_mb: int) -> Limited:
+    """Run a Python `script` headless, under `memory_mb` and a minute; it must succeed."""
+    done = run_limited(
+        [sys.executable, "-c", script, *args],
+        memory_mb=memory_mb,
+        timeout=60,
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 DEV_ZERO = textwrap.dedent(
     """
     import json, sys
@@ -468,13 +480,7 @@ DEV_ZERO = textwrap.dedent(
 
 
 def test_an_img_of_dev_zero_in_a_problem_is_text() -> None:
-    done = run_limited(
-        [sys.executable, "-c", DEV_ZERO],
-        memory_mb=1200,
-        timeout=60,
-        env={"QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_script(DEV_ZERO, memory_mb=1200)
     assert "shown: 400 · <img src='/dev/zero'>" in done.stdout
 
 
@@ -512,13 +518,8 @@ LONG_LINES = textwrap.dedent(
 
 @pytest.mark.parametrize("size", [300_000, 5_000_000])
 def test_long_unbreakable_lines_are_cut_and_wrapped_quickly(size: int) -> None:
-    done = run_limited(
-        [sys.executable, "-c", LONG_LINES, str(size)],
-        memory_mb=2000,
-        timeout=60,  # today: 7 s for 300 KB, more than 5 minutes for 5 MB
-        env={"QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    # before: 5.7 s for 300 KB here, more than a minute for 5 MB
+    done = run_script(LONG_LINES, str(size), memory_mb=2000)
     seconds = float(done.stdout.split("seconds ")[1].split()[0])
     assert seconds < 5, done.stdout  # loose: a few tenths here; quadratic layout is minutes
     assert "cut note True True" in done.stdout
@@ -566,13 +567,7 @@ HUGE_ENUM = textwrap.dedent(
 
 
 def test_a_200000_value_enum_builds_no_200000_items() -> None:
-    done = run_limited(
-        [sys.executable, "-c", HUGE_ENUM],
-        memory_mb=2000,
-        timeout=60,
-        env={"QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_script(HUGE_ENUM, memory_mb=2000)
     out = done.stdout
     assert "items 0" in out  # no combo box of 200,000 items: a search field
     select = float(out.split("select ")[1].split()[0])
@@ -605,13 +600,7 @@ REDOS = textwrap.dedent(
 
 
 def test_a_redos_pattern_does_not_freeze_typing() -> None:
-    done = run_limited(
-        [sys.executable, "-c", REDOS],
-        memory_mb=1000,
-        timeout=60,  # with re.search: fib(40) steps, minutes
-        env={"QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_script(REDOS, memory_mb=1000)  # with re.search: fib(40) steps, minutes
     checked = float(done.stdout.split("checked ")[1].split()[0])
     assert checked < 2.0, done.stdout  # the pattern budget is 0.05 s
     assert "problem None" in done.stdout  # undecided: no error shown
