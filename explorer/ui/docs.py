@@ -7,10 +7,10 @@ What it shows: method and path, summary, a deprecation notice, the description (
 the security requirements, the parameters, the request body per media type and the
 responses per status, each schema as an indented type tree and examples as pretty JSON.
 
-A spec is untrusted input. Everything taken from it is escaped with `html.escape`;
-Markdown is rendered with raw HTML turned off and its images turned into links; the
-browser loads no resource except small `data:` images (`DocsBrowser.loadResource`), and
-links open only on click, http(s) and mailto only, through `QDesktopServices`.
+A spec is untrusted input. Every piece of it goes through `explorer.ui.safe_text`: text in
+our own markup through `html_text` (escaped, cut, long runs broken), descriptions through
+its one Markdown path (`markdown_to_html`); the browser (`DocsBrowser`, a `SafeBrowser`)
+loads no resource at all and opens only http(s) links, on click, in the system browser.
 
 Big schemas are cut at `SCHEMA_ROWS` rows and `SCHEMA_DEPTH` levels with a "Show more"
 link, so that a GitHub-sized operation renders in a few milliseconds.
@@ -18,25 +18,23 @@ link, so that a GitHub-sized operation renders in a few milliseconds.
 
 from __future__ import annotations
 
-import base64
 import html
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QPalette, QShowEvent, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPalette, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from explorer.spec import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, Operation, Spec
 from explorer.spec.model import MediaType, Parameter, SecurityScheme
 from explorer.spec.schema import object_properties
+from explorer.ui.safe_text import SafeBrowser, html_text, markdown_to_html, plain_words
 from explorer.ui.style import METHOD_COLORS, status_color
 
-__all__ = ["SCHEMA_DEPTH", "SCHEMA_ROWS", "DocsBrowser", "DocsView", "markdown_to_html"]
+__all__ = ["SCHEMA_DEPTH", "SCHEMA_ROWS", "DocsBrowser", "DocsView"]
 
 SCHEMA_ROWS = 60
 """Rows of one schema tree shown at first; "Show more" multiplies it by 5. The schemas of
@@ -47,34 +45,8 @@ EXAMPLE_LINES = 30
 """Lines of one example shown at first; "Show more" shows up to `EXAMPLE_CHARS`."""
 EXAMPLE_CHARS = 20000
 """Characters of one example shown; longer ones are cut with a note."""
-DATA_IMAGE_BYTES = 512 * 1024
-"""The largest `data:` image a description may show inline."""
-
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\](\(|\[)")
-_MD_FEATURES = (
-    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
-    | QTextDocument.MarkdownFeature.MarkdownNoHTML
-)
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
-_SIMPLE_TEXT = re.compile(r"^[^\n*_`#\[\]<>|!\\]*$")
-
-
-def markdown_to_html(text: str, link_color: str = "") -> str:
-    """Markdown as an HTML fragment: raw HTML shown as text, images turned into links."""
-    if not text.strip():
-        return ""
-    if _SIMPLE_TEXT.match(text):
-        return f"<p>{html.escape(text)}</p>"
-    doc = QTextDocument()
-    doc.setMarkdown(_MD_IMAGE.sub(r"[🖼 \1]\2", text), _MD_FEATURES)
-    match = _BODY.search(doc.toHtml())
-    body = match.group(1) if match else ""
-    body = body.replace("font-size:xx-large;", "font-size:large;").replace(
-        "font-size:x-large;", "font-size:medium;"
-    )
-    if link_color:
-        body = body.replace("color:#0000ff;", f"color:{link_color};")
-    return body
+NAME_CHARS = 300
+"""Characters of a name (summary, path, parameter, property, media type) shown."""
 
 
 def _ref_name(ref: Any) -> str:
@@ -82,16 +54,9 @@ def _ref_name(ref: Any) -> str:
     return text.rsplit("/", 1)[-1] or text
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
-
-
 def _first_paragraph(text: str, limit: int = 240) -> str:
-    """The first paragraph as plain text: Markdown links and emphasis reduced to words."""
-    para = text.strip().split("\n\n", 1)[0].replace("\n", " ")
-    if "[" in para or "*" in para or "_" in para or "`" in para:
-        para = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", para))
-    return para if len(para) <= limit else para[:limit].rstrip() + "…"
+    """The first paragraph as plain words (see `plain_words`), at most `limit` characters."""
+    return plain_words(text.strip()[: limit * 4].split("\n\n", 1)[0], limit)
 
 
 def _json(value: Any, limit: int = EXAMPLE_CHARS) -> str:
@@ -398,20 +363,20 @@ class _Renderer:
         self.used: dict[str, tuple[int, int]] = {}  # schema key -> (rows, depth) allowed
 
     def md(self, text: str) -> str:
-        return markdown_to_html(text, self.c.link)
+        return markdown_to_html(text)
 
     def render(self) -> str:
         op, c, w = self.op, self.c, self.out.append
         color = METHOD_COLORS.get(op.method, "#495057")
         w(
             f'<p style="margin:0 0 2px 0"><span style="background-color:{color};'
-            f' color:#ffffff; font-weight:700;">&nbsp;{html.escape(op.method)}&nbsp;</span>'
+            f' color:#ffffff; font-weight:700;">&nbsp;{html_text(op.method)}&nbsp;</span>'
             f'&nbsp; <span style="font-family:monospace; font-size:large;">'
-            f"{html.escape(op.path)}</span></p>"
+            f"{html_text(op.path)}</span></p>"
         )
         if op.summary:
-            w(f'<h2 style="margin:8px 0 2px 0">{html.escape(op.summary)}</h2>')
-        meta = [html.escape(x) for x in (op.operation_id, op.module) if x]
+            w(f'<h2 style="margin:8px 0 2px 0">{html_text(op.summary)}</h2>')
+        meta = [html_text(x) for x in (op.operation_id, op.module) if x]
         if op.kind == "webhook":
             meta.insert(0, "webhook")
         if meta:
@@ -432,13 +397,13 @@ class _Renderer:
 
     def section(self, title: str) -> None:
         self.out.append(
-            f'<h3 style="margin:18px 0 4px 0; color:{self.c.text}">{html.escape(title)}</h3>'
+            f'<h3 style="margin:18px 0 4px 0; color:{self.c.text}">{html_text(title)}</h3>'
         )
 
     # -- security -------------------------------------------------------------------------
 
     def _scheme_text(self, name: str, scheme: SecurityScheme | None, scopes: Iterable[str]) -> str:
-        label = f"<b>{html.escape(name)}</b>"
+        label = f"<b>{html_text(name)}</b>"
         if scheme is None:
             return f"{label} <span style='color:{self.c.dim}'>(not declared)</span>"
         kind = scheme.type
@@ -457,11 +422,11 @@ class _Renderer:
             what = "mutual TLS"
         else:
             what = kind
-        text = f"{label} — {html.escape(what)}"
+        text = f"{label} — {html_text(what)}"
         scopes = list(scopes)
         if scopes:
             text += (
-                f" <span style='color:{self.c.dim}'>scopes: {html.escape(', '.join(scopes))}</span>"
+                f" <span style='color:{self.c.dim}'>scopes: {html_text(', '.join(scopes))}</span>"
             )
         return text
 
@@ -510,7 +475,7 @@ class _Renderer:
 
     def _param_row(self, p: Parameter) -> str:
         c = self.c
-        name = f'<span style="font-family:monospace">{html.escape(p.name)}</span>'
+        name = f'<span style="font-family:monospace">{html_text(p.name)}</span>'
         if p.required:
             name += f' <span style="color:{c.required}">*</span>'
         if p.deprecated:
@@ -520,12 +485,12 @@ class _Renderer:
         facts = _facts(schema)
         if p.example is not None and not any(f.startswith("example") for f in facts):
             facts.append(f"example: {json.dumps(p.example, ensure_ascii=False, default=str)}")
-        desc = html.escape(_first_paragraph(p.description, 400))
+        desc = html_text(_first_paragraph(p.description, 400))
         if facts:
-            desc += f'<br><span style="color:{c.dim}">{html.escape(" · ".join(facts))}</span>'
+            desc += f'<br><span style="color:{c.dim}">{html_text(" · ".join(facts))}</span>'
         return (
-            f"<tr><td>{name}</td><td>{html.escape(p.location)}</td>"
-            f'<td><span style="font-family:monospace; color:{c.type}">{html.escape(kind)}'
+            f"<tr><td>{name}</td><td>{html_text(p.location)}</td>"
+            f'<td><span style="font-family:monospace; color:{c.type}">{html_text(kind)}'
             f"</span></td><td>{desc}</td></tr>"
         )
 
@@ -555,15 +520,15 @@ class _Renderer:
                 color = status_color(int(digit) * 100).name() if digit.isdigit() else c.dim
             self.out.append(
                 f'<p style="margin:12px 0 2px 0"><span style="background-color:{color};'
-                f' color:#ffffff; font-weight:700;">&nbsp;{html.escape(r.status)}&nbsp;</span>'
-                f"&nbsp; {html.escape(_first_paragraph(r.description, 300))}</p>"
+                f' color:#ffffff; font-weight:700;">&nbsp;{html_text(r.status)}&nbsp;</span>'
+                f"&nbsp; {html_text(_first_paragraph(r.description, 300))}</p>"
             )
             if r.headers:
                 rows = "".join(
-                    f'<tr><td style="font-family:monospace">{html.escape(h.name)}</td>'
+                    f'<tr><td style="font-family:monospace">{html_text(h.name)}</td>'
                     f'<td style="font-family:monospace; color:{c.type}">'
-                    f"{html.escape(type_label(h.schema) if h.schema else '')}</td>"
-                    f"<td>{html.escape(_first_paragraph(h.description))}</td></tr>"
+                    f"{html_text(type_label(h.schema) if h.schema else '')}</td>"
+                    f"<td>{html_text(_first_paragraph(h.description))}</td></tr>"
                     for h in r.headers
                 )
                 self.out.append(
@@ -578,7 +543,7 @@ class _Renderer:
         c = self.c
         self.out.append(
             f'<p style="margin:6px 0 2px 16px; font-family:monospace; color:{c.dim}">'
-            f"{html.escape(media.media_type)}</p>"
+            f"{html_text(media.media_type)}</p>"
         )
         if media.schema:
             self.schema_tree(media.schema, key, folded, where)
@@ -586,11 +551,11 @@ class _Renderer:
             title = example.summary or example.name
             self.out.append(
                 f'<p style="margin:6px 0 2px 16px; color:{c.dim}">Example'
-                f"{': ' + html.escape(title) if title not in _PLAIN_NAMES else ''}</p>"
+                f"{': ' + html_text(title) if title not in _PLAIN_NAMES else ''}</p>"
             )
             if example.external_value:
                 self.out.append(
-                    f'<p style="margin-left:16px">{html.escape(example.external_value)}</p>'
+                    f'<p style="margin-left:16px">{html_text(example.external_value)}</p>'
                 )
             else:
                 self.example(example.value, f"ex:{key}:{example.name}")
@@ -624,13 +589,13 @@ class _Renderer:
         w = self.out.append
         w(
             f'<p style="{_ROW}margin-left:16px">'
-            f'<code style="color:{self.c.type}">{html.escape(type_label(schema))}</code>'
+            f'<code style="color:{self.c.type}">{html_text(type_label(schema))}</code>'
         )
         root_desc = _first_paragraph(str(schema.get("description") or ""))
         if root_desc:
-            w(f' <span style="color:{self.c.dim}">{html.escape(root_desc)}</span>')
+            w(f' <span style="color:{self.c.dim}">{html_text(root_desc)}</span>')
         if seen is not None and key not in self.limits:
-            same = f"— the same schema as {html.escape(seen)}"
+            same = f"— the same schema as {html_text(seen)}"
             w(f' <span style="color:{self.c.dim}">{same}</span></p>')
             return
         w("</p>")
@@ -646,7 +611,7 @@ class _Renderer:
 
     def _schema_row(self, row: _Row) -> str:
         c = self.c
-        name = html.escape(row.name)
+        name = html_text(row.name)
         name = f'<i style="color:{c.dim}">{name}</i>' if row.note else f"<code>{name}</code>"
         if row.deprecated:
             name = f"<s>{name}</s>"
@@ -655,69 +620,32 @@ class _Renderer:
             text += f'&nbsp; <span style="color:{c.required}">required</span>'
         tail = []
         if row.description:
-            tail.append(html.escape(row.description))
+            tail.append(html_text(row.description))
         if row.facts:
-            facts = html.escape(" · ".join(row.facts))
+            facts = html_text(" · ".join(row.facts))
             tail.append(f'<span style="color:{c.dim}">{facts}</span>')
         if tail:
             text += " — " + " · ".join(tail)
         kind = (
-            f'&nbsp; <code style="color:{c.type}">{html.escape(row.type)}</code>'
-            if row.type
-            else ""
+            f'&nbsp; <code style="color:{c.type}">{html_text(row.type)}</code>' if row.type else ""
         )
         return f'<p style="{_ROW}margin-left:{32 + 18 * row.depth}px">{name}{kind}{text}</p>'
 
 
-class DocsBrowser(QTextBrowser):
-    """A text browser that loads nothing: only small `data:` images, never the network.
-
-    `refused` lists every other URL the document asked for (for tests and diagnosis);
-    `open_url` is how a clicked http(s)/mailto link is opened (QDesktopServices)."""
+class DocsBrowser(SafeBrowser):
+    """The Docs tab's browser: a `SafeBrowser` (loads nothing, opens http(s) links in the
+    system browser) that also follows our own "Show more" links and in-page anchors."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.refused: list[str] = []
-        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.more_requested: Callable[[str], None] | None = None
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.anchorClicked.connect(self._on_anchor)
+        self.other_link = self._on_own_link
 
-    def loadResource(self, type: int, name: QUrl | str) -> Any:
-        """Small `data:` images only; every other URL is refused (and noted)."""
-        url = QUrl(name) if isinstance(name, str) else name
-        if url.scheme() == "data":
-            return _data_image(url.toString())
-        self.refused.append(url.toString())
-        return None
-
-    def _on_anchor(self, url: QUrl) -> None:
-        scheme = url.scheme()
-        if scheme in ("http", "https", "mailto"):
-            self.open_url(url)
-        elif scheme == "explorer" and url.path() == "more" and self.more_requested:
+    def _on_own_link(self, url: QUrl) -> None:
+        if url.scheme() == "explorer" and url.path() == "more" and self.more_requested:
             self.more_requested(QUrl.fromPercentEncoding(url.query().encode()))
-        elif not scheme and url.fragment():
+        elif not url.scheme() and url.fragment():
             self.scrollToAnchor(url.fragment())
-
-
-def _data_image(url: str) -> QImage | None:
-    head, sep, payload = url.partition(",")
-    if not sep or not head.startswith("data:image/"):
-        return None
-    try:
-        data = (
-            base64.b64decode(payload, validate=False)
-            if head.endswith(";base64")
-            else unquote_to_bytes(payload)
-        )
-    except ValueError:
-        return None
-    if len(data) > DATA_IMAGE_BYTES:
-        return None
-    image = QImage.fromData(data)
-    return None if image.isNull() else image
 
 
 class DocsView(QWidget):
@@ -809,7 +737,7 @@ class DocsView(QWidget):
             except Exception as exc:  # a broken corner of a spec must not break the window
                 self._html = (
                     f"<p><b>This endpoint's documentation could not be shown.</b></p>"
-                    f'<p style="color:{colors.dim}">{html.escape(type(exc).__name__)}: '
-                    f"{html.escape(str(exc))}</p>"
+                    f'<p style="color:{colors.dim}">{html_text(type(exc).__name__)}: '
+                    f"{html_text(str(exc))}</p>"
                 )
         self._browser.setHtml(self._html)

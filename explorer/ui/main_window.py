@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import html
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -59,6 +58,7 @@ from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.response.view import ResponseView
+from explorer.ui.safe_text import cut, html_text, tooltip
 from explorer.ui.shortcuts import LOCAL, SHORTCUTS, by_name, key_text
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
@@ -436,12 +436,13 @@ class MainWindow(QMainWindow):
         last = self.services.settings.get("general.last_spec")
         on_demo = api.source == str(self.services.demo_spec)
         self.banner.offer_reopen(last if on_demo and last != api.source else "")
-        self.setWindowTitle(f"{api.title} {api.version} — Explorer")
+        self.setWindowTitle(f"{cut(api.title, 100)} {cut(api.version, 40)} — Explorer")
         self.spec_title.setText(
-            f"<b>{html.escape(api.title)}</b> <span style='color:#868e96'>"
-            f"{html.escape(api.version)} · OpenAPI {html.escape(api.openapi_version)}</span>"
+            f"<b>{html_text(api.title, 300)}</b> <span style='color:#868e96'>"
+            f"{html_text(api.version, 100)} · OpenAPI {html_text(api.openapi_version, 100)}"
+            "</span>"
         )
-        self.spec_title.setToolTip(html.escape(api.source))
+        self.spec_title.setToolTip(tooltip(api.source))
         self._update_warnings()
         self._restore_tabs()
         self.centre.setCurrentWidget(self.tab_widget if self.tabs() else self.banner)
@@ -584,7 +585,7 @@ class MainWindow(QMainWindow):
         tip = op.key if op is not None else "Ad-hoc request"
         if tab.session.unsent:
             tip += "\n● changed since it was last sent"
-        self.tab_widget.setTabToolTip(index, html.escape(tip))
+        self.tab_widget.setTabToolTip(index, tooltip(tip))
 
     def focus_address(self) -> None:
         """Put the cursor in the current tab's address (a new tab when there is none)."""

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 
 from explorer.spec import Operation, Spec
 from explorer.spec.search import OperationIndex
+from explorer.ui.safe_text import tooltip
 
 __all__ = ["EndpointModel", "ModuleEntry"]
 
@@ -286,7 +287,7 @@ class EndpointModel(QAbstractItemModel):
             text = module.description.strip()
             if len(text) > 400:
                 text = text[:400].rstrip() + "…"
-            return f"{head}\n\n{text}" if text else head
+            return tooltip(f"{head}\n\n{text}" if text else head)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{module.name}, {len(vis.operations)} endpoints"
         return None
@@ -316,7 +317,7 @@ class EndpointModel(QAbstractItemModel):
                 lines.append(op.summary)
             if op.deprecated:
                 lines.append("Deprecated")
-            return "\n".join(lines)
+            return tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             extra = ", deprecated" if op.deprecated else ""
             return f"{op.method} {op.path}, {op.summary}{extra}"

@@ -3,14 +3,13 @@ description through the one sanitising Markdown path), or why a document could n
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from explorer import spec as spec_mod
-from explorer.ui.docs import DocsBrowser, markdown_to_html
+from explorer.ui.safe_text import SafeBrowser, html_text, markdown_to_html, tooltip
 
 __all__ = ["WelcomePage"]
 
@@ -36,11 +35,10 @@ class WelcomePage(QWidget):
         self.button.clicked.connect(self.open_requested)
         self.reopen_button = QPushButton()
         self.reopen_button.setVisible(False)
-        self.reopen_button.clicked.connect(
-            lambda: self.reopen_requested.emit(self.reopen_button.toolTip())
-        )
+        self._reopen_source = ""
+        self.reopen_button.clicked.connect(lambda: self.reopen_requested.emit(self._reopen_source))
         self.button.setVisible(False)
-        self.description = DocsBrowser()
+        self.description = SafeBrowser()
         self.description.setFrameShape(QFrame.Shape.NoFrame)
         self.description.viewport().setAutoFillBackground(False)
         self.description.setVisible(False)
@@ -63,7 +61,7 @@ class WelcomePage(QWidget):
         self._stretch.setVisible(not markdown)
 
     def show_loading(self, source: str) -> None:
-        self.heading.setText(f"<h2>Opening {html.escape(Path(source).name or source)}…</h2>")
+        self.heading.setText(f"<h2>Opening {html_text(Path(source).name or source, 300)}…</h2>")
         self.body.setText("")
         self._describe("")
         self.button.setVisible(False)
@@ -71,20 +69,21 @@ class WelcomePage(QWidget):
     def offer_reopen(self, source: str) -> None:
         """A button to reopen the document of the last session (empty: none)."""
         name = Path(source).name if source and "://" not in source else source
-        self.reopen_button.setText(f"Reopen {name}")
-        self.reopen_button.setToolTip(source)
+        self._reopen_source = source
+        self.reopen_button.setText(f"Reopen {name[:120]}")
+        self.reopen_button.setToolTip(tooltip(source))
         self.reopen_button.setVisible(bool(source))
 
     def show_spec(self, api: spec_mod.Spec) -> None:
         ops = len(api.operations)
         hooks = f" · {len(api.webhooks)} webhooks" if api.webhooks else ""
         self.heading.setText(
-            f"<h2>{html.escape(api.title)} <span style='color:#868e96'>"
-            f"{html.escape(api.version)}</span></h2>"
+            f"<h2>{html_text(api.title, 300)} <span style='color:#868e96'>"
+            f"{html_text(api.version, 100)}</span></h2>"
         )
         self.body.setText(
             f"<p>{ops} endpoints in {len(api.modules)} modules{hooks} · OpenAPI "
-            f"{html.escape(api.openapi_version)}</p>"
+            f"{html_text(api.openapi_version, 100)}</p>"
             "<p style='color:#868e96'>Pick an endpoint on the left, or press "
             "<b>Ctrl+K</b> and type to find one; <b>Ctrl+Enter</b> sends it.</p>"
         )
@@ -94,8 +93,8 @@ class WelcomePage(QWidget):
     def show_error(self, source: str, error: str) -> None:
         self.heading.setText("<h2 style='color:#e03131'>This document could not be opened</h2>")
         self.body.setText(
-            f"<p><b>{html.escape(source)}</b></p>"
-            f"<pre style='white-space:pre-wrap'>{html.escape(error)}</pre>"
+            f"<p><b>{html_text(source)}</b></p>"
+            f"<pre style='white-space:pre-wrap'>{html_text(error, 10_000)}</pre>"
         )
         self._describe("")
         self.button.setVisible(True)

@@ -237,3 +237,83 @@ def test_value_helpers() -> None:
     assert check_text("2024-01-15 nope", {"type": "string", "format": "date-time"})
     assert hint({"type": "integer", "minimum": 1, "maximum": 100}) == "integer, 1 to 100"
     assert hint({"type": "array", "items": {"type": "string"}}) == "array of string"
+
+
+def test_a_long_enum_is_a_search_field_restricted_to_its_values(qtbot: QtBot) -> None:
+    from PySide6.QtTest import QTest
+
+    from explorer.ui.request.fields import COMBO_LIMIT, SearchChoiceField
+    from explorer.ui.request.form import FormEntry
+
+    values = [f"code-{i:04}" for i in range(COMBO_LIMIT + 1)] + [7]
+    short = FormEntry("short", "query", {"enum": values[:COMBO_LIMIT]})
+    long = FormEntry("long", "query", {"enum": values})
+    form = ParamForm([short, long], lambda _row: None)
+    qtbot.addWidget(form)
+    form.show()
+    assert isinstance(form.rows[0].field, ChoiceField)
+    field = form.rows[1].field
+    assert isinstance(field, SearchChoiceField)
+    combos = form.findChildren(QComboBox)
+    assert [c.count() for c in combos] == [COMBO_LIMIT + 1]  # the short one, and "(not set)"
+    assert f"one of {COMBO_LIMIT + 2:,} values" in field.edit.placeholderText()
+    # offered as you type: those that start with it first, at most MATCHES
+    assert field.completer.matches("0299") == ["code-0299"]
+    assert field.completer.matches("CODE-000")[:2] == ["code-0000", "code-0001"]
+    assert field.completer.matches("7")[0] == "7"
+    QTest.keyClicks(field.edit, "code-0123")
+    assert field.completer.model.stringList() == ["code-0123"]
+    row = form.rows[1]
+    assert row.live_problem is None and field.value() == "code-0123"
+    assert form.state() == {"query:long": {"value": "code-0123", "include": True}}
+    field.set_raw(7)  # a non-string value comes back as itself
+    assert field.raw() == 7 and field.value() == 7
+    field.set_raw("nope")
+    assert (
+        field.problem()
+        == f"not one of the {COMBO_LIMIT + 2:,} allowed values (type to search them)"
+    )
+    with pytest.raises(ValueError):
+        field.value()
+    form.restore_state({"query:long": {"value": "code-0005", "include": True}})
+    assert field.edit.text() == "code-0005" and row.live_problem is None
+    field.set_raw(None)
+    assert field.is_empty() and field.raw() is None
+
+
+def test_a_pattern_that_cannot_be_decided_in_time_shows_no_error(qtbot: QtBot) -> None:
+    from explorer.ui.request.form import FormEntry
+
+    entry = FormEntry("code", "query", {"type": "string", "pattern": "^(a|aa)+$"})
+    form = ParamForm([entry], lambda _row: None)
+    qtbot.addWidget(form)
+    field = form.rows[0].field
+    field.set_raw("a" * 40 + "!")
+    assert field.problem() is None  # undecided within the budget: no word
+    field.set_raw("b")
+    assert field.problem() == "must match the pattern ^(a|aa)+$"
+    field.set_raw("aaa")
+    assert field.problem() is None
+
+
+def test_outside_text_in_a_form_is_shown_as_written(qtbot: QtBot) -> None:
+    from explorer.ui.request.form import FormEntry
+
+    evil = "<b>x</b><img src='/dev/zero'>"
+    entries = [
+        FormEntry(evil, "query", {"type": "string"}, required=True, description=evil),
+        FormEntry(evil + "2", evil, {"type": "string"}, description=evil),
+    ]
+    form = ParamForm(entries, lambda _row: None)
+    qtbot.addWidget(form)
+    form.show()
+    form.show_error(form.rows[0], evil)
+    texts = []
+    for label in form.findChildren(QLabel):
+        if label.textFormat() == Qt.TextFormat.PlainText:
+            texts.append(label.text())
+        else:
+            assert "<img" not in label.text() and "<b>x" not in label.text()
+    assert any(evil in t for t in texts)  # the error message and the info line
+    assert "<img" not in form.rows[0].label.toolTip()
+    assert isinstance(form.rows[1].label, QCheckBox) and form.rows[1].label.text() == evil + "2"

@@ -143,7 +143,6 @@ def test_redirect_text_from_servers_is_shown_as_it_is(view: ResponseView) -> Non
     assert hostile in label.text()
     tip = label.toolTip()
     assert "<img" not in tip and "<b>" not in tip and "<i>" not in tip
-    assert "&lt;img src=&#x27;/dev/zero&#x27;&gt;&lt;b&gt;bold&lt;/b&gt;" in tip
     document = QTextDocument()
     document.setHtml(tip)
     assert hostile in document.toPlainText()  # what the tooltip shows, character for character

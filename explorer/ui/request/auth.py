@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from explorer.http.model import AuthInput
 from explorer.spec import Operation, SecurityScheme, Spec
-from explorer.ui.request.fields import strip_markdown
 from explorer.ui.request.looks import dim, title
+from explorer.ui.safe_text import cut, html_text, plain_words, set_plain
 
 __all__ = ["AuthPanel", "env_name_for", "eye_icon", "scheme_summary"]
 
@@ -201,6 +201,7 @@ class AuthPanel(QWidget):
             edit.textEdited.connect(self._typed)
         self.key_in_combo.activated.connect(lambda _i: self._typed(""))
         self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # names the spec's key parameter
         self.note.setObjectName("dimLabel")
         dim(self.note)
         self.note.setWordWrap(True)
@@ -241,16 +242,13 @@ class AuthPanel(QWidget):
                 items = []
                 for name, scopes in alt.items():
                     scheme = schemes.get(name)
-                    text = f"<b>{_esc(name)}</b> — {_esc(scheme_summary(scheme))}"
+                    text = f"<b>{html_text(name, 200)}</b> — {html_text(scheme_summary(scheme))}"
                     if scopes:
-                        text += (
-                            f" <span style='color:#868e96'>scopes: {_esc(', '.join(scopes))}</span>"
-                        )
+                        shown = html_text(", ".join(scopes), 500)
+                        text += f" <span style='color:#868e96'>scopes: {shown}</span>"
                     if scheme is not None and scheme.description:
-                        desc = strip_markdown(scheme.description)
-                        if len(desc) > 160:
-                            desc = desc[:159] + "…"
-                        text += f"<br><span style='color:#868e96'>{_esc(desc)}</span>"
+                        desc = html_text(plain_words(scheme.description, 160))
+                        text += f"<br><span style='color:#868e96'>{desc}</span>"
                     items.append(text)
                 prefix = f"Option {i + 1}: " if len(alternatives) > 1 else ""
                 parts.append(f"<div style='margin-bottom:4px'>{prefix}{' + '.join(items)}</div>")
@@ -293,7 +291,7 @@ class AuthPanel(QWidget):
     def _choice_label(key: str, kind: str, scheme: SecurityScheme | None) -> str:
         names = {"bearer": "Bearer token", "basic": "Basic auth", "apikey": "API key", NONE: "None"}
         if scheme is not None:
-            return f"{scheme.name} — {names[kind]}"
+            return f"{cut(scheme.name, 200)} — {names[kind]}"
         return names[kind] if key == kind else key
 
     def current_choice(self) -> str:
@@ -336,9 +334,10 @@ class AuthPanel(QWidget):
                 "basic": "the Authorization header as “Basic …”",
                 "apikey": f"the {self.key_in_combo.currentText()} “{self.key_name_edit.text()}”",
             }[kind]
-            self.note.setText(
+            set_plain(
+                self.note,
                 f"Sent in {where}. Kept in memory for this session only, never saved with the "
-                f"request; code snippets read it from ${env}."
+                f"request; code snippets read it from ${env}.",
             )
 
     def _show_fields(self, kind: str) -> None:
@@ -402,7 +401,3 @@ class AuthPanel(QWidget):
         if isinstance(choice, str) and choice in keys:
             self.kind_combo.setCurrentIndex(keys.index(choice))
             self._fill()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -40,6 +40,7 @@ from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_w
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
 from explorer.ui.request.pointers import line_of_pointer, parse_error_position, pointer_lines
 from explorer.ui.request.values import format_value, is_binary
+from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 
 __all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]
 
@@ -209,6 +210,7 @@ class BodyEditor(QWidget):
         self.editor.textChanged.connect(self._text_changed)
         jl.addWidget(self.editor, 1)
         self.status = QLabel(json_page)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # quotes the parser's message
         self.status.setObjectName("bodyStatus")
         jl.addWidget(self.status)
         self.issue_list = QListWidget(json_page)
@@ -367,7 +369,7 @@ class BodyEditor(QWidget):
         self.example_combo.clear()
         if media is not None and has_examples:
             for ex in media.examples:
-                self.example_combo.addItem(ex.summary or ex.name)
+                self.example_combo.addItem(cut(ex.summary or ex.name, 200))
             if media.schema is not None:
                 self.example_combo.addItem("Sample from the schema")
             self.example_combo.setCurrentIndex(self._example_choice.get(media.media_type, 0))
@@ -620,10 +622,10 @@ class BodyEditor(QWidget):
             text += "   (server)"
         if line >= 0:
             text += f"   · line {line + 1}"
-        item = QListWidgetItem(text)
+        item = QListWidgetItem(cut(text, LABEL_CHARS))
         item.setData(Qt.ItemDataRole.UserRole, (line, column))
         item.setForeground(QColor("#c92a2a"))
-        item.setToolTip(message)
+        item.setToolTip(tooltip(message))
         self.issue_list.addItem(item)
 
     def _issue_clicked(self, item: QListWidgetItem) -> None:

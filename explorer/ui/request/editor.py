@@ -63,6 +63,7 @@ from explorer.ui.request.form import FieldRow, ParamForm, entries_from_parameter
 from explorer.ui.request.headers import COMMON_HEADERS, KeyValueRows
 from explorer.ui.request.looks import dim, title
 from explorer.ui.request.server import ServerPicker
+from explorer.ui.safe_text import set_plain, tooltip
 from explorer.ui.style import METHOD_COLORS, mono_font
 from explorer.workbench.address import Linked, link_address
 
@@ -99,8 +100,8 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
     def set_full_text(self, text: str) -> None:
-        self._full = " ".join(text.split())
-        self.setToolTip(text if len(text) < 2000 else text[:2000] + "…")
+        self._full = " ".join(text[:4000].split())
+        self.setToolTip(tooltip(text))
         self._elide()
 
     def full_text(self) -> str:
@@ -149,7 +150,7 @@ class AddressEdit(QLineEdit):
     def show_preview(self, url: str) -> None:
         """Show the URL the request would go to (not while the user is typing)."""
         self._preview = url
-        self.setToolTip(url if len(url) < 2000 else url[:2000] + "…")
+        self.setToolTip(tooltip(url))
         if not self._typing and self.text() != url:
             self.setText(url)
             self.setCursorPosition(0)
@@ -767,7 +768,7 @@ class RequestEditor(QWidget):
         rest = [e for e in to_body if e not in placed]
         if rest:
             lines = [f"• {e.field or e.pointer or 'request'}: {e.message}" for e in rest]
-            self.error_banner.setText("The server reported:\n" + "\n".join(lines))
+            set_plain(self.error_banner, "The server reported:\n" + "\n".join(lines))
             self.error_banner.show()
             if first_tab is None:
                 first_tab = TAB_PARAMS

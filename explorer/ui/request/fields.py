@@ -10,13 +10,14 @@ the text does not parse); `problem()` what is wrong with it, as a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtCore import QObject, QRegularExpression, QStringListModel, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -35,20 +36,31 @@ from explorer.ui.request.values import (
     hint,
     to_value,
 )
+from explorer.ui.safe_text import cut
 from explorer.ui.style import mono_font
 
 __all__ = [
+    "COMBO_LIMIT",
     "ArrayField",
     "ChoiceField",
+    "EnumCompleter",
     "Field",
     "FileField",
     "LineField",
+    "SearchChoiceField",
     "first_sentence",
     "make_field",
     "placeholder_for",
     "set_invalid",
-    "strip_markdown",
 ]
+
+COMBO_LIMIT = 300
+"""The most values an enum shows as a combo box; a longer one is a `SearchChoiceField`
+(a combo box builds an item per value at once: 200,000 of them froze selection 1.6 s)."""
+MATCHES = 100
+"""The most values a `SearchChoiceField` offers at a time, for what was typed."""
+CHOICE_CHARS = 200
+"""Characters of one value shown as a combo item or a placeholder."""
 
 _INT_RE = QRegularExpression(r"^[-+]?\d*$")
 _NUM_RE = QRegularExpression(r"^[-+]?\d*\.?\d*([eE][-+]?\d*)?$")
@@ -153,7 +165,7 @@ class LineField(Field):
 
             text = json.dumps(example, ensure_ascii=False)[:120]
         if text:
-            edit.setPlaceholderText(text)
+            edit.setPlaceholderText(cut(text, CHOICE_CHARS))
         edit.textEdited.connect(self._edited)
 
     def _edited(self, _text: str) -> None:
@@ -193,10 +205,11 @@ class ChoiceField(Field):
             self.options = [o for o in self.schema.get("enum", []) if o is not None]
         combo = QComboBox(parent)
         self.widget = self.combo = combo
-        combo.addItems([format_value(o) for o in self.options])
+        combo.addItems([cut(format_value(o), CHOICE_CHARS) for o in self.options])
         combo.addItem("(not set)")
         combo.setCurrentIndex(-1)
-        combo.setPlaceholderText(placeholder_for(self.schema, example) or "(not set)")
+        placeholder = cut(placeholder_for(self.schema, example), CHOICE_CHARS)
+        combo.setPlaceholderText(placeholder or "(not set)")
         combo.activated.connect(self._activated)
 
     def _activated(self, index: int) -> None:
@@ -224,6 +237,131 @@ class ChoiceField(Field):
 
     def value(self) -> Any:
         return self.raw()
+
+
+class EnumCompleter(QObject):
+    """Completion over a long list of values for a line edit: the popup offers the first
+    `MATCHES` values that contain what was typed (those that start with it first), found
+    as you type. The list is read only when the user types, so attaching costs nothing."""
+
+    def __init__(self, edit: QLineEdit, values: Callable[[], Sequence[str]]) -> None:
+        super().__init__(edit)
+        self._edit = edit
+        self._values = values
+        self._folded: list[str] | None = None
+        self.model = QStringListModel(self)
+        self.completer = QCompleter(self.model, edit)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        edit.setCompleter(self.completer)
+        edit.textEdited.connect(self._typed)
+
+    def matches(self, text: str) -> list[str]:
+        """The values offered for `text`: those starting with it, then those containing it
+        (case-insensitive), at most `MATCHES`."""
+        values = self._values()
+        if self._folded is None:
+            self._folded = [v.casefold() for v in values]
+        query = text.casefold()
+        starts: list[int] = []
+        contains: list[int] = []
+        for i, folded in enumerate(self._folded):
+            if query in folded:
+                if folded.startswith(query):
+                    starts.append(i)
+                    if len(starts) >= MATCHES:
+                        break
+                elif len(contains) < MATCHES:
+                    contains.append(i)
+        return [values[i] for i in (starts + contains)[:MATCHES]]
+
+    def _typed(self, text: str) -> None:
+        found = self.matches(text) if text else []
+        self.model.setStringList(found)
+        if found:
+            self.completer.setCompletionPrefix(text)
+            self.completer.complete()
+        elif (popup := self.completer.popup()) is not None:
+            popup.hide()
+
+
+class SearchChoiceField(Field):
+    """An enum longer than `COMBO_LIMIT` values: a line edit that offers the values that
+    match what is typed (`EnumCompleter`) and accepts only one of them. Nothing per value
+    is built until the user types, so selecting the operation stays fast."""
+
+    kind = "enum"
+
+    def __init__(
+        self,
+        schema: Mapping[str, Any],
+        on_edit: Callable[[], None],
+        example: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(schema, on_edit)
+        self.options: list[Any] = [o for o in self.schema.get("enum", []) if o is not None]
+        self._texts: list[str] | None = None
+        self._by_text: dict[str, int] | None = None
+        edit = QLineEdit(parent)
+        self.widget = self.edit = edit
+        hint_text = cut(placeholder_for(self.schema, example), CHOICE_CHARS)
+        count = f"one of {len(self.options):,} values, type to search"
+        edit.setPlaceholderText(f"{hint_text} · {count}" if hint_text else count)
+        self.completer = EnumCompleter(edit, self.texts)
+        edit.textEdited.connect(lambda _t: self.on_edit())
+        self.completer.completer.activated.connect(self._picked)
+
+    def texts(self) -> list[str]:
+        """The values as a user reads and types them (made on first use)."""
+        if self._texts is None:
+            self._texts = [format_value(o) for o in self.options]
+        return self._texts
+
+    def _index(self, text: str) -> int:
+        if self._by_text is None:
+            self._by_text = {}
+            for i, t in enumerate(self.texts()):
+                self._by_text.setdefault(t, i)
+        return self._by_text.get(text, -1)
+
+    def _picked(self, text: str) -> None:
+        self.edit.setText(text)
+        self.on_edit()
+
+    def raw(self) -> Any:
+        text = self.edit.text()
+        if not text:
+            return None
+        i = self._index(text)
+        return self.options[i] if i >= 0 else text
+
+    def set_raw(self, raw: Any) -> None:
+        if raw is None:
+            self.edit.clear()
+        else:
+            self.edit.setText(raw if isinstance(raw, str) else format_value(raw))
+
+    def is_empty(self) -> bool:
+        return self.edit.text() == ""
+
+    def value(self) -> Any:
+        text = self.edit.text()
+        if not text:
+            return None
+        i = self._index(text)
+        if i < 0:
+            raise ValueError(self._not_a_value())
+        return self.options[i]
+
+    def problem(self) -> str | None:
+        text = self.edit.text()
+        if not text or self._index(text) >= 0:
+            return None
+        return self._not_a_value()
+
+    def _not_a_value(self) -> str:
+        return f"not one of the {len(self.options):,} allowed values (type to search them)"
 
 
 class FileField(Field):
@@ -413,6 +551,8 @@ def make_field(
     """The right kind of field for a schema."""
     s = effective_schema(schema)
     kind = field_kind(s)
+    if kind == "enum" and len(s["enum"]) > COMBO_LIMIT:
+        return SearchChoiceField(s, on_edit, example, parent)
     if kind in ("enum", "boolean"):
         return ChoiceField(s, on_edit, example, parent)
     if kind == "array":
@@ -420,27 +560,6 @@ def make_field(
     if kind == "file" and allow_files:
         return FileField(s, on_edit, parent)
     return LineField(s, on_edit, example, parent)
-
-
-def strip_markdown(text: str) -> str:
-    """Markdown made readable as plain text: links as their text, no backticks/emphasis."""
-    if not text:
-        return ""
-    if "](" in text:
-        text = _LINK.sub(r"\1", text)
-    if "<" in text:
-        text = _TAG.sub("", text)
-    if "`" in text or "**" in text:
-        text = text.replace("`", "").replace("**", "")
-    return " ".join(text.split())
-
-
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(
-    r"</?(?:a|b|i|u|em|strong|code|pre|br|p|span|div|ul|ol|li|h[1-6]|table|tr|td|th|img|sup|sub)"
-    r"\b[^>]*>",
-    re.IGNORECASE,
-)
 
 
 def first_sentence(text: str, limit: int = 90) -> str:

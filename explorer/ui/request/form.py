@@ -21,14 +21,10 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyl
 
 from explorer.spec import Parameter
 from explorer.spec.schema import object_properties
-from explorer.ui.request.fields import (
-    Field,
-    first_sentence,
-    make_field,
-    strip_markdown,
-)
+from explorer.ui.request.fields import Field, first_sentence, make_field
 from explorer.ui.request.looks import DIM, ERROR, colour_text, title
 from explorer.ui.request.values import hint
+from explorer.ui.safe_text import cut, html_text, plain_words, set_plain, tooltip
 
 __all__ = ["FieldRow", "FormEntry", "ParamForm", "entries_from_parameters", "entries_from_schema"]
 
@@ -110,8 +106,10 @@ def entries_from_schema(schema: Mapping[str, Any] | None) -> list[FormEntry]:
     return out
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+NAME_CHARS = 200
+"""Characters of a parameter's name shown in its label."""
+INFO_CHARS = 500
+"""Characters of the dim info line under a field (it is elided to its width anyway)."""
 
 
 _DIM_COLOR = QColor(DIM)
@@ -167,14 +165,15 @@ class FieldRow:
             return
         if self.error_label is None:
             label = QLabel(self.form)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the server's words, or the spec's
             label.setObjectName("fieldError")
             colour_text(label, ERROR)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.grid.addWidget(label, self.grid_row + 1, 1, 1, 2)
             self.error_label = label
-        self.error_label.setText(message)
-        self.error_label.setToolTip(message)
+        set_plain(self.error_label, message)
+        self.error_label.setToolTip(tooltip(message))
         self.error_label.show()
 
 
@@ -216,7 +215,8 @@ class ParamForm(QWidget):
                 location = entry.location
                 count = sum(1 for e in entries if e.location == location)
                 name = SECTION_TITLES.get(location, location.title())
-                section = QLabel(f"{name}  ·  {count}", self)
+                section = QLabel(self)
+                set_plain(section, f"{name}  ·  {count}", NAME_CHARS)
                 section.setObjectName("sectionTitle")
                 title(section)
                 if r:
@@ -242,11 +242,13 @@ class ParamForm(QWidget):
         row_ref.append(row)
         label: QLabel | QCheckBox
         if entry.required:
-            label = QLabel(f"{_html(entry.name)} <span style='color:#e03131'>*</span>", self)
+            label = QLabel(self)
             label.setTextFormat(Qt.TextFormat.RichText)
+            name = html_text(entry.name, NAME_CHARS)
+            label.setText(f"{name} <span style='color:#e03131'>*</span>")
             label.setIndent(self._indent)
         else:
-            label = QCheckBox(entry.name, self)
+            label = QCheckBox(cut(entry.name, NAME_CHARS), self)
             label.toggled.connect(lambda _on: self._on_edit(row))
             row.include = label
         font = label.font()
@@ -256,7 +258,7 @@ class ParamForm(QWidget):
             font.setStrikeOut(True)
         if entry.required or entry.deprecated:
             label.setFont(font)
-        description = strip_markdown(entry.description)
+        description = plain_words(entry.description)
         type_hint = hint(entry.schema)
         tip = f"{entry.name} ({type_hint})"
         if entry.required:
@@ -267,6 +269,7 @@ class ParamForm(QWidget):
             tip += "\n\n" + description
         if not entry.required:
             tip += "\n\nTick to send it (ticks itself when you type)."
+        tip = tooltip(tip)
         label.setToolTip(tip)
         row.label = label
         grid.addWidget(label, r, 0)
@@ -277,9 +280,9 @@ class ParamForm(QWidget):
             info_text = "deprecated · " + info_text
         if description:
             info_text += " · " + first_sentence(description)
-        info = _InfoLabel(info_text, self)
+        info = _InfoLabel(self)
         info.setObjectName("fieldInfo")
-        info.setTextFormat(Qt.TextFormat.PlainText)
+        set_plain(info, info_text, INFO_CHARS)
         info.setToolTip(tip)
         info.setMinimumWidth(40)
         info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.safe_text import tooltip
+
 __all__ = ["COMMON_HEADERS", "KeyValueRows"]
 
 COMMON_HEADERS = (
@@ -177,7 +179,7 @@ class KeyValueRows(QWidget):
     def _set_file(self, row: _Row, path: str) -> None:
         row.is_file = True
         row.value.setText(path)
-        row.value.setToolTip("File: " + path)
+        row.value.setToolTip(tooltip("File: " + path))
 
     # -- reading and state ----------------------------------------------------------------
 

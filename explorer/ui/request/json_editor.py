@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from explorer.ui.safe_text import tooltip
 from explorer.ui.style import mono_font
 
 __all__ = ["CodeEditor", "JsonHighlighter"]
@@ -169,7 +170,7 @@ class CodeEditor(QPlainTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor("#e03131"))
             fmt.setBackground(QColor(224, 49, 49, 22))
-            fmt.setToolTip(self._errors[line])
+            fmt.setToolTip(tooltip(self._errors[line]))
             sel.format = fmt
             cursor = QTextCursor(block)
             text = block.text()

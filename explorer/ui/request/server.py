@@ -15,7 +15,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from explorer.spec import Server, ServerVariable
+from explorer.ui.request.fields import COMBO_LIMIT, EnumCompleter
 from explorer.ui.request.looks import dim
+from explorer.ui.safe_text import cut, set_plain, tooltip
 
 __all__ = ["ServerPicker", "match_server"]
 
@@ -116,7 +118,7 @@ class ServerPicker(QObject):
         for e in self._entries:
             self.combo.addItem(self._label(e))
             self.combo.setItemData(
-                self.combo.count() - 1, self._tip(e), Qt.ItemDataRole.ToolTipRole
+                self.combo.count() - 1, tooltip(self._tip(e)), Qt.ItemDataRole.ToolTipRole
             )
         self.combo.setToolTip("Server: the base URL shown in the address")
         self.combo.addItem("Custom URL…")
@@ -135,7 +137,7 @@ class ServerPicker(QObject):
         desc = e.server.description
         if desc and len(desc) <= 40:
             return desc
-        return e.server.resolve(e.values)
+        return cut(e.server.resolve(e.values), 300)
 
     @staticmethod
     def _tip(e: _Entry) -> str:
@@ -185,13 +187,14 @@ class ServerPicker(QObject):
         self.details.show()
 
     def _add_variable(self, entry: _Entry, var: ServerVariable) -> None:
-        label = QLabel(f"  {var.name}", self.details)
+        label = QLabel(self.details)
+        set_plain(label, f"  {var.name}", 100)
         label.setObjectName("dimLabel")
         dim(label)
-        label.setToolTip(var.description or f"Server variable {var.name}")
+        label.setToolTip(tooltip(var.description or f"Server variable {var.name}"))
         editor: QLineEdit | QComboBox
         value = entry.values.get(var.name, var.default)
-        if var.enum:
+        if var.enum and len(var.enum) <= COMBO_LIMIT:
             combo = QComboBox(self.details)
             combo.addItems(list(var.enum))
             combo.setCurrentText(value)
@@ -199,11 +202,16 @@ class ServerPicker(QObject):
             editor = combo
         else:
             edit = QLineEdit(value, self.details)
-            edit.setPlaceholderText(var.default)
+            edit.setPlaceholderText(cut(var.default, 200))
             edit.setMaximumWidth(220)
             edit.textEdited.connect(lambda t, n=var.name: self._set_var(entry, n, t))
+            if var.enum:  # too many values for a combo box: offered as you type
+                values = var.enum
+                EnumCompleter(edit, lambda: values)
             editor = edit
-        editor.setToolTip(var.description or f"Server variable {var.name} (default {var.default})")
+        editor.setToolTip(
+            tooltip(var.description or f"Server variable {var.name} (default {var.default})")
+        )
         self._details_layout.addWidget(label)
         self._details_layout.addWidget(editor)
         self._var_widgets += [label, editor]

@@ -56,6 +56,7 @@ from explorer.ui.response.findbar import FindBar
 from explorer.ui.response.hexview import HexView
 from explorer.ui.response.highlight import CodeView
 from explorer.ui.response.imageview import ImageView
+from explorer.ui.safe_text import cut
 from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["BodyView"]
@@ -189,6 +190,8 @@ class BodyView(QWidget):
         self.kind_label.setStyleSheet("color: palette(placeholder-text);")
         self.note_label = QLabel("")
         self.note_label.setStyleSheet("color: #b35c00;")
+        self.kind_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote the body
         self.highlight_button = QPushButton("Highlight anyway")
         self.highlight_button.setToolTip("Colour the whole text (takes a few seconds)")
         self.highlight_button.clicked.connect(self._highlight_anyway)
@@ -248,6 +251,7 @@ class BodyView(QWidget):
         self.image = ImageView()
         self.hex = HexView()
         self.empty = QLabel("No body")
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)  # the server's reason phrase
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("color: palette(placeholder-text); font-size: 13px;")
         for page in (text_page, self.image, self.hex, self.empty):
@@ -382,7 +386,8 @@ class BodyView(QWidget):
         self.wrap_button.setVisible(textual)
         self.copy_button.setVisible(textual)
         if kind == "empty":
-            self.empty.setText(f"No body ({result.status} {result.reason})".replace(" )", ")"))
+            reason = cut(result.reason, 100)
+            self.empty.setText(f"No body ({result.status} {reason})".replace(" )", ")"))
             self.stack.setCurrentWidget(self.empty)
             return
         if kind == "image":

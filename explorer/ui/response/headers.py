@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.http.model import RedirectHop
+from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 from explorer.ui.style import mono_font
 
 __all__ = [
@@ -122,9 +123,9 @@ class PairsModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._rows[index.row()][index.column()]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 40 else None
-            return text
+            if role == Qt.ItemDataRole.ToolTipRole:  # shown as rich text unless escaped
+                return tooltip(text) if len(text) > 40 else None
+            return cut(text, LABEL_CHARS)
         if role == Qt.ItemDataRole.FontRole and index.column() in self._mono:
             return self._font
         return None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.response.content import human_size
+from explorer.ui.safe_text import cut
 from explorer.ui.style import mono_font
 from explorer.workbench.tasks import TaskSlot
 
@@ -122,6 +123,7 @@ class HexView(QWidget):
         bar.setContentsMargins(8, 4, 6, 4)
         self.caption = QLabel("")
         self.caption.setStyleSheet("color: palette(placeholder-text);")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # the server's content type
         self.save_button = QPushButton("Save to file…")
         self.save_button.clicked.connect(self.ask_save)
         bar.addWidget(self.caption, 1)
@@ -152,7 +154,8 @@ class HexView(QWidget):
         self.model.set_data(data)
         self.suggested_name = suggested_name
         rows = self.model.rowCount()
-        self.caption.setText(f"{description} · {human_size(len(data))} · {rows:,} rows")
+        kind = cut(description, 100)
+        self.caption.setText(f"{kind} · {human_size(len(data))} · {rows:,} rows")
 
     def ask_save(self) -> None:
         """Ask where to save (a non-blocking dialog), then write the exact bytes."""

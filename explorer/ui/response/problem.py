@@ -1,8 +1,10 @@
-"""A problem document (RFC 7807 / 9457, or the ECOSIRE shape) as a readable panel."""
+"""A problem document (RFC 7807 / 9457, or the ECOSIRE shape) as a readable panel.
+
+Everything in it is the server's text: title and detail are plain-text labels, the meta
+line escapes it inside our markup, field errors are table cells (tooltips escaped)."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from explorer.http.model import Problem
 from explorer.ui.response.headers import _Table
+from explorer.ui.safe_text import html_text, set_plain
 from explorer.ui.style import status_color
 
 __all__ = ["ProblemPanel"]
@@ -49,6 +52,8 @@ class ProblemPanel(QFrame):
         self.icon = QLabel("⚠")
         self.icon.setStyleSheet("font-size: 15px;")
         self.title = QLabel("")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: 600; font-size: 13px;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind = QLabel("Problem")
@@ -58,6 +63,7 @@ class ProblemPanel(QFrame):
         top.addWidget(self.kind)
         layout.addLayout(top)
         self.detail = QLabel("")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail)
@@ -83,18 +89,18 @@ class ProblemPanel(QFrame):
         )
         self.icon.setStyleSheet(f"font-size: 15px; color: {colour.name()};")
         title = problem.title or "Error"
-        self.title.setText(f"{status} · {title}" if status else title)
-        self.detail.setText(problem.detail)
+        set_plain(self.title, f"{status} · {title}" if status else title, 300)
+        set_plain(self.detail, problem.detail, 1_000)  # the whole of it is in the Body tab
         self.detail.setVisible(bool(problem.detail) and problem.detail != problem.title)
         n = len(problem.errors)
         self.kind.setText(f"{n} field error{'s' if n != 1 else ''}" if n else "Problem")
         meta: list[str] = []
         if problem.type and problem.type != "about:blank":
-            meta.append(f"<b>type</b> {html.escape(problem.type)}")
+            meta.append(f"<b>type</b> {html_text(problem.type, 300)}")
         if problem.instance:
-            meta.append(f"<b>instance</b> {html.escape(problem.instance)}")
+            meta.append(f"<b>instance</b> {html_text(problem.instance, 300)}")
         for key, value in _scalar_extras(problem.extra):
-            meta.append(f"<b>{html.escape(key)}</b> {html.escape(value)}")
+            meta.append(f"<b>{html_text(key, 100)}</b> {html_text(value, 200)}")
         self.meta.setText(
             "<span style='color: palette(placeholder-text)'>"
             + " &nbsp;·&nbsp; ".join(meta)

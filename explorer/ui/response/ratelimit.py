@@ -3,7 +3,6 @@ Both count down with a QTimer ticking once a second; nothing sleeps."""
 
 from __future__ import annotations
 
-import html
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.http.model import RateLimit
+from explorer.ui.safe_text import html_text
 
 __all__ = ["RateMeter", "RetryBanner", "countdown_text"]
 
@@ -95,7 +95,7 @@ class RateMeter(QWidget):
             self.hide()
             return
         raw = [
-            f"{html.escape(k)}: {html.escape(v)}"
+            f"{html_text(k, 100)}: {html_text(v, 200)}"
             for k, v in headers
             if "ratelimit" in k.lower().replace("-", "") or k.lower() == "retry-after"
         ]

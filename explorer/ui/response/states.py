@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from explorer.http.model import NetworkFailure, PreparedRequest
 from explorer.ui.response.content import human_duration
+from explorer.ui.safe_text import html_text, shown
 from explorer.ui.style import method_color
 
 __all__ = ["FAILURES", "StatePanel"]
@@ -127,6 +128,7 @@ class StatePanel(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.title)
         self.message = QLabel("")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -138,12 +140,14 @@ class StatePanel(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setStyleSheet("color: palette(placeholder-text); font-family: monospace;")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # a URL: outside text
         outer.addWidget(self.detail)
         outer.addSpacing(6)
         self.hints = QLabel("")
         self.hints.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hints.setWordWrap(True)
         self.hints.setStyleSheet("color: palette(placeholder-text);")
+        self.hints.setTextFormat(Qt.TextFormat.RichText)  # our own words only
         outer.addWidget(self.hints)
         outer.addStretch(3)
         self.state = "empty"
@@ -153,14 +157,26 @@ class StatePanel(QWidget):
         self._timer.timeout.connect(self._tick)
 
     def _set(
-        self, state: str, title: str, message: str = "", detail: str = "", hints: str = ""
+        self,
+        state: str,
+        title: str,
+        message: str = "",
+        detail: str = "",
+        hints: str = "",
+        rich_message: bool = False,
     ) -> None:
+        """Show a state; `message` is plain text unless `rich_message` (our own markup, with
+        outside text escaped). The format is set before the text: a label renders its text
+        at once, and rich text can name a file that Qt would read."""
         self.state = state
         self._timer.stop()
         self.title.setText(title)
-        self.message.setText(message)
+        self.message.setTextFormat(
+            Qt.TextFormat.RichText if rich_message else Qt.TextFormat.PlainText
+        )
+        self.message.setText(message if rich_message else shown(message))
         self.message.setVisible(bool(message))
-        self.detail.setText(detail)
+        self.detail.setText(shown(detail))
         self.detail.setVisible(bool(detail))
         self.hints.setText(hints)
         self.hints.setVisible(bool(hints))
@@ -174,20 +190,20 @@ class StatePanel(QWidget):
             "",
             "Press <b>Ctrl+Enter</b> to send",
         )
-        self.hints.setTextFormat(Qt.TextFormat.RichText)
 
     def show_sending(self, prepared: PreparedRequest) -> None:
         colour = method_color(prepared.method).name()
         self.badge.set_spinning(colour)
+        method = html_text(prepared.method, 20)
         self._set(
             "sending",
             "Sending…",
-            f"<span style='color:{colour}; font-weight:600'>{prepared.method}</span> "
-            f"{_escape(prepared.url)}",
+            f"<span style='color:{colour}; font-weight:600'>{method}</span> "
+            f"{html_text(prepared.url)}",
             "0.0 s",
             "Esc cancels",
+            rich_message=True,
         )
-        self.message.setTextFormat(Qt.TextFormat.RichText)
         self._started = time.monotonic()
         self._timer.start()
 
@@ -200,9 +216,8 @@ class StatePanel(QWidget):
             title,
             failure.message,
             f"{failure.url}{after}",
-            "<br>".join(_escape(h) for h in hints),
+            "<br>".join(html.escape(h) for h in hints),
         )
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
 
     def show_cancelled(self) -> None:
         self.badge.set_glyph("■", "#868e96")
@@ -211,7 +226,6 @@ class StatePanel(QWidget):
     def show_error(self, message: str) -> None:
         self.badge.set_glyph("!", "#e8590c")
         self._set("error", "The request could not be built", message, "", "Fix it and send again")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -224,7 +238,3 @@ class StatePanel(QWidget):
     def _tick(self) -> None:
         elapsed = time.monotonic() - self._started
         self.detail.setText(f"{elapsed:.1f} s")
-
-
-def _escape(text: str) -> str:
-    return html.escape(text)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QWidget
 from explorer.http.model import ResponseResult, Timing
 from explorer.ui.response.content import human_duration, human_size
 from explorer.ui.response.ratelimit import RateMeter
+from explorer.ui.safe_text import cut, tooltip
 from explorer.ui.style import status_color
 
 __all__ = ["StatusBar", "chain_lines", "reason_of", "timing_html"]
@@ -68,12 +69,6 @@ def chain_lines(result: ResponseResult) -> list[str]:
     return lines
 
 
-def _plain_tooltip(text: str) -> str:
-    """`text` as a tooltip that shows it as it is: Qt renders a tooltip that looks like
-    markup as rich text, so it is escaped and wrapped instead."""
-    return f"<p style='white-space:pre'>{html.escape(text)}</p>"
-
-
 class ClickTipLabel(QLabel):
     """A label whose tooltip also opens on click."""
 
@@ -103,6 +98,8 @@ class StatusBar(QWidget):
         self.redirect_label.setTextFormat(Qt.TextFormat.PlainText)  # URLs from the servers
         for label in (self.time_label, self.size_label, self.version_label, self.redirect_label):
             label.setStyleSheet("color: palette(placeholder-text);")
+        for label in (self.pill, self.size_label, self.version_label, self.redirect_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the server's reason, URL, version
         self.rate = RateMeter()
         layout.addWidget(self.pill)
         layout.addWidget(self.time_label)
@@ -115,7 +112,7 @@ class StatusBar(QWidget):
         colour = status_color(result.status)
         self.pill_colour = colour.name()
         reason = reason_of(result.status, result.reason)
-        self.pill.setText(f"{result.status} {reason}".strip())
+        self.pill.setText(f"{result.status} {cut(reason, 60)}".strip())
         self.pill.setStyleSheet(
             f"QLabel#statusPill {{ background: {colour.name()}; color: white;"
             " font-weight: 600; border-radius: 4px; padding: 2px 8px; }"
@@ -124,15 +121,15 @@ class StatusBar(QWidget):
         self.time_label.setToolTip(timing_html(result.timing))
         self.size_label.setText(human_size(result.size))
         self.size_label.setToolTip(f"Body: {result.size:,} bytes")
-        self.version_label.setText(result.http_version)
+        self.version_label.setText(cut(result.http_version, 40))
         self.version_label.setVisible(bool(result.http_version))
         if result.redirects or (result.url and result.url != result.request.url):
             n = result.redirects
             count = f"via {n} redirect{'s' if n != 1 else ''}" if n else "redirected"
             withheld = any(hop.dropped for hop in result.redirect_chain)
             note = " · credentials not forwarded" if withheld else ""
-            self.redirect_label.setText(f"↪ {count} → {result.url}{note}")
-            self.redirect_label.setToolTip(_plain_tooltip("\n".join(chain_lines(result))))
+            self.redirect_label.setText(f"↪ {count} → {cut(result.url, 500)}{note}")
+            self.redirect_label.setToolTip(tooltip("\n".join(chain_lines(result))))
         else:
             self.redirect_label.setText("")
             self.redirect_label.setToolTip("")

@@ -12,7 +12,6 @@ of the body against the spec's response schema, and tabs: Body, Headers, Cookies
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import time
 from typing import Any
@@ -35,6 +34,7 @@ from explorer.ui.response.problem import ProblemPanel
 from explorer.ui.response.ratelimit import RetryBanner
 from explorer.ui.response.states import StatePanel
 from explorer.ui.response.status import StatusBar
+from explorer.ui.safe_text import html_text
 from explorer.workbench.tasks import TaskSlot
 
 __all__ = ["ResponseView", "response_schema"]
@@ -106,6 +106,7 @@ class ResponseView(QWidget):
         self.schema_label = QLabel("")
         self.schema_label.setContentsMargins(10, 4, 10, 4)
         self.schema_label.setWordWrap(True)
+        self.schema_label.setTextFormat(Qt.TextFormat.RichText)  # our markup, outside text escaped
         self.schema_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.schema_label.hide()
         col.addWidget(self.schema_label)
@@ -205,7 +206,7 @@ class ResponseView(QWidget):
         schema, label = response_schema(op, result.status, result.content_type)
         if schema is None:
             if label:
-                self._schema_text(f"The spec declares no schema for {label}", "")
+                self._schema_text(f"The spec declares no schema for {html_text(label, 100)}", "")
             return
         if result.size > SCHEMA_CHECK_LIMIT:
             self._schema_text("Too big to check against the spec's schema", "")
@@ -217,12 +218,13 @@ class ResponseView(QWidget):
         self, result: ResponseResult, schema: Any, label: str, version: str
     ) -> None:
         issues = await asyncio.to_thread(_check, result.body, schema, version)
+        label = html_text(label, 100)
         if not issues:
             self._schema_text(f"✓ Matches the spec's schema for {label}", "#2f9e44")
             return
         shown = issues[:5]
         more = f"<br>… and {len(issues) - 5} more" if len(issues) > 5 else ""
-        lines = "<br>".join("• " + html.escape(i) for i in shown)
+        lines = "<br>".join("• " + html_text(i, 500) for i in shown)
         n = len(issues)
         self._schema_text(
             f"<b>✗ {n} difference{'s' if n != 1 else ''} from the spec's schema for "
