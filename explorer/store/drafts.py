@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from explorer.store._files import data_dir, write_atomic
+from explorer.store._files import data_dir, read_json_object, write_atomic
 
 __all__ = ["Drafts"]
 
@@ -26,10 +26,10 @@ class Drafts:
         self._states: dict[str, Any] = {}
         self._tabs: dict[str, Any] = {}
         self._dirty = False
-        try:
-            raw = orjson.loads(self.path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            raw = None
+        raw, self.problem = read_json_object(self.path, "drafts")
+        """A sentence for the user when the file was damaged (moved aside) or unreadable."""
+        # A file that is there but could not be read is never written over.
+        self._writable = raw is not None or not self.path.exists()
         if isinstance(raw, dict) and isinstance(raw.get("operations"), dict):
             self._states = raw["operations"]
         if isinstance(raw, dict) and isinstance(raw.get("tabs"), dict):
@@ -65,7 +65,7 @@ class Drafts:
 
     def save(self) -> None:
         """Write if anything changed; raises StoreError."""
-        if not self._dirty:
+        if not self._dirty or not self._writable:
             return
         payload = {"source": self.source, "operations": self._states, "tabs": self._tabs}
         write_atomic(self.path, orjson.dumps(payload, option=orjson.OPT_INDENT_2))

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from explorer.errors import StoreError
-from explorer.store._files import config_dir, write_atomic
+from explorer.store._files import config_dir, read_json_object, write_atomic
 
 __all__ = ["SETTINGS", "Setting", "Settings"]
 
@@ -61,14 +61,11 @@ class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (config_dir() / "settings.json")
         self._values: dict[str, Any] = {}
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            raw = orjson.loads(self.path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return
-        if isinstance(raw, dict):
+        raw, self.problem = read_json_object(self.path, "settings")
+        """A sentence for the user when the file was damaged (moved aside) or unreadable."""
+        # A file that is there but could not be read is never written over.
+        self._writable = raw is not None or not self.path.exists()
+        if raw is not None:
             self._values = raw
 
     @staticmethod
@@ -106,6 +103,8 @@ class Settings:
 
     def save(self) -> None:
         """Write the file atomically; raises StoreError."""
+        if not self._writable:
+            raise StoreError("the settings file could not be read, so it is left as it is")
         write_atomic(self.path, orjson.dumps(self._values, option=orjson.OPT_INDENT_2))
 
     def try_save(self) -> str:

@@ -173,6 +173,14 @@ class MainWindow(QMainWindow):
         self._status_label = QLabel()
         self._status_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote spec text
         self.statusBar().addWidget(self._status_label, 1)
+        self._notice = QPushButton()
+        self._notice.setObjectName("notice")
+        self._notice.setFlat(True)
+        self._notice.setStyleSheet("QPushButton { color: #c92a2a; text-align: left; }")
+        self._notice.setToolTip("Click to dismiss")
+        self._notice.clicked.connect(self._notice.hide)
+        self._notice.hide()
+        self.statusBar().addPermanentWidget(self._notice)
         self._warnings_button = QPushButton()
         self._warnings_button.setFlat(True)
         self._warnings_button.setVisible(False)
@@ -188,6 +196,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_layout()
         self._update_actions()
+        if services.settings.problem:
+            self.notice(services.settings.problem)
 
     # -- compatibility: the current tab's parts -------------------------------------------
 
@@ -429,6 +439,8 @@ class MainWindow(QMainWindow):
         self.source = api.source
         self.preferred_server = preferred_server
         self.drafts = Drafts(api.source)
+        if self.drafts.problem:
+            self.notice(self.drafts.problem)
         self.tree.set_spec(api)
         self.code.set_request(None)
         self.banner.show_spec(api)
@@ -792,6 +804,12 @@ class MainWindow(QMainWindow):
 
     def set_status(self, text: str) -> None:
         self._status_label.setText(text)
+
+    def notice(self, text: str) -> None:
+        """Tell the user something once, where it stays until dismissed (a damaged file
+        moved aside, ...): ordinary status messages do not cover it."""
+        self._notice.setText("⚠ " + cut(text, 300))
+        self._notice.show()
 
     def _show_unexpected(self, message: str) -> None:
         self.set_status(message)

@@ -382,3 +382,24 @@ def slow_server() -> Any:
     server = next(gen)
     yield server.url
     gen.close()
+
+
+def test_a_damaged_drafts_file_is_kept_aside_and_said_once(
+    qtbot: Any, qloop: Any, window: MainWindow
+) -> None:
+    from explorer.store import Drafts
+
+    drafts = Drafts(str(window.services.demo_spec))
+    drafts.path.parent.mkdir(parents=True, exist_ok=True)
+    drafts.path.write_bytes(b'{"operations": {"GET /contacts": ')  # a write cut short
+
+    async def scenario() -> None:
+        await open_demo(window, qtbot)
+
+    qloop.run_until_complete(scenario())
+    notice = window.findChild(QWidget, "notice")
+    assert notice is not None and notice.isVisible()
+    assert "damaged" in notice.text()  # type: ignore[attr-defined]
+    assert list(drafts.path.parent.glob("*.damaged-*.json"))
+    window.save_state()  # the new file does not touch the kept one
+    assert len(list(drafts.path.parent.glob("*.damaged-*.json"))) == 1

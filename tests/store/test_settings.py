@@ -78,3 +78,57 @@ def test_drafts_round_trip_per_document(tmp_path: Path) -> None:
     drafts.save()
     assert Drafts("/specs/a.yaml", tmp_path).get("GET /contacts") == {"params": {"q": "ada"}}
     assert Drafts("/specs/b.yaml", tmp_path).get("GET /contacts") is None
+
+
+def test_a_damaged_file_is_moved_aside_and_said_once(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b'{"general.recent_specs": ["/a.yaml"')  # cut off mid-write
+    settings = Settings(path)
+    assert "damaged" in settings.problem and "settings" in settings.problem
+    kept = list(tmp_path.glob("settings.damaged-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b'{"general')
+    settings.add_recent("/b.yaml")
+    settings.save()  # a new file, the damaged one untouched beside it
+    assert Settings(path).problem == ""
+    assert kept[0].exists()
+
+
+def test_drafts_that_are_not_an_object_are_moved_aside(tmp_path: Path) -> None:
+    probe = Drafts("/spec.json", folder=tmp_path)
+    probe.path.write_bytes(b"[1, 2, 3]")
+    drafts = Drafts("/spec.json", folder=tmp_path)
+    assert "drafts" in drafts.problem
+    assert list(tmp_path.glob("*.damaged-*.json"))
+    drafts.put("GET /x", {"params": {}})
+    drafts.save()
+    assert Drafts("/spec.json", folder=tmp_path).get("GET /x") == {"params": {}}
+
+
+def test_an_unreadable_file_is_never_written_over(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()  # there, but not readable as a file (a permission error reads the same way)
+    (path / "keep").write_text("mine")
+    settings = Settings(path)
+    assert "Could not read" in settings.problem
+    settings.add_recent("/x.yaml")
+    with pytest.raises(StoreError):
+        settings.save()
+    assert (path / "keep").read_text() == "mine"
+
+
+def test_temporary_files_of_killed_writes_are_cleaned(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from explorer.store._files import clean_temporary
+
+    old = tmp_path / ".settings.json.abc123.tmp"
+    young = tmp_path / ".settings.json.def456.tmp"
+    mine = tmp_path / "notes.tmp"  # not ours: no leading dot
+    for f in (old, young, mine):
+        f.write_bytes(b"x")
+    past = time.time() - 2 * 3600
+    os.utime(old, (past, past))
+    removed = clean_temporary(tmp_path)
+    assert removed == [old]
+    assert young.exists() and mine.exists() and not old.exists()
