@@ -64,7 +64,6 @@ from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
 from explorer.workbench import RequestSession, Services, Workbench
 from explorer.workbench.address import split_address
-from explorer.workbench.redact import redact_state
 
 __all__ = ["MainWindow", "build_window"]
 
@@ -623,7 +622,7 @@ class MainWindow(QMainWindow):
         key = tab.session.op_key
         if key is not None and self.drafts is not None and tab.session.edited:
             with contextlib.suppress(Exception):
-                self.drafts.put(key, redact_state(tab.session.state))
+                self.drafts.put(key, tab.redacted(tab.session.state))
 
     def _remember_all(self) -> None:
         if self.drafts is None:
@@ -633,7 +632,7 @@ class MainWindow(QMainWindow):
             tab.sync_state()
             self._remember(tab)
         self.drafts.set_tabs(
-            [tab.session.persisted(redact_state) for tab in tabs],
+            [tab.session.persisted(tab.redacted) for tab in tabs],
             self.tab_widget.currentIndex(),
             self.preferred_server or "",
         )

@@ -25,6 +25,7 @@ from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.view import ResponseView
 from explorer.ui.style import METHOD_COLORS
 from explorer.workbench.address import split_address
+from explorer.workbench.redact import password_names, redact_state
 from explorer.workbench.session import RequestSession
 
 __all__ = ["ICON_SIZE", "RequestTab", "method_icon"]
@@ -86,6 +87,8 @@ class RequestTab(QWidget):
         self._pending_state: Mapping[str, Any] | None = None
         self._built = False
         self._filling = 0
+        self._password_op: Operation | None = None
+        self._passwords: frozenset[str] = frozenset()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.editor: RequestEditor
@@ -245,6 +248,14 @@ class RequestTab(QWidget):
             return self.editor.method()
         method = self.session.state.get("method")
         return method if isinstance(method, str) and method else "GET"
+
+    def redacted(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """`state` as it may be written to disk: secrets left out, the fields this
+        endpoint marks `format: password` included."""
+        op = self.operation()
+        if op is not self._password_op:
+            self._password_op, self._passwords = op, password_names(op)
+        return redact_state(state, self._passwords)
 
     def shutdown(self) -> None:
         self._sync_timer.stop()

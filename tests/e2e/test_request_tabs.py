@@ -403,3 +403,36 @@ def test_a_damaged_drafts_file_is_kept_aside_and_said_once(
     assert list(drafts.path.parent.glob("*.damaged-*.json"))
     window.save_state()  # the new file does not touch the kept one
     assert len(list(drafts.path.parent.glob("*.damaged-*.json"))) == 1
+
+
+def test_secrets_typed_anywhere_never_reach_the_disk(
+    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow, tmp_path: Path
+) -> None:
+    """A token in the Auth tab, an auth-like header, a password in a JSON body and a
+    proxy password: kept for the session, never in drafts or saved tabs."""
+    secrets = ["tok-SECRET-1", "hdr-SECRET-2", "pw-SECRET-3", "proxy-SECRET-4"]
+
+    async def scenario() -> None:
+        await open_demo(window, qtbot)
+        window.tree.select_operation("POST /auth/login")
+        await wait_for(lambda: window.current_op is not None, 5)
+        editor = window.editor
+        editor.body.set_text(json.dumps({"email": "demo@ecosire.com", "password": secrets[2]}))
+        qtbot.keyClicks(editor.headers.rows[0].name, "X-Auth-Token")
+        qtbot.keyClicks(editor.headers.rows[0].value, secrets[1])
+        lock = editor.headers.rows[0].secret_button
+        assert lock is not None and lock.isChecked()  # the name says it: locked by itself
+        qtbot.keyClicks(editor.proxy_edit, f"http://me:{secrets[3]}@127.0.0.1:9")
+        window.tree.select_operation("GET /contacts")  # a new tab: the first was changed
+        await wait_for(lambda: len(window.tabs()) == 2, 5)
+        qtbot.keyClicks(window.editor.auth.token_edit, secrets[0])
+        # in memory, for this session: the login tab still has what was typed
+        window.tab_widget.setCurrentIndex(0)
+        assert secrets[2] in window.editor.body.text()
+        window.save_state()
+
+    qloop.run_until_complete(scenario())
+    written = "".join(p.read_text() for p in (tmp_path / "data").rglob("*.json"))
+    assert "X-Auth-Token" in written and "demo@ecosire.com" in written  # the rest is kept
+    for secret in secrets:
+        assert secret not in written, secret

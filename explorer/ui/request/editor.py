@@ -48,13 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.http import build_request
-from explorer.http.model import (
-    FieldError,
-    ParamValue,
-    RequestInput,
-    TransportOptions,
-    name_looks_secret,
-)
+from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
 from explorer.spec import Operation, Spec
 from explorer.spec.model import HTTP_METHODS
 from explorer.ui.request.auth import AuthPanel
@@ -298,7 +292,11 @@ class RequestEditor(QWidget):
         title(self.query_title)
         ql.addWidget(self.query_title)
         self.query_rows = KeyValueRows(
-            self._rows_edited, name_placeholder="Name", value_placeholder="Value", parent=query_box
+            self._rows_edited,
+            name_placeholder="Name",
+            value_placeholder="Value",
+            secrets=True,
+            parent=query_box,
         )
         ql.addWidget(self.query_rows)
         self._params_layout.addWidget(query_box)
@@ -324,7 +322,7 @@ class RequestEditor(QWidget):
         dim(note)
         note.setWordWrap(True)
         hl.addWidget(note)
-        self.headers = KeyValueRows(self._rows_edited, completions=COMMON_HEADERS)
+        self.headers = KeyValueRows(self._rows_edited, completions=COMMON_HEADERS, secrets=True)
         hl.addWidget(self.headers)
         hl.addStretch(1)
         headers_scroll = QScrollArea()
@@ -719,7 +717,7 @@ class RequestEditor(QWidget):
                 params.append(ParamValue(e.name, e.location, value, e.style, e.explode))
         params += [ParamValue(n, "query", v) for n, v, _f in self.query_rows.items()]
         headers = tuple((n, v) for n, v, _f in self.headers.items())
-        secret = tuple(n for n, _v in headers if name_looks_secret(n))
+        secret = tuple(self.headers.secret_names())
         if self._op is None:
             base, path = self._adhoc_base, self._adhoc_path
         else:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.http.model import name_looks_secret
 from explorer.ui.safe_text import tooltip
 
 __all__ = ["COMMON_HEADERS", "KeyValueRows"]
@@ -67,14 +68,23 @@ class _Row:
         self.value: QLineEdit
         self.file_button: QToolButton | None = None
         self.remove: QToolButton
+        self.secret_button: QToolButton | None = None
         self.widgets: list[QWidget] = []
         self.is_file = False
+        self.secret_chosen = False  # the user set the secret mark by hand: leave it
+
+    def secret(self) -> bool:
+        return self.secret_button is not None and self.secret_button.isChecked()
 
 
 class KeyValueRows(QWidget):
     """Rows of (enabled, name, value); `on_edit()` after every change.
 
-    With `files=True` each row gets a file button that turns its value into a file path."""
+    With `files=True` each row gets a file button that turns its value into a file path.
+    With `secrets=True` each row gets a lock: a secret row's value is masked, never written
+    to disk (drafts, tabs) and never follows a redirect to another host. Names that look
+    secret (`explorer.http.name_looks_secret`: X-Auth-Token, X-API-Key ...) lock
+    themselves until the user says otherwise."""
 
     def __init__(
         self,
@@ -84,10 +94,12 @@ class KeyValueRows(QWidget):
         value_placeholder: str = "Value",
         completions: Sequence[str] = (),
         files: bool = False,
+        secrets: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._on_edit = on_edit
+        self._secrets = secrets
         self._name_placeholder = name_placeholder
         self._value_placeholder = value_placeholder
         self._files = files
@@ -130,6 +142,21 @@ class KeyValueRows(QWidget):
         self.grid.addWidget(row.value, r, 2)
         col = 3
         row.widgets = [row.enabled, row.name, row.value, row.remove]
+        if self._secrets:
+            lock = QToolButton(self)
+            lock.setObjectName("secretToggle")
+            lock.setText("🔒")
+            lock.setCheckable(True)
+            lock.setAutoRaise(True)
+            lock.setToolTip(
+                "Secret: masked, never saved to disk, not sent on to another host on a redirect"
+            )
+            lock.toggled.connect(lambda on: self._secret_toggled(row, on))
+            lock.clicked.connect(lambda _on: setattr(row, "secret_chosen", True))
+            self.grid.addWidget(lock, r, col)
+            row.secret_button = lock
+            row.widgets.append(lock)
+            col += 1
         if self._files:
             button = QToolButton(self)
             button.setText("File…")
@@ -150,7 +177,18 @@ class KeyValueRows(QWidget):
             row.remove.setEnabled(not last)
             row.enabled.setEnabled(not last)
 
+    def _secret_toggled(self, row: _Row, on: bool) -> None:
+        self._secret_toggled_quietly(row, on)
+        self._on_edit()
+
     def _edited(self, row: _Row) -> None:
+        if row.secret_button is not None and not row.secret_chosen:
+            looks = name_looks_secret(row.name.text())
+            if row.secret_button.isChecked() != looks:
+                row.secret_button.blockSignals(True)
+                row.secret_button.setChecked(looks)
+                row.secret_button.blockSignals(False)
+                self._secret_toggled_quietly(row, looks)
         filled = bool(row.name.text() or row.value.text())
         if row is self.rows[-1] and filled:
             row.enabled.blockSignals(True)
@@ -158,6 +196,10 @@ class KeyValueRows(QWidget):
             row.enabled.blockSignals(False)
             self._add_row()
         self._on_edit()
+
+    def _secret_toggled_quietly(self, row: _Row, on: bool) -> None:
+        mode = QLineEdit.EchoMode.PasswordEchoOnEdit if on else QLineEdit.EchoMode.Normal
+        row.value.setEchoMode(mode)
 
     def _remove(self, row: _Row) -> None:
         if row is self.rows[-1]:
@@ -191,13 +233,24 @@ class KeyValueRows(QWidget):
             if r.enabled.isChecked() and r.name.text().strip()
         ]
 
+    def secret_names(self) -> list[str]:
+        """Names of the enabled rows marked secret."""
+        return [
+            r.name.text().strip()
+            for r in self.rows
+            if r.enabled.isChecked() and r.name.text().strip() and r.secret()
+        ]
+
     def state(self) -> list[list[Any]]:
-        """[[enabled, name, value(, is_file)], ...] for the rows that have something."""
+        """[[enabled, name, value(, is_file(, secret))], ...] for the rows that have
+        something; `secret` is True for a secret row (which redact_state empties)."""
         out: list[list[Any]] = []
         for r in self.rows:
             if r.name.text() or r.value.text():
                 item: list[Any] = [r.enabled.isChecked(), r.name.text(), r.value.text()]
-                if r.is_file:
+                if r.is_file or r.secret():
+                    item.append(r.is_file)
+                if r.secret():
                     item.append(True)
                 out.append(item)
         return out
@@ -224,6 +277,13 @@ class KeyValueRows(QWidget):
             row.name.setText(str(item[1]))
             row.value.setText(str(item[2]))
             row.is_file = len(item) > 3 and bool(item[3])
+            if row.secret_button is not None:
+                secret = len(item) > 4 and item[4] is True
+                row.secret_chosen = secret != name_looks_secret(str(item[1]))
+                row.secret_button.blockSignals(True)
+                row.secret_button.setChecked(secret)
+                row.secret_button.blockSignals(False)
+                self._secret_toggled_quietly(row, secret)
             row.name.blockSignals(False)
             row.value.blockSignals(False)
             row.enabled.blockSignals(True)
