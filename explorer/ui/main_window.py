@@ -133,12 +133,26 @@ class MainWindow(QMainWindow):
         self.tab_widget.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
         self.tab_widget.currentChanged.connect(self._tab_changed)
         tab_bar.tabMoved.connect(lambda _a, _b: self._sync_session_order())
-        new_tab = QToolButton(self.tab_widget)
+        corner = QWidget(self.tab_widget)
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 4, 0)
+        corner_layout.setSpacing(2)
+        new_tab = QToolButton(corner)
+        new_tab.setObjectName("newTab")
         new_tab.setText("+")
         new_tab.setAutoRaise(True)
         new_tab.setToolTip(f"New request ({key_text(by_name('new_tab').keys)})")
         new_tab.clicked.connect(lambda: self.new_tab())
-        self.tab_widget.setCornerWidget(new_tab, Qt.Corner.TopRightCorner)
+        self.code_button = QToolButton(corner)
+        self.code_button.setObjectName("showCode")
+        self.code_button.setText("‹ Code")
+        self.code_button.setAutoRaise(True)
+        self.code_button.setToolTip(
+            f"Show the code panel ({key_text(by_name('code_panel').keys)})"
+        )
+        corner_layout.addWidget(new_tab)
+        corner_layout.addWidget(self.code_button)
+        self.tab_widget.setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
         self.centre = QStackedWidget()
         self.centre.addWidget(self.banner)
@@ -289,9 +303,15 @@ class MainWindow(QMainWindow):
         self.code_action.setChecked(bool(self.services.settings.get("window.code_panel")))
         self.code_action.toggled.connect(self._toggle_code)
         self.code.setVisible(self.code_action.isChecked())
+        self.code_button.setVisible(not self.code_action.isChecked())
+        self.code_button.clicked.connect(lambda: self.code_action.setChecked(True))
+        self.code.hide_button.clicked.connect(lambda: self.code_action.setChecked(False))
 
     def _toggle_code(self, on: bool) -> None:
+        """Show or collapse the code panel (its width goes to the request, never the
+        other way: the response keeps its height either way)."""
         self.code.setVisible(on)
+        self.code_button.setVisible(not on)
         self.services.settings.set("window.code_panel", on)
         if on:
             sizes = self.split.sizes()

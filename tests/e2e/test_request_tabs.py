@@ -436,3 +436,25 @@ def test_secrets_typed_anywhere_never_reach_the_disk(
     assert "X-Auth-Token" in written and "demo@ecosire.com" in written  # the rest is kept
     for secret in secrets:
         assert secret not in written, secret
+
+
+def test_the_code_panel_collapses_and_comes_back(
+    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow
+) -> None:
+    async def scenario() -> None:
+        await open_demo(window, qtbot)
+        window.tree.select_operation("GET /contacts")
+        await wait_for(lambda: window.current_op is not None, 5)
+        assert window.code.isVisible() and "curl" in window.code.text
+        response_height = window.response.height()
+        tab_width = window.current_tab().width()  # type: ignore[union-attr]
+        qtbot.mouseClick(window.code.hide_button, Qt.MouseButton.LeftButton)
+        await asyncio.sleep(0.05)
+        assert not window.code.isVisible() and window.code_button.isVisible()
+        assert window.current_tab().width() > tab_width  # type: ignore[union-attr]
+        assert window.response.height() == response_height
+        press(qtbot, window.tree.tree, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+        assert window.code.isVisible() and not window.code_button.isVisible()
+        assert window.services.settings.get("window.code_panel") is True
+
+    qloop.run_until_complete(scenario())

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -75,10 +76,16 @@ class CodePanel(QWidget):
         self._copy_reset.setSingleShot(True)
         self._copy_reset.setInterval(1500)
         self._copy_reset.timeout.connect(self._reset_copy_label)
+        self.hide_button = QToolButton()
+        self.hide_button.setObjectName("hideCode")
+        self.hide_button.setText("›")
+        self.hide_button.setAutoRaise(True)
+        self.hide_button.setToolTip("Hide the code panel (Ctrl+Shift+C)")
         bar.addWidget(title)
         bar.addWidget(self.language)
         bar.addStretch(1)
         bar.addWidget(self.copy_button)
+        bar.addWidget(self.hide_button)
         layout.addLayout(bar)
         self.note = QLabel("")
         self.note.setWordWrap(True)
