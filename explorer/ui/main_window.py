@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 from explorer import spec as spec_mod
 from explorer.errors import RequestError, SpecError
 from explorer.http import build_request
-from explorer.http.model import NetworkFailure, ResponseResult
+from explorer.http.model import NetworkFailure, ResponseResult, TransportOptions
 from explorer.store import Drafts
 from explorer.ui.docs import DocsView
 from explorer.ui.request.editor import RequestEditor
@@ -766,13 +766,10 @@ class MainWindow(QMainWindow):
     async def _warm_sender(self) -> None:
         sender = await self.services.get_sender()
         tab = self.current_tab()
-        options = tab.editor.transport_options() if tab is not None and tab.built else None
-        if options is not None:
-            await sender.warm(options)
-        else:
-            from explorer.http.model import TransportOptions
-
-            await sender.warm(TransportOptions())
+        options = TransportOptions()
+        if tab is not None and tab.built:
+            options = tab.editor.transport_options()
+        await sender.warm(options)
 
     def cancel(self) -> None:
         """Cancel the current tab's request in flight (Esc)."""

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,14 +50,15 @@ from explorer.http import build_request
 from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
 from explorer.spec import Operation, Spec
 from explorer.spec.model import HTTP_METHODS
+from explorer.ui.request.address import AddressEdit, ElidedLabel
 from explorer.ui.request.auth import AuthPanel
 from explorer.ui.request.body import BodyEditor
 from explorer.ui.request.form import FieldRow, ParamForm, entries_from_parameters
 from explorer.ui.request.headers import COMMON_HEADERS, KeyValueRows
 from explorer.ui.request.looks import dim, title
 from explorer.ui.request.server import ServerPicker
-from explorer.ui.safe_text import set_plain, tooltip
-from explorer.ui.style import METHOD_COLORS, mono_font
+from explorer.ui.safe_text import set_plain
+from explorer.ui.style import METHOD_COLORS
 from explorer.workbench.address import Linked, link_address
 
 __all__ = ["RequestEditor"]
@@ -80,110 +80,6 @@ BANNER_STYLE = (
     "QLabel { background: #fff5f5; color: #c92a2a; border: 1px solid #ffc9c9;"
     " border-radius: 4px; padding: 6px 8px; margin: 6px 12px 0 12px; }"
 )
-ADDRESS_STYLE = "QLineEdit { padding: 4px 6px; }"
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when its text does not fit; the full text is the
-    tooltip. Plain text always (it shows what a document says)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = " ".join(text[:4000].split())
-        self.setToolTip(tooltip(text))
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def _elide(self) -> None:
-        width = self.contentsRect().width()
-        shown = self.fontMetrics().elidedText(
-            self._full[:2000], Qt.TextElideMode.ElideRight, max(width, 40)
-        )
-        super().setText(shown)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-
-class AddressEdit(QLineEdit):
-    """The URL field: shows the URL that will be sent, takes a URL typed by hand.
-
-    While the user types, previews do not overwrite the text; Enter or leaving the field
-    commits it (`committed`), Escape goes back to the preview."""
-
-    committed = Signal(str)
-    """The user finished typing a URL (the text)."""
-    submitted = Signal()
-    """Enter was pressed (after `committed`, when the text had changed)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._preview = ""
-        self._typing = False
-        self.setObjectName("addressEdit")
-        self.setFont(mono_font())
-        self.setStyleSheet(ADDRESS_STYLE)
-        self.setPlaceholderText("Type a URL, or pick an endpoint on the left")
-        self.textEdited.connect(self._edited)
-
-    def _edited(self, _text: str) -> None:
-        self._typing = True
-
-    @property
-    def typing(self) -> bool:
-        return self._typing
-
-    def show_preview(self, url: str) -> None:
-        """Show the URL the request would go to (not while the user is typing)."""
-        self._preview = url
-        self.setToolTip(tooltip(url))
-        if not self._typing and self.text() != url:
-            self.setText(url)
-            self.setCursorPosition(0)
-
-    def full_text(self) -> str:
-        """The URL as previewed (the wire's URL, secrets shown as "…")."""
-        return self._preview
-
-    def commit(self) -> None:
-        """End typing: report the typed text if it differs from the preview."""
-        if not self._typing:
-            return
-        self._typing = False
-        text = self.text()
-        if text.strip() != self._preview:
-            self.committed.emit(text)
-        else:
-            self.show_preview(self._preview)
-
-    def revert(self) -> None:
-        self._typing = False
-        self.setText(self._preview)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.commit()
-            self.submitted.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape and self._typing:
-            self.revert()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        if event.reason() != Qt.FocusReason.PopupFocusReason:
-            self.commit()
 
 
 class RequestEditor(QWidget):
