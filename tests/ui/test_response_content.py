@@ -214,3 +214,33 @@ def test_breaking_in_pieces_is_breaking_the_whole(text: str, cuts: list[int], li
         out.append(piece)
         pos += cut
     assert "".join(out) == break_long_lines(text, limit)[0]
+
+
+def test_lexers_load_from_two_threads_at_once() -> None:
+    """`from pygments.lexers import X` in two threads at once fails about half the time
+    (the package swaps itself for a lazy module while the other thread waits); a body is
+    coloured in a worker while the code panel colours on the loop, so `lexer_for` must
+    not. Fresh processes, since only the first import races."""
+    import subprocess
+    import sys
+
+    program = (
+        "import threading\n"
+        "from explorer.ui.response.content import lexer_for\n"
+        "gate = threading.Barrier(2); errors = []\n"
+        "def run(kind):\n"
+        "    gate.wait()\n"
+        "    try:\n"
+        "        assert lexer_for(kind) is not None\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=run, args=(k,)) for k in ('json', 'bash')]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(errors)\n"
+    )
+    for _ in range(8):  # the old import failed in about half the runs
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "[]", done.stdout

@@ -374,13 +374,12 @@ def break_long_piece(piece: str, column: int, limit: int = LONG_LINE) -> tuple[s
 @lru_cache(maxsize=16)
 def lexer_for(kind: str) -> Lexer | None:
     """The pygments lexer for a body kind (None for plain text)."""
-    from pygments.lexers import (
-        BashLexer,
-        HtmlLexer,
-        JsonLexer,
-        XmlLexer,
-        YamlLexer,
-    )
+    # From their modules, not `from pygments.lexers import ...`: that package swaps itself
+    # for a lazy module when first imported, and a second thread importing it meanwhile
+    # gets the old module and an ImportError (seen: the code panel and a body at once).
+    from pygments.lexers.data import JsonLexer, YamlLexer
+    from pygments.lexers.html import HtmlLexer, XmlLexer
+    from pygments.lexers.shell import BashLexer
 
     lexers: dict[str, type[Lexer]] = {
         "json": JsonLexer,
