@@ -1,7 +1,7 @@
 """The `explorer` command.
 
 explorer [SPEC_OR_URL] [--screenshot FILE.png] [--select "METHOD /path"]
-explorer inspect SPEC [--json] [--allow-remote-refs]
+explorer inspect SPEC [--json] [--allow-remote-refs] [--allow-outside-refs]
 explorer mock [SPEC] [--host 127.0.0.1] [--port N]
 """
 
@@ -20,10 +20,20 @@ def _inspect(argv: list[str]) -> int:
     parser.add_argument(
         "--allow-remote-refs", action="store_true", help="fetch http(s) $refs to other hosts"
     )
+    parser.add_argument(
+        "--allow-outside-refs",
+        action="store_true",
+        help="read $refs to files outside the document's folder",
+    )
     args = parser.parse_args(argv)
     from explorer.inspect import run_inspect
 
-    return run_inspect(args.spec, as_json=args.json, allow_remote_refs=args.allow_remote_refs)
+    return run_inspect(
+        args.spec,
+        as_json=args.json,
+        allow_remote_refs=args.allow_remote_refs,
+        allow_outside_refs=args.allow_outside_refs,
+    )
 
 
 def _mock(argv: list[str]) -> int:

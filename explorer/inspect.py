@@ -40,18 +40,24 @@ def run_inspect(
     *,
     as_json: bool = False,
     allow_remote_refs: bool = False,
+    allow_outside_refs: bool = False,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
     """Print the report; 0 when the document loaded, 2 (one line on `err`) when not."""
     try:
-        api = spec_mod.load(source, allow_remote_refs=allow_remote_refs)
+        api = spec_mod.load(
+            source, allow_remote_refs=allow_remote_refs, allow_outside_refs=allow_outside_refs
+        )
         report = inspect_report(api)
     except SpecError as exc:
         print(f"explorer: {exc}", file=err)
         return 2
     except RecursionError:
         print(f"explorer: {source}: the document is nested too deeply", file=err)
+        return 2
+    except MemoryError:
+        print(f"explorer: {source}: not enough memory to load the document", file=err)
         return 2
     if as_json:
         out.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -70,8 +70,8 @@ def _name(path: Path) -> str:
     return path.relative_to(SHARED_SPECS).as_posix()
 
 
-def inspect_json(path: Path) -> dict[str, Any]:
-    result = run(path, "--json")
+def inspect_json(path: Path, *extra: str) -> dict[str, Any]:
+    result = run(path, "--json", *extra)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     report: dict[str, Any] = orjson.loads(result.stdout)
@@ -105,7 +105,7 @@ def test_the_documents_are_here() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", OPENAPI_DOCS, ids=_name)
 def test_counts_on_real_documents(path: Path) -> None:
-    report = inspect_json(path)
+    report = inspect_json(path, "--allow-outside-refs")  # petstore-separate uses ../common
     assert set(report) >= KEYS
     counts = independent_counts(path)
     for key, value in counts.items():
@@ -132,9 +132,22 @@ def test_human_output(shared_specs: Path) -> None:
 
 def test_multi_file_from_another_working_directory(shared_specs: Path, tmp_path: Path) -> None:
     doc = shared_specs / "multi-file/petstore-separate/spec/openapi.yaml"
-    result = run(doc, "--json", cwd=tmp_path)
+    result = run(doc, "--json", "--allow-outside-refs", cwd=tmp_path)
     report = orjson.loads(result.stdout)
     assert (report["operations"], report["warnings"]) == (3, [])
+
+
+def test_files_outside_the_document_folder_need_consent(shared_specs: Path) -> None:
+    doc = shared_specs / "multi-file/petstore-separate/spec/openapi.yaml"
+    report = inspect_json(doc)
+    assert report["operations"] == 3
+    outside = [w for w in report["warnings"] if "outside the document's folder" in w["message"]]
+    assert outside and len(outside) == len(report["warnings"])
+    assert {w["source"] for w in outside} == {str(doc)}  # the referring file
+    assert all("../common/schemas/Error.yaml" in w["message"] for w in outside)
+    assert all(w["pointer"].startswith("/paths/") for w in outside)
+    text = run(doc).stdout
+    assert "allow references outside the document" in text
 
 
 @pytest.mark.parametrize("path", OTHER_FILES, ids=_name)

@@ -1,34 +1,65 @@
-"""Following `$ref`s: local pointers, other files relative to the referring one, and,
-with the caller's consent, http(s) URLs.
+"""Following `$ref`s: local pointers, other files, and, with the caller's consent,
+http(s) URLs.
 
-Nothing is resolved up front. `Resolver.follow` takes one step (for parameter, response
-and example objects, which may themselves be references); `Resolver.deep` hands back a
-schema with every reference inside it followed. Where references go round in a cycle,
-a schema is spelled out once and then shows as a marker `{CYCLE_KEY: ref}` rather than
-endless recursion (see "cycles" below: the result never depends on what was resolved
-before); a reference that cannot be followed becomes `{UNRESOLVED_KEY: ref}` and a
-warning. Deeply resolved targets are kept, so a schema used by many operations is
-resolved once.
+Other documents are all read up front, by `read_documents` (which `load()` calls, off the
+window's thread): every document a reference can reach, transitively. Resolving an
+operation later never reads a file or the network. What may be read:
+- a file in the root document's folder tree (by real path, symbolic links resolved),
+  any other file only with `allow_outside`; a regular file in any case (never a named
+  pipe, a device, a socket or a folder), of at most `MAX_REFERENCED_BYTES`;
+- an http(s) URL with `allow_remote` (or, for a document opened from a URL, on its own
+  origin), never redirected to another origin; a document from the web never refers to
+  a local file.
+At most `MAX_DOCUMENTS` documents of `MAX_REFERENCED_TOTAL` bytes in all. A reference
+that may not or cannot be read becomes a warning (with the pointer where it is used and
+the file that refers) and an unresolved marker when it is resolved, never an error.
+
+Nothing in an operation is resolved up front. `Resolver.follow` takes one step (for
+parameter, response and example objects, which may themselves be references);
+`Resolver.deep` hands back a schema with every reference inside it followed. Where
+references go round in a cycle, a schema is spelled out once and then shows as a marker
+`{CYCLE_KEY: ref}` rather than endless recursion (see "cycles" below: the result never
+depends on what was resolved before); a reference that cannot be followed becomes
+`{UNRESOLVED_KEY: ref}` and a warning. Deeply resolved targets are kept, so a schema used
+by many operations is resolved once.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import orjson
 
 from explorer.errors import Location, RefError, SpecError
-from explorer.spec._source import is_url, parse_document, read_bytes
+from explorer.spec._fetch import fetch, origin
+from explorer.spec._source import Duplicate, escape_pointer, is_url, parse, read_file
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SpecWarning
 
-__all__ = ["MAX_DEPTH", "Resolver", "escape_pointer"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENTS",
+    "MAX_REFERENCED_BYTES",
+    "MAX_REFERENCED_TOTAL",
+    "Resolver",
+    "escape_pointer",
+]
 
 MAX_DEPTH = 200
 """Schemas nested deeper than this are cut off (with a warning)."""
+MAX_DOCUMENTS = 1000
+"""At most this many other documents are read for one root document."""
+MAX_REFERENCED_BYTES = 32 * 1024 * 1024
+"""The largest document a reference may name."""
+MAX_REFERENCED_TOTAL = 128 * 1024 * 1024
+"""The documents references name may take this many bytes in all."""
+MAX_DUPLICATE_WARNINGS = 100
+"""Duplicate keys warned about per document; the rest are counted in one more warning."""
 TRUNCATED_KEY = "x-explorer-truncated"
 CYCLE_HOPS = 2
 """Inside a cycle, how many references deep schemas are spelled out before a marker."""
@@ -42,10 +73,15 @@ _SCHEMA_MAPS = frozenset(
 
 
 _REF_IN_JSON = re.compile(rb'"\$ref":"([^"\\]*(?:\\.[^"\\]*)*)"')
+OUTSIDE = (
+    "outside the document's folder; not read (allow references outside the document to follow it)"
+)
+REMOTE = "remote reference not fetched (allow remote references to follow it)"
 
 
-def escape_pointer(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+def clip(text: str, limit: int = 200) -> str:
+    """`text`, cut to `limit` characters (a reference or key from a document can be huge)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unescape(token: str) -> str:
@@ -57,7 +93,7 @@ def _unescape(token: str) -> str:
 
 
 class Resolver:
-    """The root document and every document a `$ref` pulled in, keyed by URI."""
+    """The root document and every document a `$ref` reaches, keyed by URI."""
 
     def __init__(
         self,
@@ -66,6 +102,7 @@ class Resolver:
         warnings: list[SpecWarning],
         *,
         allow_remote: bool = False,
+        allow_outside: bool = False,
         cache_dir: Path | None = None,
     ) -> None:
         self.root_uri = root_uri
@@ -76,45 +113,126 @@ class Resolver:
         self._component: dict[tuple[str, str], int] = {}
         self._component_sizes: list[int] = []
         self._warned: set[str] = set()
+        self._read_total = 0
         self.warnings = warnings
         self.allow_remote = allow_remote
+        self.allow_outside = allow_outside
         self.cache_dir = cache_dir
+        self._folders = self._root_folders(root_uri)
 
     # -- documents -----------------------------------------------------------------
+    @staticmethod
+    def _root_folders(root_uri: str) -> tuple[str, ...]:
+        """The real folders whose trees local references may read: the root document's
+        folder (by its path and by its real path); the working folder for a document
+        read from memory; none for a document read from the web."""
+        if is_url(root_uri):
+            return ()
+        if root_uri.startswith("<"):
+            return (os.path.realpath(os.getcwd()),)
+        path = os.path.abspath(root_uri)
+        folders = (
+            os.path.realpath(os.path.dirname(path)),
+            os.path.dirname(os.path.realpath(path)),
+        )
+        return tuple(dict.fromkeys(folders))
+
     def _join(self, base: str, ref_file: str) -> str:
         if is_url(ref_file):
             return ref_file
         if is_url(base):
             return urljoin(base, ref_file)
-        base_dir = os.path.dirname(base) if base and not base.startswith("<") else os.getcwd()
+        base_dir = os.getcwd() if base.startswith("<") else os.path.dirname(os.path.abspath(base))
         return os.path.normpath(os.path.join(base_dir, unquote(ref_file)))
 
     def _may_fetch(self, uri: str) -> bool:
         if self.allow_remote:
             return True
-        if is_url(self.root_uri):  # the user chose to open a URL: its own host is fine
-            return urlsplit(uri).netloc == urlsplit(self.root_uri).netloc
+        if is_url(self.root_uri):  # the user chose to open a URL: its own origin is fine
+            return origin(uri) == origin(self.root_uri)
         return False
 
+    def _inside(self, path: str) -> bool:
+        """Whether a path is, by its real path, in the root document's folder tree."""
+        try:
+            real = os.path.realpath(path)
+            return any(os.path.commonpath([real, f]) == f for f in self._folders)
+        except ValueError:  # a NUL in the name, another drive
+            return False
+
+    def _read(self, uri: str, base: str) -> bytes:
+        """The bytes of a referenced document, if the rules above let it be read."""
+        room = min(MAX_REFERENCED_BYTES, MAX_REFERENCED_TOTAL - self._read_total)
+        if len(self._docs) + len(self._failed) > MAX_DOCUMENTS:
+            raise RefError(f"more than {MAX_DOCUMENTS} documents referenced; not read")
+        if room <= 0:
+            raise RefError(
+                f"the referenced documents exceed {MAX_REFERENCED_TOTAL // 2**20} MB in all; "
+                "not read"
+            )
+        if is_url(uri):
+            if not self._may_fetch(uri):
+                raise RefError(REMOTE, Location(uri))
+            data = fetch(uri, max_bytes=room, same_origin=True).data
+        elif is_url(base):
+            raise RefError("a document from the web cannot refer to a local file; not read")
+        else:
+            if not self.allow_outside and not self._inside(uri):
+                raise RefError(OUTSIDE, Location(uri))
+            data = read_file(uri, max_bytes=room)
+        self._read_total += len(data)
+        return data
+
+    def read_documents(self, refs: Iterable[str]) -> None:
+        """Read every document that `refs` (made in the root document) reach, transitively
+        (see the module docstring). What cannot be read is kept as the error that its
+        references will report when they are resolved."""
+        queue = deque((ref, self.root_uri) for ref in refs)
+        while queue:
+            ref, base = queue.popleft()
+            uri = self.split(ref, base)[0]
+            if uri in self._docs or uri in self._failed:
+                continue
+            try:
+                parsed = parse(self._read(uri, base), uri, cache_dir=self.cache_dir)
+            except SpecError as exc:
+                error = exc if isinstance(exc, RefError) else RefError(exc.message, exc.location)
+                self._failed[uri] = error
+                continue
+            self._docs[uri] = parsed.doc
+            self.warn_duplicates(parsed.duplicates, uri)
+            queue.extend((inner, uri) for inner in parsed.refs)
+
+    def warn_duplicates(self, duplicates: Iterable[Duplicate], source: str) -> None:
+        """A warning for each key an object of the document repeats (the last one wins)."""
+        found = list(duplicates)
+        for dup in found[:MAX_DUPLICATE_WARNINGS]:
+            if not dup.key and not dup.pointer:
+                self.warn(
+                    "duplicate keys in the document: only the last of each is used", "", source
+                )
+                continue
+            line = f" (line {dup.line})" if dup.line else ""
+            self.warn(
+                f"duplicate key {clip(dup.key)!r}: only the last one is used{line}",
+                f"{dup.pointer}/{escape_pointer(dup.key)}",
+                source,
+            )
+        if len(found) > MAX_DUPLICATE_WARNINGS:
+            self.warn(
+                f"{len(found) - MAX_DUPLICATE_WARNINGS} more duplicate keys "
+                "(only the last of each is used)",
+                "",
+                source,
+            )
+
     def document(self, uri: str) -> Any:
-        """The parsed document at a URI, read on first use."""
+        """The parsed document at a URI; never reads (see `read_documents`)."""
         if uri in self._docs:
             return self._docs[uri]
         if uri in self._failed:
             raise self._failed[uri]
-        try:
-            if is_url(uri) and not self._may_fetch(uri):
-                raise RefError(
-                    "remote reference not fetched (allow remote references to follow it)",
-                    Location(uri),
-                )
-            doc = parse_document(read_bytes(uri), uri, cache_dir=self.cache_dir)
-        except SpecError as exc:
-            error = exc if isinstance(exc, RefError) else RefError(exc.message, exc.location)
-            self._failed[uri] = error
-            raise error from None
-        self._docs[uri] = doc
-        return doc
+        raise RefError("not read when the document was opened", Location(uri))
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -138,7 +256,9 @@ class Resolver:
         ref = ref or f"{uri}#{pointer}"
         node = self.document(uri)
         if pointer and not pointer.startswith("/"):
-            raise RefError(f"unsupported reference {ref!r}", Location(base or uri, pointer=pointer))
+            raise RefError(
+                f"unsupported reference {clip(ref)!r}", Location(base or uri, pointer=clip(pointer))
+            )
         walked = ""
         for raw in pointer.split("/")[1:]:
             token = _unescape(raw)
@@ -148,7 +268,9 @@ class Resolver:
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
-                raise RefError(f"reference target not found: {ref}", Location(uri, walked))
+                raise RefError(
+                    f"reference target not found: {clip(ref)}", Location(uri, clip(walked))
+                )
         return node
 
     def warn(self, message: str, pointer: str = "", source: str = "") -> None:
@@ -168,13 +290,13 @@ class Resolver:
             ref = node["$ref"]
             key = self.split(ref, base)
             if key in seen or len(seen) > 64:
-                self.warn(f"reference loop: {ref}", pointer, base)
+                self.warn(f"reference loop: {clip(ref)}", pointer, base)
                 return None, base
             seen.add(key)
             try:
                 node, base = self.lookup(ref, base)
             except SpecError as exc:
-                self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
+                self.warn(f"unresolved reference {clip(ref)}: {exc.message}", pointer, base)
                 return None, base
         return node, base
 
@@ -267,7 +389,7 @@ class Resolver:
         try:
             target, target_uri = self.lookup(ref, base)
         except SpecError as exc:
-            self.warn(f"unresolved reference {ref}: {exc.message}", pointer, base)
+            self.warn(f"unresolved reference {clip(ref)}: {exc.message}", pointer, base)
             return {UNRESOLVED_KEY: ref, "description": exc.message}
         if isinstance(target, dict | list):
             resolved = self._deep(target, target_uri, key[1], entry, depth, False)

@@ -117,7 +117,7 @@ def test_yaml_alias_bomb_is_refused() -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
         prev = name
     lines.append("openapi: 3.0.0\npaths: {}")
-    with pytest.raises(spec.StructureError, match="too many nodes"):
+    with pytest.raises(spec.StructureError, match="alias bomb"):
         load_raw("\n".join(lines).encode())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import pytest
 import yaml
 
 from explorer import spec
-from explorer.spec import _source
+from explorer.spec import _cache, _source
 
 REAL_YAML_LOAD = yaml.load
 
@@ -49,7 +51,7 @@ def test_second_load_comes_from_the_cache(
     path = write("api.yaml", YAML_DOC)
     first = spec.load(path, cache_dir=cache)
     (entry,) = entries(cache)
-    assert orjson.loads(entry.read_bytes())["info"]["title"] == "Cached"
+    assert orjson.loads(entry.read_bytes())["doc"]["info"]["title"] == "Cached"
 
     calls: list[Any] = []
     monkeypatch.setattr(_source.yaml, "load", lambda *a, **k: calls.append(a))
@@ -154,3 +156,73 @@ def test_files_referenced_from_yaml_are_cached(tmp_path: Path, write: Any) -> No
     api = spec.load(root, cache_dir=cache)
     api.find("POST /b").resolve_all()
     assert len(entries(cache)) == 2
+
+
+# -- bounds: a total size, least recently used first out, orphans of killed writes --------
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def _yaml_doc(n: int) -> bytes:
+    return YAML_DOC.replace(b"Cached", f"Doc {n} {'x' * 2000}".encode())
+
+
+def test_cache_is_capped_and_evicts_the_least_recently_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)
+    (one,) = entries(cache)
+    size = one.stat().st_size
+    monkeypatch.setattr(_cache, "MAX_CACHE_BYTES", size * 4 + size // 2)  # room for four
+    for n in (1, 2, 3):
+        spec.load_bytes(_yaml_doc(n), f"/{n}.yaml", cache_dir=cache)
+    paths = {n: _cache.entry_path(cache, _yaml_doc(n)) for n in range(6)}
+    for n in range(4):
+        _age(paths[n], 400 - 100 * n)  # 0 is the oldest, 3 the newest
+    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)  # a hit: 0 is used again
+    spec.load_bytes(_yaml_doc(4), "/4.yaml", cache_dir=cache)  # over the cap: 1 goes
+    assert set(entries(cache)) == {paths[0], paths[2], paths[3], paths[4]}
+    spec.load_bytes(_yaml_doc(5), "/5.yaml", cache_dir=cache)  # then 2
+    assert set(entries(cache)) == {paths[0], paths[3], paths[4], paths[5]}
+    assert sum(p.stat().st_size for p in entries(cache)) <= _cache.MAX_CACHE_BYTES
+
+
+def test_an_entry_bigger_than_a_quarter_of_the_cap_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_cache, "MAX_CACHE_BYTES", 4 * 1024)
+    cache = tmp_path / "cache"
+    api = spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)  # ~2 KB as JSON
+    assert api.title.startswith("Doc 0")
+    assert entries(cache) == []
+
+
+def test_orphaned_temporary_files_go_when_the_cache_is_next_written(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)
+    folder = cache / "yaml"
+    killed = folder / ".tmp-killed-write"
+    killed.write_bytes(b'{"doc": {"openapi": "3.0.0", "pa')  # a write that never finished
+    _age(killed, _cache.ORPHAN_AGE + 60)
+    writing = folder / ".tmp-still-writing"  # another process, a moment ago
+    writing.write_bytes(b"{")
+    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)  # a hit writes nothing
+    assert killed.exists()
+    spec.load_bytes(_yaml_doc(1), "/1.yaml", cache_dir=cache)
+    assert not killed.exists()
+    assert writing.exists()
+    assert len(entries(cache)) == 2
+
+
+def test_entries_of_the_old_format_are_not_read(tmp_path: Path) -> None:
+    import hashlib
+
+    cache = tmp_path / "cache"
+    old = cache / "yaml" / (hashlib.blake2b(YAML_DOC + b"1", digest_size=20).hexdigest() + ".json")
+    old.parent.mkdir(parents=True)
+    old.write_bytes(orjson.dumps({"openapi": "3.0.0", "info": {"title": "Old"}, "paths": {}}))
+    assert spec.load_bytes(YAML_DOC, "/a.yaml", cache_dir=cache).title == "Cached"
