@@ -12,6 +12,7 @@ import pytest
 from explorer import spec
 from explorer.errors import Location
 from explorer.inspect import inspect_report
+from explorer.spec import _source
 
 from .conftest import Loader, oas3, warning_texts
 
@@ -444,3 +445,104 @@ def test_deep_schema_behind_a_reference(load_doc: Loader) -> None:
     api.find("POST /x").resolve_all()
     assert any("nested deeper" in w.message for w in api.warnings)
     inspect_report(api)
+
+
+# -- meant to be JSON: the JSON error, never a slow detour through YAML -------------------
+
+
+@pytest.fixture
+def no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the YAML parser was called")
+
+    monkeypatch.setattr(_source.yaml, "load", refuse)
+
+
+@pytest.mark.parametrize(
+    ("data", "uri", "where"),
+    [
+        (b'{"openapi": "3.0.0",\n "paths": {,}}', "/docs/api", (2, 12)),  # no name: content
+        (b'{"openapi": "3.0.0",\n "paths": {,}}', "http://h/openapi?v=1", (2, 12)),
+        (b'[{"openapi": 1},,]', "/docs/api.JSON", (1, 17)),
+        (b"openapi: 3.0.0\npaths: {}\n", "/docs/api.json", (1, 1)),  # YAML named .json
+        (b'{"openapi": "3.0.0", "x": "' + b"a" * 5_000_000 + b"}", "/docs/big.json", None),
+    ],
+)
+def test_documents_meant_to_be_json_report_the_json_error(
+    data: bytes, uri: str, where: tuple[int, int] | None, no_yaml: None
+) -> None:
+    with pytest.raises(spec.ParseError) as info:
+        load_raw(data, uri)
+    assert str(info.value).startswith(f"{uri}:")
+    assert "invalid JSON" in info.value.message
+    loc = info.value.location
+    assert loc is not None and loc.line is not None and loc.column is not None
+    if where is not None:
+        assert (loc.line, loc.column) == where
+
+
+def test_flow_style_yaml_named_yaml_still_loads_but_says_json_when_it_is_neither() -> None:
+    assert load_raw(b"{openapi: 3.0.0, info: {title: F}, paths: {}}", "/d/api.yml").title == "F"
+    with pytest.raises(spec.ParseError, match="invalid JSON"):
+        load_raw(b'{"openapi": "3.0.0", paths: [}', "/d/api.yaml")
+
+
+# -- YAML alias bombs near every cap -------------------------------------------------------
+
+
+def aliased(length: int, copies: int) -> bytes:
+    """A document with a `length`-character string, then `copies` aliases of it."""
+    return (
+        b"openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+        + b"x-s: &s "
+        + b"a" * length
+        + b"\n"
+        + b"x-l: ["
+        + b", ".join([b"*s"] * copies)
+        + b"]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("length", "copies", "refused"),
+    [
+        (100_000, 8, False),  # about 9 times the file's size
+        (100_000, 10, True),  # about 11 times
+        (5_000, 10, False),  # 55 KB: small files may expand to 64 KiB whatever their size
+        (5_000, 14, True),  # 75 KB
+    ],
+)
+def test_expansion_is_capped_relative_to_the_files_size(
+    length: int, copies: int, refused: bool
+) -> None:
+    data = aliased(length, copies)
+    if refused:
+        with pytest.raises(spec.StructureError, match="more than 10 times its size"):
+            load_raw(data)
+    else:
+        api = load_raw(data)
+        assert api.raw["x-l"] == ["a" * length] * copies
+
+
+@pytest.mark.parametrize(("count", "refused"), [(990, False), (1_010, True)])
+def test_node_cap(count: int, refused: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.spec import _yaml
+
+    monkeypatch.setattr(_yaml, "MAX_NODES", 1_000)
+    data = b"openapi: 3.0.0\npaths: {}\nx: [" + b", ".join([b"1"] * count) + b"]\n"
+    if refused:
+        with pytest.raises(spec.StructureError, match="too many nodes"):
+            load_raw(data)
+    else:
+        assert len(load_raw(data).raw["x"]) == count
+
+
+def test_a_small_alias_bomb_is_refused_before_anything_is_cached(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdef", "bcdefg", strict=True):  # 10**7 nodes once expanded
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    data = ("\n".join(lines) + "\nopenapi: 3.0.0\npaths: {}\n").encode()
+    assert len(data) < 700
+    with pytest.raises(spec.StructureError, match="alias bomb"):
+        spec.load_bytes(data, "/d/bomb.yaml", cache_dir=tmp_path)
+    assert not list(tmp_path.rglob("*.json"))
