@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from explorer.errors import Location, SourceError
+from explorer.spec._source import clip
 
 __all__ = ["FETCH_TIMEOUT", "MAX_REDIRECTS", "Fetched", "fetch", "origin"]
 
@@ -93,16 +94,12 @@ def fetch(
                 return Fetched(data, current)
             if same_origin and origin(target) != origin(current):
                 raise SourceError(
-                    f"the server redirected to another host ({_clip(target)}); "
+                    f"the server redirected to another host ({clip(target)}); "
                     "a reference does not follow that",
                     Location(url),
                 )
             current = target
     raise SourceError(f"more than {MAX_REDIRECTS} redirects", Location(url))
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _too_slow(url: str, timeout: float) -> SourceError:
@@ -123,7 +120,7 @@ def _get(
             target = urljoin(url, location)
             if urlsplit(target).scheme.lower() not in ("http", "https"):
                 raise SourceError(
-                    f"the server redirected to {_clip(target)!r}, which is not an http(s) URL",
+                    f"the server redirected to {clip(target)!r}, which is not an http(s) URL",
                     Location(asked),
                 )
             return b"", target
@@ -146,7 +143,7 @@ def _get(
         for encoding in encodings:
             if encoding not in ("gzip", "x-gzip", "deflate"):
                 raise SourceError(
-                    f"the server sent the document encoded as {_clip(encoding, 40)!r}, "
+                    f"the server sent the document encoded as {clip(encoding, 40)!r}, "
                     "which explorer does not read",
                     Location(asked),
                 )

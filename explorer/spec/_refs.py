@@ -38,7 +38,7 @@ import orjson
 
 from explorer.errors import Location, RefError, SpecError
 from explorer.spec._fetch import fetch, origin
-from explorer.spec._source import Duplicate, escape_pointer, is_url, parse, read_file
+from explorer.spec._source import Duplicate, clip, escape_pointer, is_url, parse, read_file
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SpecWarning
 
 __all__ = [
@@ -77,11 +77,6 @@ OUTSIDE = (
     "outside the document's folder; not read (allow references outside the document to follow it)"
 )
 REMOTE = "remote reference not fetched (allow remote references to follow it)"
-
-
-def clip(text: str, limit: int = 200) -> str:
-    """`text`, cut to `limit` characters (a reference or key from a document can be huge)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unescape(token: str) -> str:
@@ -274,6 +269,8 @@ class Resolver:
         return node
 
     def warn(self, message: str, pointer: str = "", source: str = "") -> None:
+        """Add a warning (once); text from the document is cut to a readable length."""
+        message, pointer = clip(message, 500), clip(pointer, 500)
         key = f"{message}|{pointer}|{source}"
         if key not in self._warned:
             self._warned.add(key)
@@ -377,7 +374,12 @@ class Resolver:
             finally:
                 entry.hops -= 1
         if key in self._deep_cache:
-            return self._deep_cache[key]
+            known = self._deep_cache[key]
+            if isinstance(known, dict) and UNRESOLVED_KEY in known:  # each use is reported
+                self.warn(
+                    f"unresolved reference {clip(ref)}: {known['description']}", pointer, base
+                )
+            return known
         self._components_from(key)
         resolved = self._spell(ref, key, base, pointer, _Entry(self._component[key], key), depth)
         self._deep_cache[key] = resolved

@@ -34,12 +34,12 @@ from urllib.parse import urlsplit
 import orjson
 
 from explorer.errors import Location, ParseError, SourceError
-from explorer.spec._fetch import fetch
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "Duplicate",
     "Parsed",
+    "clip",
     "escape_pointer",
     "is_url",
     "parse",
@@ -66,6 +66,12 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """`text`, cut to `limit` characters: a reference, key or URL from a document or a
+    server can be megabytes long, and a message should stay one readable line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # -- reading -----------------------------------------------------------------------------
 
 
@@ -73,6 +79,8 @@ def read_document(source: str) -> tuple[bytes, str]:
     """(bytes, URI) of the document a person opened: a file (its absolute path) or an
     http(s) URL (the URL it came from, after redirects), within `MAX_DOCUMENT_BYTES`."""
     if is_url(source):
+        from explorer.spec._fetch import fetch  # httpx is imported only for URLs
+
         fetched = fetch(source, max_bytes=MAX_DOCUMENT_BYTES)
         return fetched.data, fetched.url
     path = os.path.abspath(source)

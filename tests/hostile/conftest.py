@@ -11,10 +11,13 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +80,244 @@ def run_limited(
 def explorer_command(*args: str) -> list[str]:
     """`explorer ARGS...` as a command line of this test run's Python."""
     return [sys.executable, "-m", "explorer", *args]
+
+
+# -- measuring one child ------------------------------------------------------------------
+
+
+def run_measured(
+    args: Sequence[str],
+    *,
+    memory_mb: int = 1024,
+    timeout: float = 60.0,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Limited:
+    """`run_limited`, but `max_rss_mb` is this child's own peak (from wait4), not the
+    largest of every child this test process has run."""
+    import tempfile
+
+    def limit() -> None:
+        size = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            list(args),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            preexec_fn=limit,
+            env={**os.environ, **(env or {})},
+            cwd=cwd or ROOT,
+        )
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        if killed.is_set():
+            pytest.fail(f"{' '.join(args)} still ran after {timeout:.0f} s (a hang)")
+        out.seek(0)
+        err.seek(0)
+        return Limited(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            seconds,
+            usage.ru_maxrss / 1024,
+        )
+
+
+def explorer_patched(patches: dict[str, object], *args: str) -> list[str]:
+    """`explorer ARGS...` with module constants changed first (smaller caps, a shorter
+    deadline), e.g. {"explorer.spec._fetch.FETCH_TIMEOUT": 2.0}."""
+    script = (
+        "import importlib, sys\n"
+        f"for name, value in {patches!r}.items():\n"
+        "    module, attr = name.rsplit('.', 1)\n"
+        "    setattr(importlib.import_module(module), attr, value)\n"
+        "from explorer.__main__ import main\n"
+        f"sys.exit(main({list(args)!r}))\n"
+    )
+    return [sys.executable, "-c", script]
+
+
+# -- a hostile HTTP server ------------------------------------------------------------------
+
+
+Behaviour = Callable[[BaseHTTPRequestHandler], None]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is what the caps make happen: not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class HostileServer:
+    """A real HTTP server on a loopback address and port 0 whose answers are functions of
+    the request handler: `server.route("/path", behaviour)`; see the behaviours below."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Behaviour] = {}
+        self.requested: list[str] = []
+        self.closing = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requested.append(self.path)
+                behaviour = server.routes.get(self.path.split("?")[0])
+                try:
+                    if behaviour is None:
+                        send(b"not here", status=404)(self)
+                    else:
+                        behaviour(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up: that is what a cap does
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._httpd = _QuietServer((host, 0), Handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> HostileServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closing.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    @property
+    def base(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def route(self, path: str, behaviour: Behaviour) -> str:
+        self.routes[path] = behaviour
+        return self.url(path)
+
+
+def send(body: bytes, *, status: int = 200, headers: dict[str, str] | None = None) -> Behaviour:
+    """Answer with `body` (and a Content-Length unless `headers` sets one)."""
+
+    def behave(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        all_headers = {"Content-Length": str(len(body)), **(headers or {})}
+        for name, value in all_headers.items():
+            h.send_header(name, value)
+        h.end_headers()
+        h.wfile.write(body)
+
+    return behave
+
+
+def redirect(location: str, status: int = 302) -> Behaviour:
+    return send(b"", status=status, headers={"Location": location})
+
+
+def endless(
+    chunk: bytes = b" " * (1 << 20), first: bytes = b'{"openapi": "3.0.0", "x": "'
+) -> Behaviour:
+    """A body that never ends (no length, chunks until the client hangs up)."""
+
+    def behave(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Connection", "close")
+        h.end_headers()
+        h.wfile.write(first)
+        while True:
+            h.wfile.write(chunk)
+
+    return behave
+
+
+def drip(server: HostileServer, every: float = 1.0, length: int = 1_000_000) -> Behaviour:
+    """One byte every `every` seconds of a body said to be `length` bytes long."""
+
+    def behave(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", str(length))
+        h.end_headers()
+        h.wfile.write(b"{")
+        h.wfile.flush()
+        while not server.closing.wait(every):
+            h.wfile.write(b" ")
+            h.wfile.flush()
+
+    return behave
+
+
+def stall(server: HostileServer) -> Behaviour:
+    """Headers, then nothing at all until the server closes."""
+
+    def behave(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        h.wfile.flush()
+        server.closing.wait()
+
+    return behave
+
+
+def gzip_bomb(size: int = 1 << 30) -> bytes:
+    """A single-member gzip body that unpacks to `size` zero bytes (a multiple of 1 MiB),
+    about a thousandth of that on the wire, made in well under a second: one compressed
+    MiB of zeros, fully flushed, repeats byte for byte."""
+    import struct
+    import zlib
+
+    block = bytes(1 << 20)
+    count = size >> 20
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    end = packer.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return header + first + again * (count - 1) + end + trailer
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[HostileServer]:
+    with HostileServer() as server:
+        yield server
+
+
+@pytest.fixture
+def other_host_server() -> Iterator[HostileServer]:
+    """A second server on another loopback address (127.0.0.2): another origin."""
+    try:
+        server = HostileServer("127.0.0.2")
+    except OSError:
+        pytest.skip("127.0.0.2 is not a loopback address here")
+    with server:
+        yield server

@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from explorer import spec
-from explorer.spec import _refs, _source
+from explorer.spec import _fetch, _refs, _source
 
 from .conftest import oas3
 
@@ -261,9 +261,13 @@ def no_io(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         def refuse(*args: Any, **kwargs: Any) -> Any:
             raise AssertionError(f"a document was read after load: {args}")
 
-        for module, name in ((_source, "read_file"), (_refs, "read_file"), (_refs, "fetch")):
+        for module, name in (
+            (_source, "read_file"),
+            (_refs, "read_file"),
+            (_refs, "fetch"),
+            (_fetch, "fetch"),
+        ):
             monkeypatch.setattr(module, name, refuse)
-        monkeypatch.setattr(_source, "fetch", refuse)
 
     return forbid
 
@@ -354,14 +358,21 @@ def test_shared_multi_file_documents_resolve_without_io(
     shared_specs: Path, no_io: Callable[[], None]
 ) -> None:
     root = shared_specs / "multi-file/petstore-separate/spec/openapi.yaml"
+    pairs = []
     for consent in (False, True):
         expected = spec.load(root, cache_dir=None, allow_outside_refs=consent)
-        wanted = _resolve_everything(expected)
-        api = spec.load(root, cache_dir=None, allow_outside_refs=consent)
-        with pytest.MonkeyPatch.context():
-            no_io()
-            assert _resolve_everything(api) == wanted
+        pairs.append(
+            (
+                expected,
+                _resolve_everything(expected),
+                spec.load(root, cache_dir=None, allow_outside_refs=consent),
+            )
+        )
+    no_io()
+    for expected, wanted, api in pairs:
+        assert _resolve_everything(api) == wanted
         assert api.warnings == expected.warnings
+    assert len(pairs[0][0].warnings) == 3 and pairs[1][0].warnings == []  # Error.yaml, used 3 times
 
 
 def test_warnings_found_while_resolving_land_in_the_one_list(write: Write) -> None:
