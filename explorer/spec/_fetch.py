@@ -3,12 +3,13 @@
 A server is untrusted: it may send an endless body, drip one byte a second, send a
 compression bomb, or redirect elsewhere. So every fetch has
 
-- a size cap, on the bytes received and on the bytes they decode to (decoded here, a
-  bounded step at a time, so a gzip bomb never unpacks further than the cap);
+- a size cap, on the bytes received and on the bytes they decode to (decoded by the
+  Sender's decoder, 64 KiB at a time, so a gzip bomb never unpacks further than the cap);
 - a deadline for the whole fetch (connect, headers, body): a watchdog shuts the socket
   when it passes, so even a read that is blocked ends on time;
 - a redirect policy: a document the user opened may be redirected anywhere over http(s);
-  a `$ref` may be redirected only within its own origin (scheme, host and port).
+  a `$ref` may be redirected only within its own origin (scheme, host and port, read as
+  the Sender reads them).
 
 Every failure is a `SourceError` with one sentence a person can read.
 """
@@ -19,7 +20,6 @@ import contextlib
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +33,7 @@ __all__ = ["FETCH_TIMEOUT", "MAX_REDIRECTS", "Fetched", "fetch", "origin"]
 FETCH_TIMEOUT = 30.0
 """Seconds a whole fetch may take, from connecting to the last byte of the body."""
 MAX_REDIRECTS = 5
-_STEP = 64 * 1024
-"""At most this many bytes come out of one decompression step."""
 _MAX_ENCODINGS = 2
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -47,15 +44,12 @@ class Fetched:
     url: str
 
 
-def origin(url: str) -> tuple[str, str, int]:
-    """(scheme, host, port) of an http(s) URL, the default port filled in."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme, 0)
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL, default ports filled in (None when it has none):
+    the one reading of an origin, the Sender's (its redirects drop credentials by it)."""
+    from explorer.http.send import _origin
+
+    return _origin(url)
 
 
 def _mb(size: int) -> str:
@@ -92,7 +86,7 @@ def fetch(
                 ) from None
             if target is None:
                 return Fetched(data, current)
-            if same_origin and origin(target) != origin(current):
+            if same_origin and (origin(target) is None or origin(target) != origin(current)):
                 raise SourceError(
                     f"the server redirected to another host ({clip(target)}); "
                     "a reference does not follow that",
@@ -112,7 +106,9 @@ def _get(
     client: Any, url: str, asked: str, max_bytes: int, timeout: float, deadline: float
 ) -> tuple[bytes, str | None]:
     """(body, None), or (b"", the URL a redirect names)."""
-    headers = {"Accept-Encoding": "gzip, deflate", "Accept": "application/json, */*;q=0.8"}
+    from explorer.http.send import _CODINGS, ACCEPT_ENCODING
+
+    headers = {"Accept-Encoding": ACCEPT_ENCODING, "Accept": "application/json, */*;q=0.8"}
     remaining = max(0.01, deadline - time.monotonic())
     with client.stream("GET", url, headers=headers, timeout=remaining) as response:
         if response.is_redirect:
@@ -141,7 +137,7 @@ def _get(
             if e.strip() and e.strip().lower() != "identity"
         ]
         for encoding in encodings:
-            if encoding not in ("gzip", "x-gzip", "deflate"):
+            if encoding not in _CODINGS:
                 raise SourceError(
                     f"the server sent the document encoded as {clip(encoding, 40)!r}, "
                     "which explorer does not read",
@@ -189,76 +185,43 @@ def _read_body(
     deadline: float,
     timeout: float,
 ) -> bytes:
-    """The decoded body, refused past `max_bytes` (received or decoded) or the deadline."""
-    received = 0
+    """The decoded body, refused past `max_bytes` (received or decoded) or the deadline.
+    Decompression is the Sender's (`_Decoder`): pieces of at most 64 KiB, so the cap stops
+    a bomb before it unpacks further."""
+    from explorer.http.send import _Decoder, _Undecodable
 
-    def counted() -> Iterator[bytes]:
-        nonlocal received
+    decoder = _Decoder(encodings) if encodings else None
+    received = 0
+    out = bytearray()
+    try:
         for chunk in raw:
             received += len(chunk)
             if received > max_bytes:
-                raise SourceError(
-                    f"the document is larger than {_mb(max_bytes)}; it was not read",
-                    Location(url),
-                )
+                raise _too_big(max_bytes, url)
             if time.monotonic() >= deadline:
                 raise _too_slow(url, timeout)
-            yield chunk
-
-    stream: Iterator[bytes] = counted()
-    for encoding in reversed(encodings):
-        stream = _inflate(stream, encoding, url)
-    out = bytearray()
-    for piece in stream:
-        out += piece
-        if len(out) > max_bytes:
-            if encodings:
-                raise SourceError(
-                    f"the document unpacks to more than {_mb(max_bytes)} "
-                    "(a compression bomb?); it was not read",
-                    Location(url),
-                )
-            raise SourceError(
-                f"the document is larger than {_mb(max_bytes)}; it was not read", Location(url)
-            )
+            for piece in decoder.feed(chunk) if decoder is not None else (chunk,):
+                out += piece
+                if len(out) > max_bytes:
+                    raise _too_big(max_bytes, url, unpacked=decoder is not None)
+        for piece in decoder.flush() if decoder is not None else ():
+            out += piece
+            if len(out) > max_bytes:
+                raise _too_big(max_bytes, url, unpacked=True)
+    except _Undecodable:
+        raise SourceError("the server sent a damaged compressed document", Location(url)) from None
     if time.monotonic() >= deadline:
         raise _too_slow(url, timeout)
     return bytes(out)
 
 
-def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes]:
-    """Decode gzip or deflate, never more than `_STEP` bytes out of one step (so the
-    caller's cap stops a bomb early); a gzip body of several members is read whole."""
-    gzip = encoding in ("gzip", "x-gzip")
-    wbits = 31 if gzip else 15
-    decoder = zlib.decompressobj(wbits)
-    started = finished = False
-    try:
-        for chunk in chunks:
-            data = chunk
-            while data and not finished:
-                try:
-                    piece = decoder.decompress(data, _STEP)
-                except zlib.error:
-                    if not started and wbits == 15:  # "deflate" sent without its zlib header
-                        wbits = -15
-                        decoder = zlib.decompressobj(wbits)
-                        started = True
-                        continue
-                    raise
-                started = True
-                if piece:
-                    yield piece
-                data = decoder.unconsumed_tail
-                if decoder.eof:
-                    data = decoder.unused_data + data
-                    if gzip and data.strip(b"\x00"):
-                        decoder = zlib.decompressobj(wbits)  # the next gzip member
-                    else:
-                        finished = True  # anything after the end is ignored
-        if not finished:
-            tail = decoder.flush()
-            if tail:
-                yield tail
-    except zlib.error:
-        raise SourceError("the server sent a damaged compressed document", Location(url)) from None
+def _too_big(max_bytes: int, url: str, *, unpacked: bool = False) -> SourceError:
+    if unpacked:
+        return SourceError(
+            f"the document unpacks to more than {_mb(max_bytes)} "
+            "(a compression bomb?); it was not read",
+            Location(url),
+        )
+    return SourceError(
+        f"the document is larger than {_mb(max_bytes)}; it was not read", Location(url)
+    )

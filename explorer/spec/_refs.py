@@ -144,7 +144,8 @@ class Resolver:
         if self.allow_remote:
             return True
         if is_url(self.root_uri):  # the user chose to open a URL: its own origin is fine
-            return origin(uri) == origin(self.root_uri)
+            own = origin(self.root_uri)
+            return own is not None and origin(uri) == own
         return False
 
     def _inside(self, path: str) -> bool:

@@ -85,6 +85,22 @@ def explorer_command(*args: str) -> list[str]:
 # -- measuring one child ------------------------------------------------------------------
 
 
+_PEAK_REPORTER = """
+import atexit, os
+
+def _report_peak() -> None:
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+        with open(os.environ["HOSTILE_PEAK_FILE"], "w") as out:
+            out.write(peak)
+    except (OSError, KeyError, StopIteration):
+        pass
+
+atexit.register(_report_peak)
+"""
+
+
 def run_measured(
     args: Sequence[str],
     *,
@@ -93,50 +109,50 @@ def run_measured(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Limited:
-    """`run_limited`, but `max_rss_mb` is this child's own peak (from wait4), not the
-    largest of every child this test process has run."""
+    """`run_limited` for a Python child, but `max_rss_mb` is the child's own peak: its
+    VmHWM after exec, written at exit by a `sitecustomize` put on its path (the rusage
+    of a child also counts the forked test process it was before exec)."""
     import tempfile
 
     def limit() -> None:
         size = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            list(args),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            preexec_fn=limit,
-            env={**os.environ, **(env or {})},
-            cwd=cwd or ROOT,
-        )
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        if killed.is_set():
-            pytest.fail(f"{' '.join(args)} still ran after {timeout:.0f} s (a hang)")
-        out.seek(0)
-        err.seek(0)
-        return Limited(
-            proc.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            seconds,
-            usage.ru_maxrss / 1024,
-        )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / "sitecustomize.py").write_text(_PEAK_REPORTER)
+        peak_file = folder / "peak"
+        path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH", "")) if p)
+        full_env = {
+            **os.environ,
+            **(env or {}),
+            "PYTHONPATH": path,
+            "HOSTILE_PEAK_FILE": str(peak_file),
+        }
+        with (folder / "out").open("w+b") as out, (folder / "err").open("w+b") as err:
+            started = time.monotonic()
+            proc = subprocess.Popen(
+                list(args),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                preexec_fn=limit,
+                env=full_env,
+                cwd=cwd or ROOT,
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                pytest.fail(f"{' '.join(args)} still ran after {timeout:.0f} s (a hang)")
+            seconds = time.monotonic() - started
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+            stderr = err.read().decode("utf-8", "replace")
+        peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else float("nan")
+        return Limited(proc.returncode, stdout, stderr, seconds, peak)
 
 
 def explorer_patched(patches: dict[str, object], *args: str) -> list[str]:
