@@ -7,6 +7,7 @@ regression could turn into a runaway (memory, CPU) runs in a subprocess under
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -75,6 +76,24 @@ def run_limited(
         time.monotonic() - started,
         max(after, before) / 1024,  # ru_maxrss is in KiB on Linux; the largest child so far
     )
+
+
+def one_line_error(result: Limited) -> str:
+    """The one line a failed `explorer` command printed; asserts it is all it printed, exit
+    code 2, no traceback."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    return result.stderr.strip()
+
+
+def json_report(result: Limited) -> dict[str, Any]:
+    """The report `explorer inspect --json` printed; asserts it succeeded."""
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 def explorer_command(*args: str) -> list[str]:

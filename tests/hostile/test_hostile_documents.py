@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
-from .conftest import Limited, explorer_command, run_measured
+from .conftest import Limited, explorer_command, json_report, one_line_error, run_measured
 
 MB = 1024 * 1024
 
@@ -29,21 +29,6 @@ def inspect(
     return run_measured(
         explorer_command("inspect", str(path), *extra), memory_mb=memory_mb, timeout=120, env=env
     )
-
-
-def one_line_error(result: Limited) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stderr.strip()
-
-
-def report(result: Limited) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    data: dict[str, Any] = orjson.loads(result.stdout)
-    return data
 
 
 def doc_with(refs: dict[str, str]) -> dict[str, Any]:
@@ -104,7 +89,7 @@ def test_refs_that_reach_out_of_the_folder_or_at_special_files(
     path = project / "openapi.json"
     path.write_bytes(orjson.dumps(doc_with(refs)))
     result = inspect(path, "--json", *(("--allow-outside-refs",) if consent else ()))
-    data = report(result)
+    data = json_report(result)
     assert result.seconds < 30  # a pipe or /dev/zero read would hang or run out of memory
     assert result.max_rss_mb < 300
     text = messages(data)
@@ -212,7 +197,7 @@ def test_alias_bombs_at_the_node_cap(tmp_path: Path, top: int, refused: bool) ->
         line = one_line_error(result)
         assert "the document expands to too many nodes (more than 20,000,000" in line
     else:
-        assert report(result)["title"] == "Bomb"
+        assert json_report(result)["title"] == "Bomb"
     assert result.seconds < 60
     assert result.max_rss_mb < 900
 
@@ -245,7 +230,7 @@ def test_duplicate_keys_are_warnings(tmp_path: Path) -> None:
         ' "/a": {"delete": {"responses": {}}}},'
         ' "components": {"schemas": {"S": {}, "S": {"type": "string"}}}}'
     )
-    data = report(inspect(path, "--json"))
+    data = json_report(inspect(path, "--json"))
     assert data["operations"] == 2
     assert {(w["pointer"], w["message"]) for w in data["warnings"]} == {
         ("/paths/~1a", "duplicate key '/a': only the last one is used"),
@@ -294,10 +279,10 @@ def test_very_long_lines(tmp_path: Path) -> None:
         + "y" * (10 * MB)
         + "}\npaths: {}\n"
     )
-    data = report(inspect(json_path, "--json"))
+    data = json_report(inspect(json_path, "--json"))
     assert data["operations"] == 2
     assert all(len(w["message"]) <= 500 and len(w["pointer"]) <= 500 for w in data["warnings"])
     assert len(data["warnings"]) == 2
     human = inspect(json_path)
     assert max(len(line) for line in human.stdout.splitlines()) < 1100
-    assert report(inspect(yaml_path, "--json", cache=tmp_path / "cache"))["title"] == "Long"
+    assert json_report(inspect(yaml_path, "--json", cache=tmp_path / "cache"))["title"] == "Long"

@@ -20,6 +20,8 @@ from .conftest import (
     explorer_command,
     explorer_patched,
     gzip_bomb,
+    json_report,
+    one_line_error,
     redirect,
     run_measured,
     send,
@@ -46,21 +48,6 @@ def inspect(url: str, *extra: str, memory_mb: int = 700, timeout: float = 90.0) 
     return run_measured(
         explorer_command("inspect", url, *extra), memory_mb=memory_mb, timeout=timeout
     )
-
-
-def one_line_error(result: Limited) -> str:
-    """The line the user sees; asserts it is the only output and no traceback."""
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
-    return result.stderr.strip()
-
-
-def report(result: Limited) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = orjson.loads(result.stdout)
-    return data
 
 
 def warning_about(data: dict[str, Any], text: str) -> dict[str, str]:
@@ -145,7 +132,7 @@ def test_compressed_documents_still_open(hostile_server: HostileServer) -> None:
     two = gzip.compress(gzip.compress(data)) + gzip.compress(b"")  # two layers, two members
     hostile_server.route("/gg.json", send(two, headers={"Content-Encoding": "gzip, gzip"}))
     for path in ("/g.json", "/d.json", "/r.json", "/gg.json"):
-        assert report(inspect(hostile_server.url(path), "--json"))["title"] == "Packed", path
+        assert json_report(inspect(hostile_server.url(path), "--json"))["title"] == "Packed", path
 
 
 @pytest.mark.parametrize(
@@ -177,7 +164,7 @@ def test_a_remote_ref_is_never_redirected_to_another_host(
         "/openapi.json", send(doc({"pet": "schemas/pet.json", "tag": "schemas/tag.json"}))
     )
     for extra in ((), ("--allow-remote-refs",)):  # consent to other hosts changes nothing
-        data = report(inspect(url, "--json", *extra))
+        data = json_report(inspect(url, "--json", *extra))
         refused = warning_about(data, "schemas/pet.json")
         assert "the server redirected to another host" in refused["message"]
         assert "a reference does not follow that" in refused["message"]
@@ -192,7 +179,7 @@ def test_a_document_opened_by_url_may_be_redirected_and_is_then_known_by_its_new
     other_host_server.route("/api/pet.json", send(b'{"type": "object", "x-pet": 1}'))
     final = other_host_server.route("/api/openapi.json", send(doc({"pet": "pet.json"})))
     start = hostile_server.route("/openapi.json", redirect(final, status=301))
-    data = report(inspect(start, "--json"))
+    data = json_report(inspect(start, "--json"))
     assert data["source"] == final
     assert data["warnings"] == []  # pet.json is read from the document's own (new) origin
     assert hostile_server.requested == ["/openapi.json"]
@@ -206,7 +193,7 @@ def test_a_document_from_the_web_cannot_refer_to_local_files(
         "/openapi.json",
         send(doc({"f": "file:///etc/passwd", "abs": "/etc/passwd", "c": "C:\\\\secret.json"})),
     )
-    data = report(inspect(url, "--json", "--allow-outside-refs", "--allow-remote-refs"))
+    data = json_report(inspect(url, "--json", "--allow-outside-refs", "--allow-remote-refs"))
     messages = " | ".join(w["message"] for w in data["warnings"])
     assert "file:///etc/passwd: a document from the web cannot refer to a local file" in messages
     assert "/etc/passwd: fetching the document answered HTTP 404" in messages  # its own host
