@@ -403,9 +403,9 @@ def _parse_yaml(data: bytes, source: str, cache_dir: Path | None) -> Parsed:
                 if isinstance(d, list) and len(d) == 3
             )
             return Parsed(entry["doc"], _refs_in_text(raw), duplicates)
-    from explorer.spec._yaml import parse_yaml
+    from explorer.spec._yaml import read_yaml
 
-    parsed = parse_yaml(data, source)
+    parsed = read_yaml(data, source)
     doc = parsed.doc
     duplicates = tuple(Duplicate(p, k, line) for p, k, line in parsed.duplicates)
     if not isinstance(doc, dict):

@@ -19,7 +19,14 @@ import yaml
 from explorer.errors import Location, ParseError, StructureError
 from explorer.spec._source import _utf8_error, pointers_of
 
-__all__ = ["EXPANSION_FLOOR", "MAX_EXPANSION", "MAX_NODES", "YamlDocument", "parse_yaml"]
+__all__ = [
+    "EXPANSION_FLOOR",
+    "MAX_EXPANSION",
+    "MAX_NODES",
+    "YamlDocument",
+    "parse_yaml",
+    "read_yaml",
+]
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -179,8 +186,14 @@ def _check_expansion(doc: Any, source: str, file_size: int) -> None:
         stack.extend((c, False) for c in children if isinstance(c, dict | list))
 
 
-def parse_yaml(data: bytes, source: str) -> YamlDocument:
-    """Parse YAML bytes safely (see the module docstring); raises a `SpecError` kind."""
+def parse_yaml(data: bytes, source: str) -> Any:
+    """The parsed YAML document (see `read_yaml`)."""
+    return read_yaml(data, source).doc
+
+
+def read_yaml(data: bytes, source: str) -> YamlDocument:
+    """Parse YAML bytes safely (see the module docstring), noting duplicate keys; raises a
+    `SpecError` kind."""
     loaders: list[_Loader] = []
 
     def loader(stream: Any) -> _Loader:
