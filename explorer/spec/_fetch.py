@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from explorer.errors import Location, SourceError
-from explorer.spec._source import clip
+from explorer.spec._source import _mb, clip
 
 __all__ = ["FETCH_TIMEOUT", "MAX_REDIRECTS", "Fetched", "fetch", "origin"]
 
@@ -50,10 +50,6 @@ def origin(url: str) -> tuple[str, str, int] | None:
     from explorer.http.send import _origin
 
     return _origin(url)
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def fetch(
