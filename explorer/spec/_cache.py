@@ -4,8 +4,10 @@ and the second opening costs what JSON does.
 
 The cache is bounded: at most `MAX_CACHE_BYTES` in all, the least recently used entries
 evicted first (a hit touches its entry), and no entry larger than a quarter of that.
-Temporary files of writes that were killed are removed when the cache is next written.
-An entry that cannot be read, or is not what this version writes, is a miss.
+Entries are written as every file of explorer's is (`store.write_atomic`), and temporary
+files of writes that were killed are removed when the cache is next written (the store's
+`clean_temporary`, and the `.tmp-` files of versions before it). An entry that cannot be
+read, or is not what this version writes, is a miss.
 """
 
 from __future__ import annotations
@@ -13,21 +15,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-__all__ = ["MAX_CACHE_BYTES", "ORPHAN_AGE", "entry_path", "read_entry", "write_entry"]
+__all__ = ["MAX_CACHE_BYTES", "entry_path", "read_entry", "write_entry"]
 
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 """The cache folder's entries may take this much space in all."""
-ORPHAN_AGE = 600.0
-"""A temporary file older than this (seconds) belongs to a write that was killed."""
 _FORMAT = b"2"  # 2: {"doc": ..., "duplicates": [...]}
-_TMP_PREFIX = ".tmp-"
+_OLD_TMP_PREFIX = ".tmp-"  # temporary files of versions that wrote the cache themselves
 
 
 def entry_path(cache_dir: Path, data: bytes) -> Path:
@@ -60,25 +59,25 @@ def read_entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
 def write_entry(path: Path, payload: bytes) -> None:
     """Write an entry atomically (a torn write is a miss, never a wrong document), then
     bring the folder back under its cap. Failures are ignored: the cache is optional."""
+    from explorer.errors import StoreError
+    from explorer.store._files import clean_temporary, write_atomic
+
     if len(payload) > MAX_CACHE_BYTES // 4:
         return
+    try:
+        write_atomic(path, payload)
+    except StoreError:
+        return
+    clean_temporary(path.parent)
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_TMP_PREFIX)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            return
-        _tidy(path.parent, keep=path)
+        _evict(path.parent, keep=path)
 
 
-def _tidy(folder: Path, keep: Path) -> None:
-    """Remove orphaned temporary files, then the least recently used entries while the
-    folder holds more than MAX_CACHE_BYTES."""
+def _evict(folder: Path, keep: Path) -> None:
+    """Remove the least recently used entries while the folder holds more than
+    MAX_CACHE_BYTES (and old versions' orphaned temporary files)."""
+    from explorer.store._files import ORPHAN_AGE
+
     now = time.time()
     entries: list[tuple[float, int, str]] = []
     with os.scandir(folder) as found:
@@ -87,10 +86,9 @@ def _tidy(folder: Path, keep: Path) -> None:
                 stat = item.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if item.name.startswith(_TMP_PREFIX):
-                if now - stat.st_mtime > ORPHAN_AGE:
-                    with contextlib.suppress(OSError):
-                        os.unlink(item.path)
+            if item.name.startswith(_OLD_TMP_PREFIX) and now - stat.st_mtime > ORPHAN_AGE:
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
             elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
                 entries.append((stat.st_mtime, stat.st_size, item.path))
     total = sum(size for _, size, _ in entries)

@@ -202,20 +202,23 @@ def test_an_entry_bigger_than_a_quarter_of_the_cap_is_not_kept(
 
 
 def test_orphaned_temporary_files_go_when_the_cache_is_next_written(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)
-    folder = cache / "yaml"
-    killed = folder / ".tmp-killed-write"
-    killed.write_bytes(b'{"doc": {"openapi": "3.0.0", "pa')  # a write that never finished
-    _age(killed, _cache.ORPHAN_AGE + 60)
-    writing = folder / ".tmp-still-writing"  # another process, a moment ago
+    from explorer.store._files import ORPHAN_AGE
+
+    folder = tmp_path / "cache" / "yaml"
+    folder.mkdir(parents=True)
+    killed = folder / ".0123.json.x1y2.tmp"  # a write (named as write_atomic names them) killed
+    killed.write_bytes(b'{"doc": {"openapi": "3.0.0", "pa')
+    _age(killed, ORPHAN_AGE + 60)
+    old_killed = folder / ".tmp-abcd"  # the same, by a version that wrote the cache itself
+    old_killed.write_bytes(b"{" * 1000)
+    _age(old_killed, ORPHAN_AGE + 60)
+    writing = folder / ".4567.json.z9.tmp"  # another process, a moment ago
     writing.write_bytes(b"{")
-    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=cache)  # a hit writes nothing
-    assert killed.exists()
-    spec.load_bytes(_yaml_doc(1), "/1.yaml", cache_dir=cache)
-    assert not killed.exists()
+    spec.load_bytes(_yaml_doc(0), "/0.yaml", cache_dir=tmp_path / "cache")
+    assert not killed.exists() and not old_killed.exists()
     assert writing.exists()
-    assert len(entries(cache)) == 2
+    (entry,) = entries(tmp_path / "cache")
+    assert entry.name.endswith(".json") and not entry.name.startswith(".")
 
 
 def test_entries_of_the_old_format_are_not_read(tmp_path: Path) -> None:
