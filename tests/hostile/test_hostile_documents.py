@@ -17,7 +17,13 @@ from typing import Any
 import orjson
 import pytest
 
-from .conftest import Limited, explorer_command, json_report, one_line_error, run_measured
+from tests.hostile.conftest import (
+    Limited,
+    explorer_command,
+    json_report,
+    one_line_error,
+    run_measured,
+)
 
 MB = 1024 * 1024
 

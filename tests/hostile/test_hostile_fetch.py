@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from .conftest import (
+from tests.hostile.conftest import (
     HostileServer,
     Limited,
     drip,
