@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from pathlib import Path
@@ -111,4 +112,5 @@ def _load_bytes(
     except RecursionError:
         raise StructureError("the document is nested too deeply", Location(uri)) from None
     resolver.read_documents(parsed.refs)
-    return spec
+    consent = resolver.consent_needed()
+    return dataclasses.replace(spec, consent=consent) if consent else spec

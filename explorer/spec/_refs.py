@@ -222,6 +222,15 @@ class Resolver:
                 source,
             )
 
+    def consent_needed(self) -> tuple[str, ...]:
+        """The kinds of references refused for want of consent ("outside", "remote")."""
+        kinds = {
+            {OUTSIDE: "outside", REMOTE: "remote"}[error.message]
+            for error in self._failed.values()
+            if error.message in (OUTSIDE, REMOTE)
+        }
+        return tuple(sorted(kinds))
+
     def document(self, uri: str) -> Any:
         """The parsed document at a URI; never reads (see `read_documents`)."""
         if uri in self._docs:

@@ -348,6 +348,10 @@ class Spec:
     schema_names: tuple[str, ...]
     warnings: list[SpecWarning] = field(default_factory=list, compare=False)
     raw: Any = field(default=None, repr=False, compare=False)
+    consent: tuple[str, ...] = ()
+    """What references were not followed for want of the user's consent: "outside"
+    (files outside the document's folder), "remote" (http(s) documents). Loading again
+    with `allow_outside_refs` / `allow_remote_refs` follows them."""
 
     @cached_property
     def _by_key(self) -> dict[str, Operation]:

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -83,6 +84,52 @@ class _TabBar(QTabBar):
                 self.middle_clicked.emit(index)
                 return
         super().mouseReleaseEvent(event)
+
+
+class _ConsentBar(QFrame):
+    """A bar above the requests when the document's references name files outside its
+    folder or other hosts: they were not read, and the user may let them be."""
+
+    allowed = Signal(tuple)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("consentBar")
+        self.setStyleSheet(
+            "#consentBar { background: #fff9db; border-bottom: 1px solid #ffe066; }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.allow = QPushButton("Read them", self)
+        self.allow.setObjectName("allowReferences")
+        self.allow.clicked.connect(lambda: self.allowed.emit(self._kinds))
+        dismiss = QToolButton(self)
+        dismiss.setText("×")
+        dismiss.setAutoRaise(True)
+        dismiss.setToolTip("Leave them unread")
+        dismiss.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.allow)
+        layout.addWidget(dismiss)
+        self._kinds: tuple[str, ...] = ()
+        self.hide()
+
+    def offer(self, kinds: tuple[str, ...]) -> None:
+        """Show what was not read (nothing: hide)."""
+        self._kinds = kinds
+        what = {
+            "outside": "files outside its folder",
+            "remote": "documents on other hosts",
+        }
+        names = " and ".join(what[k] for k in kinds if k in what)
+        self.label.setText(
+            f"This document refers to {names}; they were not read, so some schemas are "
+            "missing. Read them only if you trust the document."
+        )
+        self.setVisible(bool(names))
 
 
 class MainWindow(QMainWindow):
@@ -157,6 +204,14 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget()
         self.centre.addWidget(self.banner)
         self.centre.addWidget(self.tab_widget)
+        self.consent_bar = _ConsentBar()
+        self.consent_bar.allowed.connect(self._allow_references)
+        centre_box = QWidget()
+        centre_layout = QVBoxLayout(centre_box)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.consent_bar)
+        centre_layout.addWidget(self.centre, 1)
 
         self.spec_title = QLabel("")
         self.spec_title.setObjectName("specTitle")
@@ -174,7 +229,7 @@ class MainWindow(QMainWindow):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplit")
         self.split.addWidget(left)
-        self.split.addWidget(self.centre)
+        self.split.addWidget(centre_box)
         self.split.addWidget(self.code)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
@@ -385,8 +440,10 @@ class MainWindow(QMainWindow):
         preferred = f"{base}/api" if base else None
         return await self.open_source_async(str(self.services.demo_spec), preferred)
 
-    def open_source(self, source: str, preferred_server: str | None = None) -> None:
-        self._spawn(self.open_source_async(source, preferred_server))
+    def open_source(
+        self, source: str, preferred_server: str | None = None, *, trust: tuple[str, ...] = ()
+    ) -> None:
+        self._spawn(self.open_source_async(source, preferred_server, trust=trust))
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run `coro` as a task the window keeps until it ends."""
@@ -394,22 +451,32 @@ class MainWindow(QMainWindow):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def open_source_async(self, source: str, preferred_server: str | None = None) -> bool:
-        """Load a document off the event loop; on failure show why and keep the old one."""
-        task = self.bench.load(self._load(source, preferred_server))
+    async def open_source_async(
+        self, source: str, preferred_server: str | None = None, *, trust: tuple[str, ...] = ()
+    ) -> bool:
+        """Load a document off the event loop; on failure show why and keep the old one.
+        `trust` names the references to follow that need consent ("outside", "remote")."""
+        task = self.bench.load(self._load(source, preferred_server, trust))
         try:
             return bool(await task)
         except asyncio.CancelledError:
             return False
 
-    async def _load(self, source: str, preferred_server: str | None) -> bool:
+    async def _load(
+        self, source: str, preferred_server: str | None, trust: tuple[str, ...] = ()
+    ) -> bool:
         self.set_status(f"Opening {source}…")
         if self.api is None:
             self.banner.show_loading(source)
             self.centre.setCurrentWidget(self.banner)
         started = time.perf_counter()
         try:
-            api = await asyncio.to_thread(spec_mod.load, source)
+            api = await asyncio.to_thread(
+                spec_mod.load,
+                source,
+                allow_outside_refs="outside" in trust,
+                allow_remote_refs="remote" in trust,
+            )
         except SpecError as exc:
             self._show_load_error(source, str(exc))
             return False
@@ -475,10 +542,16 @@ class MainWindow(QMainWindow):
         )
         self.spec_title.setToolTip(tooltip(api.source))
         self._update_warnings()
+        self.consent_bar.offer(api.consent)
         self._restore_tabs()
         self.centre.setCurrentWidget(self.tab_widget if self.tabs() else self.banner)
         self._update_actions()
         self.spec_loaded.emit(api)
+
+    def _allow_references(self, kinds: tuple[str, ...]) -> None:
+        """The user lets the document's references reach what they name: open it again."""
+        if self.api is not None:
+            self.open_source(self.api.source, self.preferred_server, trust=kinds)
 
     def _update_warnings(self) -> None:
         """The warnings count (lazily resolved operations add to the document's list)."""

@@ -458,3 +458,55 @@ def test_the_code_panel_collapses_and_comes_back(
         assert window.services.settings.get("window.code_panel") is True
 
     qloop.run_until_complete(scenario())
+
+
+def test_references_outside_the_folder_are_read_only_with_consent(
+    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow, tmp_path: Path
+) -> None:
+    (tmp_path / "api" / "spec").mkdir(parents=True)
+    (tmp_path / "api" / "common").mkdir()
+    (tmp_path / "api" / "common" / "Error.json").write_text(
+        json.dumps({"type": "object", "required": ["code"], "properties": {"code": {}}})
+    )
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Split", "version": "1"},
+        "servers": [{"url": "http://127.0.0.1:9"}],
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "default": {
+                            "description": "an error",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "../common/Error.json"}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+    }
+    path = tmp_path / "api" / "spec" / "openapi.json"
+    path.write_text(json.dumps(doc))
+
+    async def scenario() -> None:
+        assert await window.open_source_async(str(path))
+        bar = window.consent_bar
+        assert bar.isVisible() and "outside its folder" in bar.label.text()
+        window.tree.select_operation("GET /x")
+        await wait_for(lambda: window.current_op is not None, 5)
+        schema = window.current_op.responses[0].content[0].schema  # type: ignore[union-attr]
+        assert schema is not None and "x-explorer-unresolved" in schema
+        window.editor.query_rows.set_rows([("kept", "yes")])  # typed before consenting
+        qtbot.mouseClick(bar.allow, Qt.MouseButton.LeftButton)
+        await wait_for(lambda: not bar.isVisible(), 10, "the document read again")
+        op = window.current_op
+        assert op is not None and op.key == "GET /x"
+        schema = op.responses[0].content[0].schema
+        assert schema is not None and schema.get("required") == ["code"]
+        assert ("kept", "yes", False) in window.editor.query_rows.items()
+
+    qloop.run_until_complete(scenario())
