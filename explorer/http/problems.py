@@ -28,6 +28,7 @@ import re
 from typing import Any
 
 from explorer.http.model import FieldError, Problem, RateLimit, ResponseResult
+from explorer.jsonpointer import join_pointer
 
 __all__ = ["MAX_PROBLEM_BYTES", "field_to_pointer", "parse_problem", "parse_rate_limit"]
 
@@ -219,7 +220,7 @@ def _field_of(item: dict[str, Any]) -> tuple[str | None, str]:
             parts = [str(v) for v in value if not isinstance(v, bool)]
             if key == "loc" and parts and parts[0] == "body":
                 parts = parts[1:]  # FastAPI: ["body", "address", "city"]
-            return ".".join(parts), "".join("/" + _escape(p) for p in parts)
+            return ".".join(parts), join_pointer(parts)
     return None, ""
 
 
@@ -243,11 +244,7 @@ def field_to_pointer(field: str) -> str:
         if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
             token = token[1:-1]
         tokens.append(token)
-    return "".join("/" + _escape(t) for t in tokens)
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+    return join_pointer(tokens)
 
 
 # --- rate limits ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from explorer.jsonpointer import escape_token, unescape_token
 from explorer.mock._problem import Detail, MockProblem
 from explorer.spec import MediaType, Operation, Parameter, SchemaIssue, validate
 
@@ -75,7 +76,7 @@ def field_name(prefix: str, pointer: str) -> str:
     """A JSON pointer as a dotted path: ("", "/address/city") -> "address.city"."""
     out = prefix
     for raw in pointer.split("/")[1:] if pointer else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
+        part = unescape_token(raw)
         if part.isdigit():
             out += f"[{part}]"
         else:
@@ -116,7 +117,7 @@ def format_issues(value: Any, schema: Any, pointer: str = "", depth: int = 0) ->
         if isinstance(props, Mapping):
             for key, sub in props.items():
                 if key in value:
-                    ptr = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+                    ptr = f"{pointer}/{escape_token(str(key))}"
                     out.extend(format_issues(value[key], sub, ptr, depth + 1))
     elif isinstance(value, list):
         items = schema.get("items")
@@ -139,13 +140,13 @@ def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Det
         name = field_name(prefix, issue.pointer)
         m = _REQUIRED.match(message)
         if issue.keyword == "required" and m:
-            name = field_name(name, "/" + m.group(1).replace("~", "~0").replace("/", "~1"))
+            name = field_name(name, "/" + escape_token(m.group(1)))
             message = "is required"
         else:
             m = _ADDITIONAL.search(message)
             if issue.keyword == "additionalProperties" and m:
                 extra = m.group(1).split("', '")[0]
-                name = field_name(name, "/" + extra.replace("~", "~0").replace("/", "~1"))
+                name = field_name(name, "/" + escape_token(extra))
                 message = "is not an allowed property"
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 1] + "…"

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from explorer.errors import Location, NotOpenAPIError
-from explorer.spec._refs import Resolver, escape_pointer
+from explorer.jsonpointer import escape_token
+from explorer.spec._refs import Resolver
 from explorer.spec._source import is_url
 from explorer.spec.model import (
     HTTP_METHODS,
@@ -266,7 +267,7 @@ class OperationSource:
         content = self.ctx.obj(raw, pointer, base)
         out = []
         for media_type, media in content.items():
-            ptr = f"{pointer}/{escape_pointer(str(media_type))}"
+            ptr = f"{pointer}/{escape_token(str(media_type))}"
             media = self.ctx.obj(media, ptr, base)
             schema = media.get("schema")
             out.append(
@@ -437,13 +438,13 @@ class OperationSource:
         ptr = self.pointer + "/responses"
         out = []
         for status, value in self.ctx.obj(raw, ptr, self.base).items():
-            r_ptr = f"{ptr}/{escape_pointer(str(status))}"
+            r_ptr = f"{ptr}/{escape_token(str(status))}"
             resp, base = self.ctx.resolver.follow(value, self.base, r_ptr)
             if not isinstance(resp, dict):
                 continue
             headers = []
             for name, h in self.ctx.obj(resp.get("headers"), r_ptr + "/headers", base).items():
-                h_ptr = f"{r_ptr}/headers/{escape_pointer(str(name))}"
+                h_ptr = f"{r_ptr}/headers/{escape_token(str(name))}"
                 header, h_base = self.ctx.resolver.follow(h, base, h_ptr)
                 if not isinstance(header, dict):
                     continue
@@ -504,12 +505,12 @@ class OperationSource:
         ptr = self.pointer + "/callbacks"
         out = []
         for name, value in self.ctx.obj(raw, ptr, self.base).items():
-            cb_ptr = f"{ptr}/{escape_pointer(str(name))}"
+            cb_ptr = f"{ptr}/{escape_token(str(name))}"
             cb, base = self.ctx.resolver.follow(value, self.base, cb_ptr)
             if not isinstance(cb, dict):
                 continue
             for expression, item in cb.items():
-                e_ptr = f"{cb_ptr}/{escape_pointer(str(expression))}"
+                e_ptr = f"{cb_ptr}/{escape_token(str(expression))}"
                 ops = _path_operations(
                     self.ctx, str(expression), item, e_ptr, base, "callback", self.module
                 )
@@ -656,7 +657,7 @@ def build_spec(root: Any, source: str, resolver: Resolver) -> Spec:
             warn(f"path {path!r} does not start with '/'", "/paths", source)
         operations.extend(
             _path_operations(
-                ctx, str(path), item, "/paths/" + escape_pointer(str(path)), source, "operation"
+                ctx, str(path), item, "/paths/" + escape_token(str(path)), source, "operation"
             )
         )
 
@@ -665,7 +666,7 @@ def build_spec(root: Any, source: str, resolver: Resolver) -> Spec:
         for name, item in ctx.obj(root.get(key), f"/{key}", source).items():
             webhooks.extend(
                 _path_operations(
-                    ctx, str(name), item, f"/{key}/{escape_pointer(str(name))}", source, "webhook"
+                    ctx, str(name), item, f"/{key}/{escape_token(str(name))}", source, "webhook"
                 )
             )
 

@@ -37,8 +37,9 @@ from urllib.parse import unquote, urljoin
 import orjson
 
 from explorer.errors import Location, RefError, SpecError
+from explorer.jsonpointer import escape_token
 from explorer.spec._fetch import fetch, origin
-from explorer.spec._source import Duplicate, clip, escape_pointer, is_url, parse, read_file
+from explorer.spec._source import Duplicate, clip, is_url, parse, read_file
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SpecWarning
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "MAX_REFERENCED_BYTES",
     "MAX_REFERENCED_TOTAL",
     "Resolver",
-    "escape_pointer",
 ]
 
 MAX_DEPTH = 200
@@ -211,7 +211,7 @@ class Resolver:
             line = f" (line {dup.line})" if dup.line else ""
             self.warn(
                 f"duplicate key {clip(dup.key)!r}: only the last one is used{line}",
-                f"{dup.pointer}/{escape_pointer(dup.key)}",
+                f"{dup.pointer}/{escape_token(dup.key)}",
                 source,
             )
         if len(found) > MAX_DUPLICATE_WARNINGS:

@@ -34,13 +34,13 @@ from urllib.parse import urlsplit
 import orjson
 
 from explorer.errors import Location, ParseError, SourceError
+from explorer.jsonpointer import escape_token
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "Duplicate",
     "Parsed",
     "clip",
-    "escape_pointer",
     "is_url",
     "parse",
     "parse_document",
@@ -60,10 +60,6 @@ _OTHER_DOCUMENT_REF = re.compile(rb'\$ref": ?"(?!#)([^"\\]*(?:\\.[^"\\]*)*)"')
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
-
-
-def escape_pointer(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def clip(text: str, limit: int = 200) -> str:
@@ -266,7 +262,7 @@ def pointers_of(doc: Any, wanted: set[int]) -> dict[int, str]:
             found[id(node)] = pointer
         items = node.items() if isinstance(node, dict) else enumerate(node)
         stack.extend(
-            (v, f"{pointer}/{escape_pointer(str(k))}")
+            (v, f"{pointer}/{escape_token(str(k))}")
             for k, v in items
             if isinstance(v, dict | list)
         )

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from explorer.jsonpointer import join_pointer
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
 
 __all__ = ["SchemaIssue", "object_properties", "sample", "validate"]
@@ -179,7 +180,6 @@ def sample(
     if kind == "null":
         return None
     return {} if schema.get("type") is None and not schema else None
-
 
 
 def object_properties(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -439,9 +439,7 @@ def validate(
         validator = _validator(schema, direction, legacy)
         errors: Iterable[Any] = validator.iter_errors(value)
         for error in errors:
-            pointer = "".join(
-                "/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path
-            )
+            pointer = join_pointer(error.absolute_path)
             issues.append(SchemaIssue(pointer, error.message, str(error.validator)))
             if len(issues) >= MAX_ISSUES:
                 break

@@ -19,7 +19,6 @@ from explorer.spec import Spec
 from explorer.ui.request import RequestEditor
 from explorer.ui.request.body import check_json_body, media_kind
 from explorer.ui.request.editor import TAB_BODY
-from explorer.ui.request.pointers import line_of_pointer, pointer_lines
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -133,29 +132,6 @@ def test_check_json_body_off_the_widget(api: Spec) -> None:
     assert media_kind("application/problem+json") == "json"
     assert media_kind("multipart/form-data; boundary=x") == "multipart"
     assert media_kind("application/xml") == "raw"
-
-
-def test_pointer_lines() -> None:
-    text = json.dumps(
-        {"a": {"b": [1, {"c": 2}], "d/e": "x", "t~": True}, "list": [], "obj": {}}, indent=2
-    )
-    lines = pointer_lines(text)
-    rows = text.splitlines()
-    assert lines[""] == 0
-    assert rows[lines["/a"]].strip().startswith('"a"')
-    assert rows[lines["/a/b/0"]].strip() == "1,"
-    assert rows[lines["/a/b/1/c"]].strip() == '"c": 2'
-    assert rows[lines["/a/d~1e"]].strip().startswith('"d/e"')
-    assert rows[lines["/a/t~0"]].strip().startswith('"t~"')
-    assert rows[lines["/list"]].strip().startswith('"list"')
-    # a member that is not there: its nearest ancestor
-    assert line_of_pointer(text, "/a/b/1/missing") == lines["/a/b/1"]
-    assert line_of_pointer(text, "/nothing/here") == 0
-    # escaped quotes and one-line documents
-    assert pointer_lines('{"q\\"x": {"y": 1}}') == {"": 0, '/q"x': 0, '/q"x/y': 0}
-    # broken text: what was read before the break is mapped
-    broken = '{\n  "a": 1,\n  "b": [\n    2,\n'
-    assert pointer_lines(broken)["/b/0"] == 3
 
 
 def test_big_body_checked_off_the_loop(

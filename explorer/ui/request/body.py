@@ -33,12 +33,17 @@ from PySide6.QtWidgets import (
 
 from explorer import spec
 from explorer.http.model import BodyInput, FieldError, FormField
+from explorer.jsonpointer import (
+    line_of_pointer,
+    parse_error_position,
+    pointer_lines,
+    unescape_token,
+)
 from explorer.spec import MediaType, Operation, Spec
 from explorer.ui.request.form import FieldRow, ParamForm, entries_from_schema
 from explorer.ui.request.headers import KeyValueRows
 from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_with_messages
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
-from explorer.ui.request.pointers import line_of_pointer, parse_error_position, pointer_lines
 from explorer.ui.request.values import format_value, is_binary
 from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 
@@ -763,7 +768,7 @@ class BodyEditor(QWidget):
 
 def _top_name(err: FieldError) -> str:
     if err.pointer:
-        return err.pointer.lstrip("/").split("/")[0].replace("~1", "/").replace("~0", "~")
+        return unescape_token(err.pointer.lstrip("/").split("/")[0])
     return err.field.split(".")[0].split("[")[0]
 
 

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from explorer.http import build_request
 from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
+from explorer.jsonpointer import unescape_token
 from explorer.spec import Operation, Spec
 from explorer.spec.model import HTTP_METHODS
 from explorer.ui.request.address import AddressEdit, ElidedLabel
@@ -679,7 +680,7 @@ class RequestEditor(QWidget):
     def _param_row_for(self, err: FieldError) -> FieldRow | None:
         if self._form is None:
             return None
-        for name in (err.field, err.pointer.lstrip("/").replace("~1", "/").replace("~0", "~")):
+        for name in (err.field, unescape_token(err.pointer.lstrip("/"))):
             if name:
                 row = self._form.row(name)
                 if row is not None:

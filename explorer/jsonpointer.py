@@ -1,5 +1,10 @@
-"""Where a JSON pointer sits in JSON text, by line. No Qt here.
+"""JSON pointers (RFC 6901): escaping a reference token, and where a pointer sits in JSON
+text, by line. No Qt here, and nothing else of explorer: the spec loader, the validator,
+the problem reader, the mock and the body editor all name places in JSON by pointer, and
+all of them escape and unescape through this one module.
 
+    >>> escape_token("a/b~c")                # "a~1b~0c"
+    >>> unescape_token("a~1b~0c")            # "a/b~c"
     >>> text = '{\\n  "a": {\\n    "b": 1\\n  }\\n}'
     >>> pointer_lines(text)["/a/b"]          # 2 (0-based line of the "b" member)
     >>> line_of_pointer(text, "/a/missing")  # 1: the nearest ancestor that is there
@@ -10,8 +15,17 @@ The scanner is forgiving: on broken JSON it maps what it read before the break.
 from __future__ import annotations
 
 import contextlib
+import json
+from collections.abc import Iterable
 
-__all__ = ["escape_token", "line_of_pointer", "parse_error_position", "pointer_lines"]
+__all__ = [
+    "escape_token",
+    "join_pointer",
+    "line_of_pointer",
+    "parse_error_position",
+    "pointer_lines",
+    "unescape_token",
+]
 
 _WS = " \t\r\n"
 
@@ -19,6 +33,16 @@ _WS = " \t\r\n"
 def escape_token(token: str) -> str:
     """One reference token of a JSON pointer (RFC 6901: ~ as ~0, / as ~1)."""
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    """A reference token read back (~1 as /, then ~0 as ~: "~01" is "~1", not "/")."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(tokens: Iterable[object]) -> str:
+    """The pointer of a path of keys and indexes: ("a/b", 0) -> "/a~1b/0"."""
+    return "".join("/" + escape_token(str(t)) for t in tokens)
 
 
 class _Scanner:
@@ -51,8 +75,6 @@ class _Scanner:
                 raw = "".join(chunks)
                 if "\\" in raw:
                     try:
-                        import json
-
                         return str(json.loads('"' + raw + '"'))
                     except ValueError:
                         return raw
