@@ -15,7 +15,6 @@ from explorer.spec import Spec
 from explorer.ui.request import RequestEditor
 from explorer.ui.request.fields import ArrayField, ChoiceField, LineField
 from explorer.ui.request.form import FieldRow, ParamForm
-from explorer.ui.request.values import check_text, field_kind, hint, to_value
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -214,29 +213,6 @@ def test_include_box_is_a_checkbox_with_the_name(editor: RequestEditor) -> None:
     assert isinstance(row.label, QCheckBox)
     assert row.label.text() == "session"
     assert row.entry.location == "cookie"
-
-
-# -- the Qt-free helpers ----------------------------------------------------------------
-
-
-def test_value_helpers() -> None:
-    assert field_kind({"type": ["string", "null"], "enum": ["a"]}) == "enum"
-    assert field_kind({"anyOf": [{"type": "integer"}, {"type": "null"}]}) == "integer"
-    assert field_kind({"type": "string", "format": "binary"}) == "file"
-    assert to_value("42", {"type": "integer"}) == 42
-    assert to_value("4.5", {"type": "number"}) == 4.5
-    assert to_value("true", {"type": "boolean"}) is True
-    assert to_value('{"a": 1}', {"type": "object"}) == {"a": 1}
-    with pytest.raises(ValueError, match="whole number"):
-        to_value("4.5", {"type": "integer"})
-    assert check_text("5", {"type": "integer", "exclusiveMinimum": True, "minimum": 5}) is not None
-    assert check_text("abc", {"type": "string", "pattern": "^[0-9]+$"}) == (
-        "must match the pattern ^[0-9]+$"
-    )
-    assert check_text("2024-01-15T09:30:00Z", {"type": "string", "format": "date-time"}) is None
-    assert check_text("2024-01-15 nope", {"type": "string", "format": "date-time"})
-    assert hint({"type": "integer", "minimum": 1, "maximum": 100}) == "integer, 1 to 100"
-    assert hint({"type": "array", "items": {"type": "string"}}) == "array of string"
 
 
 def test_a_long_enum_is_a_search_field_restricted_to_its_values(qtbot: QtBot) -> None:

@@ -40,11 +40,11 @@ from explorer.jsonpointer import (
     unescape_token,
 )
 from explorer.spec import MediaType, Operation, Spec
+from explorer.spec.values import format_value, is_binary
 from explorer.ui.request.form import FieldRow, ParamForm, entries_from_schema
 from explorer.ui.request.headers import KeyValueRows
 from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_with_messages
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
-from explorer.ui.request.values import format_value, is_binary
 from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 
 __all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]

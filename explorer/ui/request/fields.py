@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.spec import sample
-from explorer.ui.request.looks import set_error_look
-from explorer.ui.request.values import (
+from explorer.spec.values import (
     check_text,
     effective_schema,
     field_kind,
@@ -36,6 +35,7 @@ from explorer.ui.request.values import (
     hint,
     to_value,
 )
+from explorer.ui.request.looks import set_error_look
 from explorer.ui.safe_text import cut
 from explorer.ui.style import mono_font
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyl
 
 from explorer.spec import Parameter
 from explorer.spec.schema import object_properties
+from explorer.spec.values import hint
 from explorer.ui.request.fields import Field, first_sentence, make_field
 from explorer.ui.request.looks import DIM, ERROR, colour_text, title
-from explorer.ui.request.values import hint
 from explorer.ui.safe_text import cut, html_text, plain_words, set_plain, tooltip
 
 __all__ = ["FieldRow", "FormEntry", "ParamForm", "entries_from_parameters", "entries_from_schema"]

@@ -1,4 +1,5 @@
 """What a form field is, by its schema, and how its text becomes a typed value. No Qt here.
+(The form's widgets are in `explorer.ui.request`; everything they decide is here.)
 
 >>> kind = field_kind({"type": "integer", "minimum": 1})     # "integer"
 >>> to_value("42", {"type": "integer"})                      # 42
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from explorer.spec import pattern_search
+from explorer.spec.patterns import pattern_search
 
 __all__ = [
     "check_text",
