@@ -84,53 +84,8 @@ def field_name(prefix: str, pointer: str) -> str:
     return out
 
 
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_STRING_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
-    # formats jsonschema leaves unchecked without optional packages, or checks loosely
-    "hostname": (re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$"), "hostname"),
-    "email": (re.compile(r"^[^@\s]+@[^@\s]+$"), "email address"),
-    "time": (
-        re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)?$"),
-        "time (HH:MM:SS)",
-    ),
-}
-_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-
-
-def format_issues(value: Any, schema: Any, pointer: str = "", depth: int = 0) -> list[SchemaIssue]:
-    """Range checks JSON Schema leaves out: integers outside their `int32`/`int64` format."""
-    if not isinstance(schema, Mapping) or depth > 32:
-        return []
-    out: list[SchemaIssue] = []
-    fmt = schema.get("format")
-    if fmt in _INT_RANGES and isinstance(value, int | float) and not isinstance(value, bool):
-        low, high = _INT_RANGES[fmt]
-        if not low <= value <= high:
-            out.append(SchemaIssue(pointer, f"{value} is out of the {fmt} range", "format"))
-    check = _STRING_FORMATS.get(fmt) if isinstance(fmt, str) else None
-    if check is not None and isinstance(value, str) and not check[0].match(value):
-        out.append(SchemaIssue(pointer, f"{value!r} is not a valid {check[1]}", "format"))
-    for part in schema.get("allOf") or ():
-        out.extend(format_issues(value, part, pointer, depth + 1))
-    if isinstance(value, Mapping):
-        props = schema.get("properties")
-        if isinstance(props, Mapping):
-            for key, sub in props.items():
-                if key in value:
-                    ptr = f"{pointer}/{escape_token(str(key))}"
-                    out.extend(format_issues(value[key], sub, ptr, depth + 1))
-    elif isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, Mapping):
-            for i, item in enumerate(value[:1000]):
-                out.extend(format_issues(item, items, f"{pointer}/{i}", depth + 1))
-    return out
-
-
 def _check(value: Any, schema: Any, openapi_version: str) -> list[SchemaIssue]:
-    issues = validate(value, schema, openapi_version=openapi_version, direction="request")
-    seen = {i.pointer for i in issues}
-    return issues + [i for i in format_issues(value, schema) if i.pointer not in seen]
+    return validate(value, schema, openapi_version=openapi_version, direction="request")
 
 
 def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Detail]:

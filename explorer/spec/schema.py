@@ -7,16 +7,13 @@ marked). Validation uses `jsonschema`: Draft 4 rules for OpenAPI 2.0 and 3.0 (bo
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, Literal
-from urllib.parse import urlsplit
-from uuid import UUID
 
 from explorer.jsonpointer import join_pointer
+from explorer.spec.formats import format_checker
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
 
 __all__ = ["SchemaIssue", "object_properties", "sample", "validate"]
@@ -330,54 +327,6 @@ def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:
         del out["required"]  # Draft 4 wants a non-empty list
 
 
-def _format_checker() -> Any:
-    import jsonschema
-
-    checker = jsonschema.FormatChecker()
-
-    @checker.checks(  # type: ignore[untyped-decorator]
-        "date-time", raises=ValueError
-    )
-    def _dt(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not re.match(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d", value):
-            raise ValueError("not an RFC 3339 date-time")
-        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        return True
-
-    @checker.checks(  # type: ignore[untyped-decorator]
-        "date", raises=ValueError
-    )
-    def _date(value: object) -> bool:
-        if isinstance(value, str):
-            if not re.match(r"^\d{4}-\d\d-\d\d$", value):
-                raise ValueError("not a date")
-            date.fromisoformat(value)
-        return True
-
-    @checker.checks(  # type: ignore[untyped-decorator]
-        "uuid", raises=ValueError
-    )
-    def _uuid(value: object) -> bool:
-        if isinstance(value, str):
-            UUID(value)
-        return True
-
-    @checker.checks(  # type: ignore[untyped-decorator]
-        "uri", raises=ValueError
-    )
-    def _uri(value: object) -> bool:
-        if isinstance(value, str):
-            parts = urlsplit(value)
-            if not parts.scheme or not (parts.netloc or parts.path):
-                raise ValueError("not an absolute URI")
-        return True
-
-    return checker
-
-
-_CHECKER: Any = None
 _VALIDATORS: OrderedDict[tuple[int, str, bool], tuple[Mapping[str, Any], Any]] = OrderedDict()
 _VALIDATOR_CACHE_SIZE = 256
 
@@ -396,21 +345,18 @@ def _validator(schema: Mapping[str, Any], direction: Direction, legacy: bool) ->
     the model hands out the same (read-only) schema objects again and again."""
     import jsonschema
 
-    global _CHECKER
     key = (id(schema), direction, legacy)
     hit = _VALIDATORS.get(key)
     if hit is not None and hit[0] is schema:
         _VALIDATORS.move_to_end(key)
         return hit[1]
-    if _CHECKER is None:
-        _CHECKER = _format_checker()
     cls = jsonschema.Draft4Validator if legacy else jsonschema.Draft202012Validator
     try:
         # Not check_schema(): real documents bend the rules (a 3.1-style keyword in a 3.0
         # document, an empty `required`), and validating the parts that work is worth more
         # than refusing the whole schema. What really cannot be used fails below.
         plain = _openapi30_to_jsonschema(schema, direction, legacy)
-        validator = cls(plain, format_checker=_CHECKER)
+        validator = cls(plain, format_checker=format_checker())
     except Exception as exc:  # a broken schema can fail in many ways inside jsonschema
         raise _BrokenSchema(_first_line(exc)) from None
     _VALIDATORS[key] = (schema, validator)

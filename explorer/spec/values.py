@@ -13,11 +13,9 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
-from uuid import UUID
 
+from explorer.spec.formats import format_error
 from explorer.spec.patterns import pattern_search
 
 __all__ = [
@@ -31,9 +29,6 @@ __all__ = [
     "to_value",
 ]
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
-_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:?\d\d)$")
 _INT = re.compile(r"^[-+]?\d+$")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
@@ -203,37 +198,6 @@ def to_value(text: str, schema: Mapping[str, Any] | None) -> Any:
     return text
 
 
-def _format_error(text: str, fmt: str) -> str | None:
-    if fmt == "email" and not _EMAIL.match(text):
-        return "not an email address (name@example.com)"
-    if fmt == "uuid":
-        try:
-            UUID(text)
-        except ValueError:
-            return "not a UUID (8-4-4-4-12 hex digits)"
-        if len(text) not in (32, 36):
-            return "not a UUID (8-4-4-4-12 hex digits)"
-    if fmt == "date":
-        try:
-            if not _DATE.match(text):
-                raise ValueError
-            date.fromisoformat(text)
-        except ValueError:
-            return "not a date (YYYY-MM-DD)"
-    if fmt == "date-time":
-        try:
-            if not _DATETIME.match(text):
-                raise ValueError
-            datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return "not a date-time (YYYY-MM-DDTHH:MM:SSZ)"
-    if fmt in ("uri", "url"):
-        parts = urlsplit(text)
-        if not parts.scheme or not (parts.netloc or parts.path) or " " in text:
-            return "not an absolute URI (https://…)"
-    return None
-
-
 def check_value(value: Any, schema: Mapping[str, Any] | None) -> str | None:
     """What is wrong with a typed value by its schema's bounds, lengths, pattern and format
     (None when it fits)."""
@@ -260,14 +224,18 @@ def check_value(value: Any, schema: Mapping[str, Any] | None) -> str | None:
             return f"must be at least {mn} characters"
         if isinstance(mx, int) and len(value) > mx:
             return f"must be at most {mx} characters"
-        fmt = s.get("format")
-        if isinstance(fmt, str) and value:
-            error = _format_error(value, fmt)
-            if error:
-                return error
-        pattern = s.get("pattern")
-        if isinstance(pattern, str) and pattern_search(pattern, value) is False:
-            return f"must match the pattern {pattern}"  # undecided (too slow, broken): no word
+    fmt = s.get("format")
+    if isinstance(fmt, str) and value != "":
+        error = format_error(value, fmt)  # the rules `validate()` uses (explorer.spec.formats)
+        if error:
+            return error
+    pattern = s.get("pattern")
+    if (
+        isinstance(value, str)
+        and isinstance(pattern, str)
+        and pattern_search(pattern, value) is False  # undecided (too slow, broken): no word
+    ):
+        return f"must match the pattern {pattern}"
     return None
 
 
