@@ -33,6 +33,7 @@ from explorer.mock._respond import Responder, default_response, serialize
 from explorer.mock._security import bearer_token, jwt_decode, jwt_encode
 from explorer.mock._validate import RequestParts, choose_status
 from explorer.spec import Operation, Spec
+from explorer.spec.describe import main_type, schema_types
 
 __all__ = ["Demo", "is_demo"]
 
@@ -373,11 +374,11 @@ class Demo:
             if name in body:
                 continue
             target = item_props.get(name, prop)
-            if isinstance(target, Mapping) and target.get("nullable") is True:
+            if isinstance(target, Mapping) and "null" in schema_types(target):
                 record[name] = None
             elif isinstance(prop, Mapping) and "default" in prop:
                 record[name] = copy.deepcopy(prop["default"])
-            elif isinstance(target, Mapping) and target.get("type") == "array":
+            elif isinstance(target, Mapping) and main_type(target) == "array":
                 record[name] = []
             elif name not in required:
                 record.pop(name, None)

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from explorer.mock._problem import MockProblem, Reply, problem
 from explorer.mock._validate import is_json_media
 from explorer.spec import MediaType, Operation, Response, sample
+from explorer.spec.describe import main_type
 
 __all__ = ["Responder", "default_response", "header_text", "parse_prefer", "serialize"]
 
@@ -187,7 +188,7 @@ class Responder:
                     continue
                 text = header_text(sample(header.schema, "response"))
                 if text is None and header.required:
-                    text = "1" if header.schema.get("type") in ("integer", "number") else "x"
+                    text = "1" if main_type(header.schema) in ("integer", "number") else "x"
                 if text is not None:
                     cached.append((header.name, text))
             self._headers[key] = cached

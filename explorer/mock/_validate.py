@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 from explorer.jsonpointer import escape_token, unescape_token
 from explorer.mock._problem import Detail, MockProblem
 from explorer.spec import MediaType, Operation, Parameter, SchemaIssue, validate
+from explorer.spec.describe import main_type, schema_types
 
 __all__ = [
     "RequestParts",
@@ -112,24 +113,11 @@ def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Det
 # -- coercion of strings --------------------------------------------------------------
 
 
-def _types(schema: Mapping[str, Any]) -> list[str]:
-    t = schema.get("type")
-    if isinstance(t, str):
-        return [t]
-    if isinstance(t, list):
-        return [x for x in t if isinstance(x, str)]
-    if "properties" in schema:
-        return ["object"]
-    if "items" in schema:
-        return ["array"]
-    return []
-
-
 def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
     """`text` as the type the schema asks for, or unchanged when it cannot be."""
     if not isinstance(schema, Mapping) or depth > 8:
         return text
-    types = _types(schema)
+    types = schema_types(schema)
     if not types:
         for key in ("allOf", "oneOf", "anyOf"):
             subs = schema.get(key)
@@ -164,7 +152,7 @@ def _items_schema(schema: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _is_kind(schema: Mapping[str, Any], kind: str) -> bool:
-    types = _types(schema)
+    types = schema_types(schema)
     if types:
         return kind in types
     for key in ("allOf", "oneOf", "anyOf"):
@@ -444,7 +432,7 @@ def check_body(
             except (ValueError, TypeError, LookupError) as exc:
                 raise MockProblem(400, f"Malformed multipart body: {exc}") from None
             value = _form_object(pairs, media.schema)
-        elif ct.startswith("text/") and media.schema and _types(media.schema) == ["string"]:
+        elif ct.startswith("text/") and media.schema and main_type(media.schema) == "string":
             value = body.decode("utf-8", "replace")
         else:
             return body, []  # binary, XML and friends: accepted as sent

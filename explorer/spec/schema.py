@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from explorer.jsonpointer import join_pointer
+from explorer.spec.describe import main_type
 from explorer.spec.formats import format_checker
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
 
@@ -44,19 +45,6 @@ _FORMAT_SAMPLES: dict[str, Any] = {
     "regex": "^.*$",
     "json-pointer": "/path",
 }
-
-
-def _first_type(schema: Mapping[str, Any]) -> str | None:
-    t = schema.get("type")
-    if isinstance(t, list):
-        t = next((x for x in t if x != "null"), t[0] if t else None)
-    if isinstance(t, str):
-        return t
-    if "properties" in schema or "additionalProperties" in schema:
-        return "object"
-    if "items" in schema:
-        return "array"
-    return None
 
 
 def _number(schema: Mapping[str, Any], integer: bool) -> int | float:
@@ -113,7 +101,7 @@ def sample(
     if isinstance(enum, list) and enum:
         return next((e for e in enum if e is not None), enum[0])
     if _depth > MAX_SAMPLE_DEPTH:  # stop nesting, with the emptiest value of the type
-        kind = _first_type(schema)
+        kind = main_type(schema)
         if kind == "object":
             return {}
         if kind == "array":
@@ -124,7 +112,7 @@ def sample(
     if isinstance(all_of, list) and all_of:
         parts = [sample(s, direction, _depth=_depth + 1) for s in all_of]
         rest = {k: v for k, v in schema.items() if k != "allOf"}
-        if _first_type(rest) or rest.get("properties"):
+        if main_type(rest) or rest.get("properties"):
             parts.append(sample(rest, direction, _depth=_depth + 1))
         if all(isinstance(p, dict) for p in parts):
             merged: dict[str, Any] = {}
@@ -146,7 +134,7 @@ def sample(
                 if isinstance(base, dict):
                     return {**base, **value}
             return value
-    kind = _first_type(schema)
+    kind = main_type(schema)
     if kind == "object":
         out: dict[str, Any] = {}
         props = schema.get("properties")

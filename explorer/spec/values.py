@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from explorer.spec.describe import main_type
 from explorer.spec.formats import format_error
 from explorer.spec.patterns import pattern_search
 
@@ -51,25 +52,14 @@ def effective_schema(schema: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return schema
 
 
-def _type(schema: Mapping[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    return kind if isinstance(kind, str) else None
-
-
 def field_kind(schema: Mapping[str, Any] | None) -> str:
     """One of: enum, boolean, integer, number, string, array, object, file, any."""
     s = effective_schema(schema)
+    kind = main_type(s)
     enum = s.get("enum")
-    if isinstance(enum, list) and enum and _type(s) != "array":
+    if isinstance(enum, list) and enum and kind != "array":
         return "enum"
-    kind = _type(s)
     if kind is None:
-        if isinstance(s.get("properties"), Mapping):
-            return "object"
-        if "items" in s:
-            return "array"
         return "any" if not s else "string"
     if kind == "string" and s.get("format") == "binary":
         return "file"
@@ -85,7 +75,7 @@ def is_binary(schema: Mapping[str, Any] | None) -> bool:
     s = effective_schema(schema)
     if field_kind(s) == "file":
         return True
-    return _type(s) == "array" and field_kind(s.get("items")) == "file"
+    return main_type(s) == "array" and field_kind(s.get("items")) == "file"
 
 
 def _num(value: Any) -> str:

@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from explorer.spec import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, Operation, Spec
+from explorer.spec.describe import schema_types
 from explorer.spec.model import MediaType, Parameter, SecurityScheme
 from explorer.spec.schema import object_properties
 from explorer.ui.safe_text import SafeBrowser, html_text, markdown_to_html, plain_words
@@ -69,24 +70,6 @@ def _json(value: Any, limit: int = EXAMPLE_CHARS) -> str:
     return text
 
 
-def _types(schema: Mapping[str, Any]) -> list[str]:
-    raw = schema.get("type")
-    if isinstance(raw, list):
-        types = [str(t) for t in raw]
-    elif isinstance(raw, str):
-        types = [raw]
-    else:
-        types = []
-    if not types:
-        if "properties" in schema or "additionalProperties" in schema:
-            types = ["object"]
-        elif "items" in schema:
-            types = ["array"]
-    if types and schema.get("nullable") is True and "null" not in types:
-        types.append("null")
-    return types
-
-
 def _simple_variants(schema: Mapping[str, Any]) -> list[str] | None:
     """The labels of a oneOf/anyOf whose variants are all plain types, else None."""
     for key in ("oneOf", "anyOf"):
@@ -96,7 +79,7 @@ def _simple_variants(schema: Mapping[str, Any]) -> list[str] | None:
             for v in variants:
                 if not isinstance(v, Mapping) or CYCLE_KEY in v or REF_KEY in v:
                     return None
-                types = _types(v)
+                types = schema_types(v)
                 if not types or any(t in ("object", "array") for t in types):
                     return None
                 if any(k in v for k in ("oneOf", "anyOf", "allOf", "properties")):
@@ -112,7 +95,7 @@ def type_label(schema: Mapping[str, Any]) -> str:
         return f"↻ {_ref_name(schema[CYCLE_KEY])}"
     if UNRESOLVED_KEY in schema:
         return f"? {_ref_name(schema[UNRESOLVED_KEY])}"
-    types = _types(schema)
+    types = schema_types(schema)
     parts: list[str] = []
     for t in types:
         if t == "array":
@@ -238,7 +221,7 @@ class _TreeBuilder:
         if (
             isinstance(items, Mapping)
             and not props
-            and "array" in _types(schema)
+            and "array" in schema_types(schema)
             and self._has_children(items)
         ):
             self.children(items, depth)
