@@ -17,7 +17,7 @@ from explorer.spec.describe import main_type
 from explorer.spec.formats import format_checker
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
 
-__all__ = ["SchemaIssue", "object_properties", "sample", "validate"]
+__all__ = ["SchemaIssue", "sample", "validate"]
 
 Direction = Literal["request", "response"]
 
@@ -165,25 +165,6 @@ def sample(
     if kind == "null":
         return None
     return {} if schema.get("type") is None and not schema else None
-
-
-def object_properties(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
-    """The properties of an object schema and the names it requires, its `allOf` parts
-    merged in (what a form or a docs tree shows for it)."""
-    props: dict[str, Any] = {}
-    required: set[str] = set()
-    parts = [schema]
-    all_of = schema.get("allOf")
-    if isinstance(all_of, list):
-        parts += [p for p in all_of if isinstance(p, Mapping)]
-    for part in parts:
-        raw = part.get("properties")
-        if isinstance(raw, Mapping):
-            props.update(raw)
-        req = part.get("required")
-        if isinstance(req, list):
-            required.update(str(r) for r in req)
-    return props, required
 
 
 # -- validation ---------------------------------------------------------------------------

@@ -28,10 +28,14 @@ from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from explorer.spec import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, Operation, Spec
-from explorer.spec.describe import schema_types
+from explorer.spec import Operation, Spec
+from explorer.spec.describe import (
+    SchemaRow,
+    schema_facts,
+    schema_rows,
+    type_label,
+)
 from explorer.spec.model import MediaType, Parameter, SecurityScheme
-from explorer.spec.schema import object_properties
 from explorer.ui.safe_text import SafeBrowser, html_text, markdown_to_html, plain_words
 from explorer.ui.style import METHOD_COLORS, status_color
 
@@ -50,11 +54,6 @@ NAME_CHARS = 300
 """Characters of a name (summary, path, parameter, property, media type) shown."""
 
 
-def _ref_name(ref: Any) -> str:
-    text = str(ref)
-    return text.rsplit("/", 1)[-1] or text
-
-
 def _first_paragraph(text: str, limit: int = 240) -> str:
     """The first paragraph as plain words (see `plain_words`), at most `limit` characters."""
     return plain_words(text.strip()[: limit * 4].split("\n\n", 1)[0], limit)
@@ -68,221 +67,6 @@ def _json(value: Any, limit: int = EXAMPLE_CHARS) -> str:
     if len(text) > limit:
         text = text[:limit].rstrip() + f"\n… ({len(text) - limit:,} more characters)"
     return text
-
-
-def _simple_variants(schema: Mapping[str, Any]) -> list[str] | None:
-    """The labels of a oneOf/anyOf whose variants are all plain types, else None."""
-    for key in ("oneOf", "anyOf"):
-        variants = schema.get(key)
-        if isinstance(variants, list) and variants:
-            labels: list[str] = []
-            for v in variants:
-                if not isinstance(v, Mapping) or CYCLE_KEY in v or REF_KEY in v:
-                    return None
-                types = schema_types(v)
-                if not types or any(t in ("object", "array") for t in types):
-                    return None
-                if any(k in v for k in ("oneOf", "anyOf", "allOf", "properties")):
-                    return None
-                labels.extend(x for x in type_label(v).split(" | ") if x not in labels)
-            return labels
-    return None
-
-
-def type_label(schema: Mapping[str, Any]) -> str:
-    """A short type: `string<email>`, `array<Contact>`, `Contact`, `integer | null`."""
-    if CYCLE_KEY in schema:
-        return f"↻ {_ref_name(schema[CYCLE_KEY])}"
-    if UNRESOLVED_KEY in schema:
-        return f"? {_ref_name(schema[UNRESOLVED_KEY])}"
-    types = schema_types(schema)
-    parts: list[str] = []
-    for t in types:
-        if t == "array":
-            items = schema.get("items")
-            inner = type_label(items) if isinstance(items, Mapping) else "any"
-            parts.append(f"array<{inner}>")
-        elif t == "object" and REF_KEY in schema:
-            parts.append(_ref_name(schema[REF_KEY]))
-        elif t not in ("null",) and isinstance(schema.get("format"), str):
-            parts.append(f"{t}<{schema['format']}>")
-        else:
-            parts.append(t)
-    if not parts:
-        simple = _simple_variants(schema)
-        if simple is not None:
-            parts.extend(simple)
-    if not parts:
-        for key, word in (("oneOf", "one of"), ("anyOf", "any of"), ("allOf", "all of")):
-            if isinstance(schema.get(key), list):
-                parts.append(_ref_name(schema[REF_KEY]) if REF_KEY in schema else word)
-                break
-    if not parts and "const" in schema:
-        parts.append("const")
-    if not parts and "enum" in schema:
-        parts.append("enum")
-    label = " | ".join(parts) or "any"
-    if schema.get("nullable") is True and "null" not in parts:
-        label += " | null"
-    return label
-
-
-def _facts(schema: Mapping[str, Any]) -> list[str]:
-    """Constraints worth a glance: enum, default, example, bounds, pattern."""
-    out: list[str] = []
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum:
-        shown = ", ".join(json.dumps(v, ensure_ascii=False, default=str) for v in enum[:12])
-        more = f", … {len(enum) - 12} more" if len(enum) > 12 else ""
-        out.append(f"one of: {shown}{more}")
-    if "const" in schema:
-        out.append(f"const: {json.dumps(schema['const'], default=str)}")
-    for key, label in (("default", "default"), ("example", "example")):
-        if key in schema and not isinstance(schema[key], (dict, list)):
-            out.append(f"{label}: {json.dumps(schema[key], ensure_ascii=False, default=str)}")
-    for key, label in (
-        ("minimum", "≥"),
-        ("exclusiveMinimum", ">"),
-        ("maximum", "≤"),
-        ("exclusiveMaximum", "<"),
-    ):
-        value = schema.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out.append(f"{label} {value}")
-    for key, label in (
-        ("minLength", "min length"),
-        ("maxLength", "max length"),
-        ("minItems", "min items"),
-        ("maxItems", "max items"),
-    ):
-        if isinstance(schema.get(key), int):
-            out.append(f"{label} {schema[key]}")
-    if isinstance(schema.get("pattern"), str):
-        out.append(f"pattern {schema['pattern']}")
-    if schema.get("readOnly") is True:
-        out.append("read-only")
-    if schema.get("writeOnly") is True:
-        out.append("write-only")
-    return out
-
-
-@dataclass
-class _Row:
-    depth: int
-    name: str
-    type: str
-    required: bool = False
-    deprecated: bool = False
-    description: str = ""
-    facts: tuple[str, ...] = ()
-    note: bool = False  # a grouping line ("one of"), not a property
-
-
-class _TreeBuilder:
-    """Walks a schema into rows, within a budget of rows and depth."""
-
-    def __init__(self, max_rows: int, max_depth: int) -> None:
-        self.rows: list[_Row] = []
-        self.max_rows = max_rows
-        self.max_depth = max_depth
-        self.truncated = False
-        self.expanded: set[Any] = set()  # $refs whose fields are already listed
-
-    def full(self) -> bool:
-        if len(self.rows) >= self.max_rows:
-            self.truncated = True
-            return True
-        return False
-
-    def add(self, row: _Row) -> bool:
-        if self.full():
-            return False
-        self.rows.append(row)
-        return True
-
-    def children(self, schema: Mapping[str, Any], depth: int) -> None:
-        """The properties, items and variants of a schema, one level below `depth`."""
-        if CYCLE_KEY in schema or UNRESOLVED_KEY in schema:
-            return
-        if depth >= self.max_depth:
-            if self._has_children(schema):
-                self.truncated = True
-            return
-        props, required = object_properties(schema)
-        for name, sub in props.items():
-            if not isinstance(sub, Mapping):
-                continue
-            if not self.property(name, sub, depth, name in required):
-                return
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, Mapping) and extra and not self.property("{key}", extra, depth, False):
-            return
-        items = schema.get("items")
-        if (
-            isinstance(items, Mapping)
-            and not props
-            and "array" in schema_types(schema)
-            and self._has_children(items)
-        ):
-            self.children(items, depth)
-        for key, word in (("oneOf", "one of"), ("anyOf", "any of")):
-            variants = schema.get(key)
-            if isinstance(variants, list) and variants and _simple_variants(schema) is None:
-                if not self.add(_Row(depth, word, "", note=True)):
-                    return
-                for n, variant in enumerate(variants, 1):
-                    if not isinstance(variant, Mapping):
-                        continue
-                    title = str(variant.get("title") or "")
-                    label = title or (
-                        _ref_name(variant[REF_KEY]) if REF_KEY in variant else f"option {n}"
-                    )
-                    if not self.property(label, variant, depth + 1, False, variant=True):
-                        return
-
-    def property(
-        self,
-        name: str,
-        schema: Mapping[str, Any],
-        depth: int,
-        required: bool,
-        variant: bool = False,
-    ) -> bool:
-        items = schema.get("items")
-        inner = items if isinstance(items, Mapping) and REF_KEY not in schema else schema
-        ref = inner.get(REF_KEY)
-        repeated = ref is not None and ref in self.expanded and self._has_children(schema)
-        description = _first_paragraph(str(schema.get("description") or ""))
-        if repeated:
-            description = (description + " " if description else "") + "(fields as above)"
-        row = _Row(
-            depth,
-            name,
-            type_label(schema),
-            required=required,
-            deprecated=schema.get("deprecated") is True,
-            description=description,
-            facts=tuple(_facts(schema)),
-            note=variant,
-        )
-        if not self.add(row):
-            return False
-        if repeated:
-            return True
-        if ref is not None:
-            self.expanded.add(ref)
-        self.children(schema, depth + 1)
-        return not self.full() or len(self.rows) < self.max_rows
-
-    def _has_children(self, schema: Mapping[str, Any]) -> bool:
-        if CYCLE_KEY in schema:
-            return False
-        if any(isinstance(schema.get(k), (Mapping, list)) for k in ("properties", "allOf")):
-            return True
-        if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
-            return True
-        items = schema.get("items")
-        return isinstance(items, Mapping) and self._has_children(items)
 
 
 @dataclass
@@ -465,7 +249,7 @@ class _Renderer:
             name = f"<s>{name}</s>"
         schema = p.schema or {}
         kind = type_label(schema) if schema else (p.media_type or "")
-        facts = _facts(schema)
+        facts = schema_facts(schema)
         if p.example is not None and not any(f.startswith("example") for f in facts):
             facts.append(f"example: {json.dumps(p.example, ensure_ascii=False, default=str)}")
         desc = html_text(_first_paragraph(p.description, 400))
@@ -583,16 +367,15 @@ class _Renderer:
             return
         w("</p>")
         self.seen.setdefault(id(schema), where or key)
-        builder = _TreeBuilder(rows, depth)
-        builder.children(schema, 0)
-        for row in builder.rows:
+        tree, truncated = schema_rows(schema, rows, depth)
+        for row in tree:
             w(self._schema_row(row))
-        if builder.truncated:
+        if truncated:
             href = "explorer:more?" + bytes(QUrl.toPercentEncoding(key).data()).decode()
             label = "Show schema" if rows == 0 else "Show more of this schema…"
             w(f'<p style="{_ROW}margin-left:32px"><a href="{html.escape(href)}">{label}</a></p>')
 
-    def _schema_row(self, row: _Row) -> str:
+    def _schema_row(self, row: SchemaRow) -> str:
         c = self.c
         name = html_text(row.name)
         name = f'<i style="color:{c.dim}">{name}</i>' if row.note else f"<code>{name}</code>"
@@ -602,8 +385,11 @@ class _Renderer:
         if row.required:
             text += f'&nbsp; <span style="color:{c.required}">required</span>'
         tail = []
-        if row.description:
-            tail.append(html_text(row.description))
+        description = _first_paragraph(row.description)
+        if row.repeated:
+            description = (description + " " if description else "") + "(fields as above)"
+        if description:
+            tail.append(html_text(description))
         if row.facts:
             facts = html_text(" · ".join(row.facts))
             tail.append(f'<span style="color:{c.dim}">{facts}</span>')

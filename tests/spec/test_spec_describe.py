@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from explorer import spec
-from explorer.spec.describe import main_type, schema_types
+from explorer.spec.describe import main_type, schema_rows, schema_types, type_label
 from explorer.spec.values import field_kind
 
 # (schema, its types, its main type)
@@ -56,3 +56,68 @@ def test_sample_form_and_mock_read_the_same_type(schema: dict[str, Any], python_
     text = {"integer": "7", "number": "2.5", "string": "x"}.get(kind or "")
     if text is not None:
         assert coerce(text, schema) == {"integer": 7, "number": 2.5, "string": "x"}[kind or ""]
+
+
+@pytest.mark.parametrize(
+    ("schema", "label"),
+    [
+        ({"type": "string", "format": "email"}, "string<email>"),
+        ({"type": ["integer", "null"]}, "integer | null"),
+        ({"type": "array", "items": {"type": "string"}}, "array<string>"),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True},
+            "string | integer | null",
+        ),
+        ({"x-explorer-cycle": "#/components/schemas/Node"}, "↻ Node"),
+        ({"type": "object", "x-explorer-ref": "#/components/schemas/Pet"}, "Pet"),
+        ({}, "any"),
+    ],
+)
+def test_type_labels(schema: dict[str, Any], label: str) -> None:
+    assert type_label(schema) == label
+
+
+def test_two_dialects_of_null_label_alike() -> None:
+    assert type_label({"type": "string", "x-nullable": True}) == "string | null"
+    assert type_label({"type": ["string", "null"]}) == type_label(
+        {"type": "string", "nullable": True}
+    )
+
+
+def test_schema_rows_walk_properties_refs_and_variants_within_a_budget() -> None:
+    address = {
+        "type": "object",
+        "x-explorer-ref": "#/components/schemas/Address",
+        "properties": {"city": {"type": "string", "description": "The city.\n\nMore."}},
+    }
+    schema = {
+        "type": "object",
+        "required": ["home"],
+        "properties": {
+            "home": address,
+            "work": address,
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+            "pet": {"oneOf": [{"type": "object", "title": "Cat", "properties": {"a": {}}}]},
+            "next": {"x-explorer-cycle": "#/components/schemas/Node"},
+        },
+    }
+    rows, truncated = schema_rows(schema, 100, 8)
+    assert not truncated
+    got = [(r.depth, r.name, r.type, r.required, r.repeated, r.note) for r in rows]
+    assert got == [
+        (0, "home", "Address", True, False, False),
+        (1, "city", "string", False, False, False),
+        (0, "work", "Address", False, True, False),  # fields as above: not listed again
+        (0, "tags", "array<string>", False, False, False),
+        (0, "pet", "one of", False, False, False),
+        (1, "one of", "", False, False, True),
+        (2, "Cat", "object", False, False, True),
+        (3, "a", "any", False, False, False),
+        (0, "next", "↻ Node", False, False, False),
+    ]
+    assert rows[1].description == "The city.\n\nMore."  # whole, as written: the view cuts it
+    assert rows[3].facts == ("max items 3",)
+    few, cut = schema_rows(schema, 2, 8)
+    assert len(few) == 2 and cut
+    shallow, cut = schema_rows(schema, 100, 1)
+    assert [r.name for r in shallow][:2] == ["home", "work"] and cut

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from explorer import spec
-from explorer.ui.docs import SCHEMA_ROWS, DocsView, type_label
+from explorer.ui.docs import SCHEMA_ROWS, DocsView
 
 EVIL = "http://evil.example"
 HOSTILE = (
@@ -271,25 +271,6 @@ def test_description_markdown_is_rendered(view: DocsView, api: spec.Spec) -> Non
     view.set_operation(api, _op(api, "GET /health"))
     assert "<strong>bold</strong>" in view.html() and "<li>one</li>" in view.html()
     assert "bold and code" in view.plain_text()
-
-
-@pytest.mark.parametrize(
-    ("schema", "label"),
-    [
-        ({"type": "string", "format": "email"}, "string<email>"),
-        ({"type": ["integer", "null"]}, "integer | null"),
-        ({"type": "array", "items": {"type": "string"}}, "array<string>"),
-        (
-            {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True},
-            "string | integer | null",
-        ),
-        ({"x-explorer-cycle": "#/components/schemas/Node"}, "↻ Node"),
-        ({"type": "object", "x-explorer-ref": "#/components/schemas/Pet"}, "Pet"),
-        ({}, "any"),
-    ],
-)
-def test_type_labels(schema: dict[str, Any], label: str) -> None:
-    assert type_label(schema) == label
 
 
 def test_short_descriptions_read_as_plain_words(view: DocsView) -> None:

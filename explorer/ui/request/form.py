@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyle, QWidget
 
 from explorer.spec import Parameter
-from explorer.spec.schema import object_properties
+from explorer.spec.describe import object_properties
 from explorer.spec.values import hint
 from explorer.ui.request.fields import Field, first_sentence, make_field
 from explorer.ui.request.looks import DIM, ERROR, colour_text, title
