@@ -36,10 +36,11 @@ from pytestqt.qtbot import QtBot
 
 from explorer import spec
 from explorer.http.model import FieldError, NetworkFailure, PreparedRequest, ResponseResult, Timing
+from explorer.spec.form import entries_from_parameters
 from explorer.ui.docs import DocsView
 from explorer.ui.request.auth import AuthPanel
 from explorer.ui.request.body import BodyEditor
-from explorer.ui.request.form import ParamForm, entries_from_parameters
+from explorer.ui.request.form import ParamForm
 from explorer.ui.request.server import ServerPicker
 from explorer.ui.response.view import ResponseView
 from explorer.ui.tree import TreePanel
@@ -533,7 +534,8 @@ HUGE_ENUM = textwrap.dedent(
     app = QApplication([])
     from explorer import spec
     from explorer.ui.docs import DocsView
-    from explorer.ui.request.form import ParamForm, entries_from_parameters
+    from explorer.spec.form import entries_from_parameters
+    from explorer.ui.request.form import ParamForm
     values = [f"value-{i:06}" for i in range(200_000)]
     schema = {"type": "string", "enum": values}
     doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
@@ -584,7 +586,8 @@ REDOS = textwrap.dedent(
     import time
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from explorer.ui.request.form import FormEntry, ParamForm
+    from explorer.spec.form import FormEntry
+    from explorer.ui.request.form import ParamForm
     entry = FormEntry("code", "query", {"type": "string", "pattern": "^(a|aa)+$"})
     form = ParamForm([entry], lambda row: None)
     row = form.rows[0]

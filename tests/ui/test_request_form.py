@@ -218,8 +218,8 @@ def test_include_box_is_a_checkbox_with_the_name(editor: RequestEditor) -> None:
 def test_a_long_enum_is_a_search_field_restricted_to_its_values(qtbot: QtBot) -> None:
     from PySide6.QtTest import QTest
 
+    from explorer.spec.form import FormEntry
     from explorer.ui.request.fields import COMBO_LIMIT, SearchChoiceField
-    from explorer.ui.request.form import FormEntry
 
     values = [f"code-{i:04}" for i in range(COMBO_LIMIT + 1)] + [7]
     short = FormEntry("short", "query", {"enum": values[:COMBO_LIMIT]})
@@ -258,7 +258,7 @@ def test_a_long_enum_is_a_search_field_restricted_to_its_values(qtbot: QtBot) ->
 
 
 def test_a_pattern_that_cannot_be_decided_in_time_shows_no_error(qtbot: QtBot) -> None:
-    from explorer.ui.request.form import FormEntry
+    from explorer.spec.form import FormEntry
 
     entry = FormEntry("code", "query", {"type": "string", "pattern": "^(a|aa)+$"})
     form = ParamForm([entry], lambda _row: None)
@@ -273,7 +273,7 @@ def test_a_pattern_that_cannot_be_decided_in_time_shows_no_error(qtbot: QtBot) -
 
 
 def test_outside_text_in_a_form_is_shown_as_written(qtbot: QtBot) -> None:
-    from explorer.ui.request.form import FormEntry
+    from explorer.spec.form import FormEntry
 
     evil = "<b>x</b><img src='/dev/zero'>"
     entries = [

@@ -40,8 +40,9 @@ from explorer.jsonpointer import (
     unescape_token,
 )
 from explorer.spec import MediaType, Operation, Spec
+from explorer.spec.form import entries_from_schema
 from explorer.spec.values import format_value, is_binary
-from explorer.ui.request.form import FieldRow, ParamForm, entries_from_schema
+from explorer.ui.request.form import FieldRow, ParamForm
 from explorer.ui.request.headers import KeyValueRows
 from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_with_messages
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title

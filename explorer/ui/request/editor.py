@@ -50,11 +50,12 @@ from explorer.http import build_request
 from explorer.http.model import FieldError, ParamValue, RequestInput, TransportOptions
 from explorer.jsonpointer import unescape_token
 from explorer.spec import Operation, Spec
+from explorer.spec.form import entries_from_parameters
 from explorer.spec.model import HTTP_METHODS
 from explorer.ui.request.address import AddressEdit, ElidedLabel
 from explorer.ui.request.auth import AuthPanel
 from explorer.ui.request.body import BodyEditor
-from explorer.ui.request.form import FieldRow, ParamForm, entries_from_parameters
+from explorer.ui.request.form import FieldRow, ParamForm
 from explorer.ui.request.headers import COMMON_HEADERS, KeyValueRows
 from explorer.ui.request.looks import dim, title
 from explorer.ui.request.server import ServerPicker
