@@ -20,7 +20,8 @@ that carry a credential.
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import RequestError
-from explorer.http.build import build_request, is_json_media_type
+from explorer.http.build import build_request
+from explorer.http.media import is_json_media_type
 from explorer.http.model import (
     AuthInput,
     BodyInput,

@@ -35,7 +35,7 @@ from explorer.errors import RequestError
 from explorer.http.model import AuthInput, BodyInput, ParamValue, PreparedRequest, RequestInput
 from explorer.http.snippets import env_name
 
-__all__ = ["basic_env_names", "build_request", "is_json_media_type"]
+__all__ = ["basic_env_names", "build_request"]
 
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 # RFC 7230 token characters: what a header name may contain.
@@ -141,12 +141,6 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
         credential_cookies=_unique(creds.cookies),
         basic_auth=creds.basic_auth,
     )
-
-
-def is_json_media_type(media_type: str) -> bool:
-    """True for `application/json` and any `*/*+json` (`application/problem+json` ...)."""
-    essence = media_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
 
 
 # --- URL -------------------------------------------------------------------------------

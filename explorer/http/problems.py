@@ -27,6 +27,7 @@ import json
 import re
 from typing import Any
 
+from explorer.http.media import is_json_media_type
 from explorer.http.model import FieldError, Problem, RateLimit, ResponseResult
 from explorer.jsonpointer import join_pointer
 
@@ -66,7 +67,7 @@ def parse_problem(result: ResponseResult) -> Problem | None:
 def _parse_problem(result: ResponseResult) -> Problem | None:
     content_type = result.content_type
     is_problem_type = content_type.endswith("/problem+json")
-    is_json = content_type == "application/json" or content_type.endswith("+json")
+    is_json = is_json_media_type(content_type)
     if not is_problem_type and result.status < 400:
         return None
     if not result.body or len(result.body) > MAX_PROBLEM_BYTES:

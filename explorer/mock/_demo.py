@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from explorer.demo import DemoSettings, DemoUser, demo_settings
+from explorer.http.media import is_json_media_type
 from explorer.mock._problem import Detail, MockProblem, Reply
 from explorer.mock._respond import Responder, default_response, serialize
 from explorer.mock._security import bearer_token, jwt_decode, jwt_encode
@@ -86,7 +87,7 @@ def _schema_required(schema: Any, depth: int = 0) -> set[str]:
 def _body_schema(op: Operation | None) -> Any:
     if op is None or op.request_body is None:
         return None
-    media = next((m for m in op.request_body.content if "json" in m.media_type), None)
+    media = next((m for m in op.request_body.content if is_json_media_type(m.media_type)), None)
     return media.schema if media else None
 
 
@@ -131,7 +132,8 @@ class Demo:
             schema = example = None
             if response is not None and response.content:
                 media = next(
-                    (m for m in response.content if "json" in m.media_type), response.content[0]
+                    (m for m in response.content if is_json_media_type(m.media_type)),
+                    response.content[0],
                 )
                 schema = media.schema
                 example = media.examples[0].value if media.examples else None

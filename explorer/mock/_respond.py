@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from explorer.http.media import is_json_media_type
 from explorer.mock._problem import MockProblem, Reply, problem
-from explorer.mock._validate import is_json_media
 from explorer.spec import MediaType, Operation, Response, sample
 from explorer.spec.describe import main_type
 
@@ -82,7 +82,7 @@ def serialize(value: Any, media_type: str) -> tuple[bytes, str]:
         if isinstance(value, str) and not mt.startswith("application/json"):
             return value.encode("utf-8"), "text/plain; charset=utf-8"
         return json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json"
-    if is_json_media(mt):
+    if is_json_media_type(mt):
         return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8"), media_type
     if "xml" in mt:
         text = value if isinstance(value, str) else '<?xml version="1.0"?>' + _xml(value)
@@ -127,7 +127,7 @@ def _pick_media(content: tuple[MediaType, ...], accept: str) -> MediaType | None
             mt = media.media_type.split(";", 1)[0].strip().lower()
             if mt == a or (a.endswith("/*") and mt.startswith(a[:-1])):
                 return media
-    return next((m for m in content if is_json_media(m.media_type)), content[0])
+    return next((m for m in content if is_json_media_type(m.media_type)), content[0])
 
 
 class Responder:

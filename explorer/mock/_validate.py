@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from explorer.http.media import is_json_media_type, match_media
 from explorer.jsonpointer import escape_token, unescape_token
 from explorer.mock._problem import Detail, MockProblem
-from explorer.spec import MediaType, Operation, Parameter, SchemaIssue, validate
+from explorer.spec import Operation, Parameter, SchemaIssue, validate
 from explorer.spec.describe import main_type, schema_types
 
 __all__ = [
@@ -27,8 +28,6 @@ __all__ = [
     "check_parameters",
     "choose_status",
     "field_name",
-    "is_json_media",
-    "match_media",
 ]
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -304,25 +303,6 @@ def check_parameters(
 # -- bodies ---------------------------------------------------------------------------
 
 
-def is_json_media(media_type: str) -> bool:
-    """Whether a media type carries JSON (application/json, anything+json)."""
-    mt = media_type.split(";", 1)[0].strip().lower()
-    return mt == "application/json" or mt.endswith("+json") or mt == "text/json"
-
-
-def match_media(content_type: str, declared: Sequence[MediaType]) -> MediaType | None:
-    """The declared media type a Content-Type falls under (exact first, then wildcards)."""
-    ct = content_type.split(";", 1)[0].strip().lower()
-    for media in declared:
-        if media.media_type.split(";", 1)[0].strip().lower() == ct:
-            return media
-    for media in declared:
-        pattern = media.media_type.split(";", 1)[0].strip().lower()
-        if pattern == "*/*" or (pattern.endswith("/*") and ct.startswith(pattern[:-1])):
-            return media
-    return None
-
-
 def _json_float(text: str) -> int | float:
     """JSON numbers like 50.0 are integers to JSON Schema since Draft 6; accept them as such."""
     value = float(text)
@@ -406,7 +386,7 @@ def check_body(
     ct = content_type.split(";", 1)[0].strip().lower()
     value: Any
     try:
-        if is_json_media(ct):
+        if is_json_media_type(ct):
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import spec
+from explorer.http.media import initial_text, media_kind
 from explorer.http.model import BodyInput, FieldError, FormField
 from explorer.jsonpointer import (
     line_of_pointer,
@@ -48,7 +49,7 @@ from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_w
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
 from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 
-__all__ = ["BodyCheck", "BodyEditor", "check_json_body", "media_kind"]
+__all__ = ["BodyCheck", "BodyEditor", "check_json_body"]
 
 NO_BODY = "(no body)"
 DEBOUNCE_MS = 250
@@ -66,36 +67,6 @@ FREE_MEDIA = tuple(
 HIGHLIGHT_LIMIT = 300_000
 """Bodies longer than this (characters) are not coloured: Qt colours a whole document at
 once when its text is set."""
-
-
-def media_kind(media_type: str) -> str:
-    """ "json", "urlencoded", "multipart" or "raw"."""
-    mt = media_type.split(";")[0].strip().lower()
-    if mt == "application/x-www-form-urlencoded":
-        return "urlencoded"
-    if mt.startswith("multipart/"):
-        return "multipart"
-    if mt.endswith("/json") or mt.endswith("+json"):
-        return "json"
-    return "raw"
-
-
-def initial_text(media: MediaType, example_index: int = 0) -> str:
-    """The starting text of a body: the chosen example, else a sample from the schema."""
-    kind = media_kind(media.media_type)
-    value: Any = None
-    found = False
-    if media.examples and 0 <= example_index < len(media.examples):
-        value, found = media.examples[example_index].value, True
-    elif media.schema is not None:
-        value, found = spec.sample(media.schema, "request"), True
-    if not found:
-        return ""
-    if kind == "json":
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    if isinstance(value, str):
-        return value
-    return "" if value is None else json.dumps(value, indent=2, ensure_ascii=False)
 
 
 @dataclass(frozen=True)

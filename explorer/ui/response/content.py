@@ -23,6 +23,8 @@ from typing import Literal
 from pygments.lexer import Lexer
 from pygments.token import _TokenType
 
+from explorer.http.media import is_json_media_type
+
 __all__ = [
     "BodyKind",
     "DecodedBody",
@@ -165,7 +167,7 @@ def classify(content_type: str, body: bytes) -> BodyKind:
         return "empty"
     if ct in _IMAGE_TYPES:
         return "image"
-    if ct.endswith("+json") or ct in ("application/json", "text/json") or "json" in ct:
+    if is_json_media_type(ct):
         return "json"
     if ct.endswith("+xml") or ct in ("application/xml", "text/xml"):
         return "xml"
@@ -173,7 +175,7 @@ def classify(content_type: str, body: bytes) -> BodyKind:
         return "html"
     if "yaml" in ct or "yml" in ct:
         return "yaml"
-    if ct.startswith(_BINARY_TYPES) and ct != "application/vnd.api+json":
+    if ct.startswith(_BINARY_TYPES):
         return "binary" if _looks_binary(body[:8192]) or ct.startswith(_BINARY_TYPES) else "text"
     head = body[:8192]
     if _looks_binary(head):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import http
+from explorer.http.media import response_schema
 from explorer.http.model import NetworkFailure, PreparedRequest, Problem, ResponseResult
 from explorer.spec import Operation, Spec
 from explorer.ui.response.body import BodyView
@@ -37,26 +38,9 @@ from explorer.ui.response.status import StatusBar
 from explorer.ui.safe_text import html_text
 from explorer.workbench.tasks import TaskSlot
 
-__all__ = ["ResponseView", "response_schema"]
+__all__ = ["ResponseView"]
 
 SCHEMA_CHECK_LIMIT = 2 * 1024 * 1024
-
-
-def response_schema(op: Operation, status: int, content_type: str) -> tuple[Any, str]:
-    """The schema the spec declares for this status and media type, and a label for it
-    ("200", "4XX", "default"); (None, "") when there is none."""
-    response = op.response(status)
-    if response is None:
-        return None, ""
-    media = response.media(content_type) if content_type else None
-    if media is None:
-        media = next(
-            (m for m in response.content if "json" in m.media_type.lower()),
-            response.content[0] if response.content else None,
-        )
-    if media is None or not media.schema:
-        return None, response.status
-    return media.schema, response.status
 
 
 def _check(body: bytes, schema: Any, version: str) -> list[str]:
