@@ -54,8 +54,8 @@ def test_other_media_types(media_type: str) -> None:
 def test_every_json_check_is_the_one_function() -> None:
     """The request body editor, the response view, the problem reader and the mock read
     JSON-ness the same way: a problem document under `text/json` is a problem for all."""
+    from explorer.http.content import classify
     from explorer.mock._respond import serialize
-    from explorer.ui.response.content import classify
 
     for media_type in JSON:
         assert classify(media_type.split(";")[0].strip().lower(), b'{"a": 1}') == "json"

@@ -15,9 +15,9 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 from response_samples import contacts_json, result
 
+from explorer.http.content import lexer_for
 from explorer.ui.response.bigtext import MARGIN, BigTextView
 from explorer.ui.response.body import BodyView
-from explorer.ui.response.content import lexer_for
 from explorer.ui.response.highlight import LIGHT
 
 WaitFor = Callable[..., Coroutine[Any, Any, None]]

@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QWidget
 
-from explorer.ui.response.content import Span, tokens_for_line
+from explorer.http.content import Span, tokens_for_line
 from explorer.ui.response.highlight import DARK, LIGHT, MAX_HIGHLIGHT_COLUMNS, is_dark
 from explorer.ui.style import mono_font
 

@@ -35,9 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.http.model import ResponseResult
-from explorer.ui.response.bigtext import BigTextView
-from explorer.ui.response.content import (
+from explorer.http.content import (
     BodyKind,
     JsonSyntaxError,
     LineTable,
@@ -52,6 +50,8 @@ from explorer.ui.response.content import (
     pretty_json_chunks,
     pretty_xml,
 )
+from explorer.http.model import ResponseResult
+from explorer.ui.response.bigtext import BigTextView
 from explorer.ui.response.findbar import FindBar
 from explorer.ui.response.hexview import HexView
 from explorer.ui.response.highlight import CodeView

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import http
+from explorer.http.content import lexer_for
 from explorer.http.model import PreparedRequest
 from explorer.http.snippets import env_name
-from explorer.ui.response.content import lexer_for
 from explorer.ui.response.highlight import SpanHighlighter, is_dark
 from explorer.ui.style import mono_font
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.response.content import human_size
+from explorer.http.content import human_size
 from explorer.ui.safe_text import cut
 from explorer.ui.style import mono_font
 from explorer.workbench.tasks import TaskSlot

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QWidget
 
-from explorer.ui.response.content import Span, lex_lines, tokens_for_line
+from explorer.http.content import Span, lex_lines, tokens_for_line
 from explorer.ui.style import mono_font
 
 __all__ = ["CodeView", "SpanHighlighter", "is_dark", "role_formats"]

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from explorer.ui.response.content import human_size
+from explorer.http.content import human_size
 
 __all__ = ["ImageView", "checkerboard"]
 

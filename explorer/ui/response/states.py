@@ -11,8 +11,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from explorer.http.content import human_duration
 from explorer.http.model import NetworkFailure, PreparedRequest
-from explorer.ui.response.content import human_duration
 from explorer.ui.safe_text import html_text, shown
 from explorer.ui.style import method_color
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QWidget
 
+from explorer.http.content import human_duration, human_size
 from explorer.http.model import ResponseResult, Timing
-from explorer.ui.response.content import human_duration, human_size
 from explorer.ui.response.ratelimit import RateMeter
 from explorer.ui.safe_text import cut, tooltip
 from explorer.ui.style import status_color

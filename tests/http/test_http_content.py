@@ -1,4 +1,4 @@
-"""The Qt-free half of the response panel: decoding, sniffing, re-indenting, lexing."""
+"""explorer.http.content: a response body decoded, sniffed, re-indented and lexed (no Qt)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from explorer.ui.response.content import (
+from explorer.http.content import (
     JsonSyntaxError,
     break_long_lines,
     break_long_piece,
@@ -27,9 +27,7 @@ from explorer.ui.response.content import (
     pretty_xml,
     tokens_for_line,
 )
-from explorer.ui.response.findbar import find_matches
 from explorer.ui.response.headers import parse_set_cookie
-from explorer.ui.response.hexview import hex_row
 
 # Hypothesis keeps caches in `.hypothesis/` of the working directory, which trips pytest's
 # collection; keep them in the isolated cache folder the root conftest made.
@@ -166,13 +164,6 @@ def test_pretty_xml_indents_or_gives_up() -> None:
     assert pretty_xml("<a><b>") is None
 
 
-def test_find_positions_count_utf16_units() -> None:
-    assert find_matches("Ab ab AB", "ab") == [(0, 2), (3, 5), (6, 8)]
-    assert find_matches("Ab ab AB", "ab", case=True) == [(3, 5)]
-    # "😀" is two UTF-16 units in a QTextDocument.
-    assert find_matches("😀 ab", "ab") == [(3, 5)]
-
-
 def test_set_cookie_attributes() -> None:
     c = parse_set_cookie("sid=a1; Path=/; Domain=example.com; HttpOnly; Secure; SameSite=Strict")
     assert c is not None
@@ -188,17 +179,6 @@ def test_set_cookie_attributes() -> None:
     m = parse_set_cookie('theme="dark"; Max-Age=3600')
     assert m is not None and m.value == "dark" and m.expires == "Max-Age 3600 s"
     assert parse_set_cookie("garbage") is None
-
-
-def test_hex_rows() -> None:
-    data = bytes(range(0x41, 0x41 + 20))
-    assert hex_row(data, 0) == (
-        "00000000",
-        "41 42 43 44 45 46 47 48  49 4a 4b 4c 4d 4e 4f 50",
-        "ABCDEFGHIJKLMNOP",
-    )
-    assert hex_row(data, 1) == ("00000010", "51 52 53 54", "QRST")
-    assert hex_row(b"\x00\x7f\xff", 0)[2] == "..."
 
 
 @settings(max_examples=300, deadline=None)
@@ -226,7 +206,7 @@ def test_lexers_load_from_two_threads_at_once() -> None:
 
     program = (
         "import threading\n"
-        "from explorer.ui.response.content import lexer_for\n"
+        "from explorer.http.content import lexer_for\n"
         "gate = threading.Barrier(2); errors = []\n"
         "def run(kind):\n"
         "    gate.wait()\n"
