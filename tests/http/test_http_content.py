@@ -27,7 +27,6 @@ from explorer.http.content import (
     pretty_xml,
     tokens_for_line,
 )
-from explorer.ui.response.headers import parse_set_cookie
 
 # Hypothesis keeps caches in `.hypothesis/` of the working directory, which trips pytest's
 # collection; keep them in the isolated cache folder the root conftest made.
@@ -162,23 +161,6 @@ def test_long_lines_are_broken_and_line_ends_normalised() -> None:
 def test_pretty_xml_indents_or_gives_up() -> None:
     assert pretty_xml("<a><b>1</b></a>") == "<a>\n  <b>1</b>\n</a>"
     assert pretty_xml("<a><b>") is None
-
-
-def test_set_cookie_attributes() -> None:
-    c = parse_set_cookie("sid=a1; Path=/; Domain=example.com; HttpOnly; Secure; SameSite=Strict")
-    assert c is not None
-    assert (c.name, c.value, c.path, c.domain, c.http_only, c.secure, c.same_site) == (
-        "sid",
-        "a1",
-        "/",
-        "example.com",
-        True,
-        True,
-        "Strict",
-    )
-    m = parse_set_cookie('theme="dark"; Max-Age=3600')
-    assert m is not None and m.value == "dark" and m.expires == "Max-Age 3600 s"
-    assert parse_set_cookie("garbage") is None
 
 
 @settings(max_examples=300, deadline=None)
