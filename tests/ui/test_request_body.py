@@ -17,7 +17,6 @@ from request_spec import load
 
 from explorer.spec import Spec
 from explorer.ui.request import RequestEditor
-from explorer.ui.request.body import check_json_body
 from explorer.ui.request.editor import TAB_BODY
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -119,16 +118,6 @@ def test_switching_media_types_keeps_text(editor: RequestEditor) -> None:
     body.media_combo.activated.emit(j)
     assert body.editor.toPlainText() == '{"name": "kept"}'
     assert body.highlighter.document() is body.editor.document()
-
-
-def test_check_json_body_off_the_widget(api: Spec) -> None:
-    op = api.find("createContact")
-    assert op is not None and op.request_body is not None
-    schema = op.request_body.content[0].schema
-    good = check_json_body('{"name": "A", "email": "a@b.co"}', schema, api.openapi_version)
-    assert good.issues == () and good.parse_error == ""
-    bad = check_json_body('{"name": "A",\n "email": 5}', schema, api.openapi_version)
-    assert [(p, line) for p, _m, line in bad.issues] == [("/email", 1)]
 
 
 def test_big_body_checked_off_the_loop(

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -31,16 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer import spec
 from explorer.http.media import initial_text, media_kind
 from explorer.http.model import BodyInput, FieldError, FormField
 from explorer.jsonpointer import (
     line_of_pointer,
-    parse_error_position,
     pointer_lines,
     unescape_token,
 )
 from explorer.spec import MediaType, Operation, Spec
+from explorer.spec.check import BodyCheck, check_json_body
 from explorer.spec.form import entries_from_schema
 from explorer.spec.values import format_value, is_binary
 from explorer.ui.request.form import FieldRow, ParamForm
@@ -49,7 +47,7 @@ from explorer.ui.request.json_editor import CodeEditor, JsonHighlighter, lines_w
 from explorer.ui.request.looks import DIM, ERROR, OK, colour_text, dim, title
 from explorer.ui.safe_text import LABEL_CHARS, cut, tooltip
 
-__all__ = ["BodyCheck", "BodyEditor", "check_json_body"]
+__all__ = ["BodyEditor"]
 
 NO_BODY = "(no body)"
 DEBOUNCE_MS = 250
@@ -67,38 +65,6 @@ FREE_MEDIA = tuple(
 HIGHLIGHT_LIMIT = 300_000
 """Bodies longer than this (characters) are not coloured: Qt colours a whole document at
 once when its text is set."""
-
-
-@dataclass(frozen=True)
-class BodyCheck:
-    """The result of checking a JSON body: a parse error, or the schema issues with lines."""
-
-    parse_error: str = ""
-    parse_line: int = -1  # 0-based
-    parse_column: int = 0
-    issues: tuple[tuple[str, str, int], ...] = ()  # (pointer, message, 0-based line)
-    lines: Mapping[str, int] = field(default_factory=dict)
-
-
-def check_json_body(text: str, schema: Mapping[str, Any] | None, openapi_version: str) -> BodyCheck:
-    """Parse `text` as JSON and check it against `schema` (runs in a worker thread)."""
-    if not text.strip():
-        return BodyCheck()
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        line, col = parse_error_position(text, exc.pos)
-        return BodyCheck(
-            parse_error=f"Not valid JSON: {exc.msg} at line {line}, column {col}",
-            parse_line=line - 1,
-            parse_column=col - 1,
-        )
-    if schema is None:
-        return BodyCheck()
-    found = spec.validate(value, schema, openapi_version=openapi_version, direction="request")
-    lines = pointer_lines(text)
-    issues = tuple((i.pointer, i.message, line_of_pointer(text, i.pointer, lines)) for i in found)
-    return BodyCheck(issues=issues, lines=lines)
 
 
 class BodyEditor(QWidget):

@@ -12,7 +12,6 @@ of the body against the spec's response schema, and tabs: Body, Headers, Cookies
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -29,6 +28,7 @@ from explorer import http
 from explorer.http.media import response_schema
 from explorer.http.model import NetworkFailure, PreparedRequest, Problem, ResponseResult
 from explorer.spec import Operation, Spec
+from explorer.spec.check import check_json_body
 from explorer.ui.response.body import BodyView
 from explorer.ui.response.headers import CookiesView, HeadersView
 from explorer.ui.response.problem import ProblemPanel
@@ -41,19 +41,6 @@ from explorer.workbench.tasks import TaskSlot
 __all__ = ["ResponseView"]
 
 SCHEMA_CHECK_LIMIT = 2 * 1024 * 1024
-
-
-def _check(body: bytes, schema: Any, version: str) -> list[str]:
-    """Issues of the JSON body against `schema` (runs in a worker)."""
-    from explorer import spec
-
-    try:
-        value = json.loads(body)
-    except ValueError as exc:
-        return [f"the body is not JSON: {exc}"]
-    return [
-        str(i) for i in spec.validate(value, schema, openapi_version=version, direction="response")
-    ]
 
 
 class ResponseView(QWidget):
@@ -201,7 +188,10 @@ class ResponseView(QWidget):
     async def _schema_check(
         self, result: ResponseResult, schema: Any, label: str, version: str
     ) -> None:
-        issues = await asyncio.to_thread(_check, result.body, schema, version)
+        check = await asyncio.to_thread(
+            check_json_body, result.body, schema, version, "response", locate=False
+        )
+        issues = check.messages()
         label = html_text(label, 100)
         if not issues:
             self._schema_text(f"✓ Matches the spec's schema for {label}", "#2f9e44")
