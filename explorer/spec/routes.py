@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from explorer.spec.model import Operation, Server, Spec
 
-__all__ = ["Match", "Router", "base_paths", "router_for", "server_path"]
+__all__ = ["Match", "Router", "base_paths", "match_server", "router_for", "server_path"]
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -30,6 +30,33 @@ def server_path(server: Server) -> str | None:
     except ValueError:
         return None
     return unquote("/" + path.strip("/")) if path.strip("/") else ""
+
+
+def match_server(server: Server, url: str) -> dict[str, str] | None:
+    """The variable values that turn `server` into `url`, or None when it cannot."""
+    want = url.rstrip("/")
+    pattern = ""
+    pos = 0
+    names: list[str] = []
+    template = server.url.rstrip("/")
+    for m in _PARAM.finditer(template):
+        pattern += re.escape(template[pos : m.start()])
+        name = m.group(1)
+        if name in names:
+            pattern += f"(?P=v{names.index(name)})"
+        else:
+            pattern += f"(?P<v{len(names)}>[^/]*)"
+            names.append(name)
+        pos = m.end()
+    pattern += re.escape(template[pos:])
+    found = re.fullmatch(pattern, want)
+    if found is None:
+        return None
+    values = {name: found.group(f"v{i}") for i, name in enumerate(names)}
+    for var in server.variables:
+        if var.enum and var.name in values and values[var.name] not in var.enum:
+            return None
+    return values
 
 
 def base_paths(api: Spec) -> tuple[str, ...]:

@@ -18,7 +18,6 @@ from explorer.spec import Operation, Spec
 from explorer.ui.request import RequestEditor
 from explorer.ui.request.editor import TAB_AUTH, TAB_BODY, TAB_PARAMS
 from explorer.ui.request.fields import ChoiceField, FileField, LineField
-from explorer.ui.request.server import match_server
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -105,15 +104,6 @@ def test_preferred_server_added_as_local_mock(editor: RequestEditor, api: Spec) 
     assert editor.server.combo.itemText(0) == "Local mock"
     assert editor.server.combo.currentIndex() == 0
     assert editor.request_input().base_url == "http://localhost:7000/mock"
-
-
-def test_match_server() -> None:
-    from explorer.spec import Server, ServerVariable
-
-    s = Server("http://{host}:{port}/api", variables=(ServerVariable("port", "80", ("80", "90")),))
-    assert match_server(s, "http://127.0.0.1:90/api/") == {"host": "127.0.0.1", "port": "90"}
-    assert match_server(s, "http://127.0.0.1:91/api") is None
-    assert match_server(Server("https://a.test"), "https://b.test") is None
 
 
 # -- request_input ------------------------------------------------------------------------

@@ -7,7 +7,6 @@ editor places under its top bar and which hides itself when there is nothing to 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,41 +14,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from explorer.spec import Server, ServerVariable
+from explorer.spec.routes import match_server
 from explorer.ui.request.fields import COMBO_LIMIT, EnumCompleter
 from explorer.ui.request.looks import dim
 from explorer.ui.safe_text import cut, set_plain, tooltip
 
-__all__ = ["ServerPicker", "match_server"]
+__all__ = ["ServerPicker"]
 
 LOCAL_MOCK = "Local mock"
-_TEMPLATE = re.compile(r"\{([^{}]+)\}")
-
-
-def match_server(server: Server, url: str) -> dict[str, str] | None:
-    """The variable values that turn `server` into `url`, or None when it cannot."""
-    want = url.rstrip("/")
-    pattern = ""
-    pos = 0
-    names: list[str] = []
-    template = server.url.rstrip("/")
-    for m in _TEMPLATE.finditer(template):
-        pattern += re.escape(template[pos : m.start()])
-        name = m.group(1)
-        if name in names:
-            pattern += f"(?P=v{names.index(name)})"
-        else:
-            pattern += f"(?P<v{len(names)}>[^/]*)"
-            names.append(name)
-        pos = m.end()
-    pattern += re.escape(template[pos:])
-    found = re.fullmatch(pattern, want)
-    if found is None:
-        return None
-    values = {name: found.group(f"v{i}") for i, name in enumerate(names)}
-    for var in server.variables:
-        if var.enum and var.name in values and values[var.name] not in var.enum:
-            return None
-    return values
 
 
 class _Entry:
