@@ -20,6 +20,8 @@ from explorer.spec.model import Operation, Server, Spec
 __all__ = ["Match", "Router", "base_paths", "match_server", "router_for", "server_path"]
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
+MATCH_TIMEOUT = 0.05
+"""Seconds `match_server` may take before it gives up (no match)."""
 
 
 def server_path(server: Server) -> str | None:
@@ -33,14 +35,19 @@ def server_path(server: Server) -> str | None:
 
 
 def match_server(server: Server, url: str) -> dict[str, str] | None:
-    """The variable values that turn `server` into `url`, or None when it cannot."""
+    """The variable values that turn `server` into `url`, or None when it cannot (or when
+    deciding takes longer than `MATCH_TIMEOUT`: a document's template such as
+    "{a}.{b}.{c}.{d}.{e}.{f}" makes a backtracking match exponential, and this runs on
+    the window's thread as a URL is typed)."""
+    import regex
+
     want = url.rstrip("/")
     pattern = ""
     pos = 0
     names: list[str] = []
     template = server.url.rstrip("/")
     for m in _PARAM.finditer(template):
-        pattern += re.escape(template[pos : m.start()])
+        pattern += regex.escape(template[pos : m.start()])
         name = m.group(1)
         if name in names:
             pattern += f"(?P=v{names.index(name)})"
@@ -48,8 +55,11 @@ def match_server(server: Server, url: str) -> dict[str, str] | None:
             pattern += f"(?P<v{len(names)}>[^/]*)"
             names.append(name)
         pos = m.end()
-    pattern += re.escape(template[pos:])
-    found = re.fullmatch(pattern, want)
+    pattern += regex.escape(template[pos:])
+    try:
+        found = regex.fullmatch(pattern, want, timeout=MATCH_TIMEOUT)
+    except TimeoutError:
+        return None
     if found is None:
         return None
     values = {name: found.group(f"v{i}") for i, name in enumerate(names)}
