@@ -13,10 +13,14 @@ from __future__ import annotations
 import base64
 import re
 import shlex
+from typing import TYPE_CHECKING
 
 from explorer.http.model import PreparedRequest
 
-__all__ = ["env_name", "to_curl"]
+if TYPE_CHECKING:
+    from explorer.spec.model import Spec
+
+__all__ = ["env_name", "env_name_for", "to_curl"]
 
 INLINE_BODY_LIMIT = 64 * 1024  # bigger bodies are piped in by printf, not passed as arguments
 _ENV_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -30,6 +34,24 @@ def env_name(name: str) -> str:
         return name
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name) or "API_TOKEN"
     return cleaned if not cleaned[0].isdigit() else "_" + cleaned
+
+
+def env_name_for(api: Spec | None, kind: str, scheme_name: str = "") -> str:
+    """The environment variable snippets use for a secret: the API's name, then API_KEY
+    for API keys (an apiKey scheme, or a scheme named like one: "apiKey", "ApiKeyAuth"),
+    PASSWORD for basic auth, TOKEN otherwise: ECOSIRE_API_KEY, ECOSIRE_TOKEN,
+    GITHUB_TOKEN; API_TOKEN / API_KEY when the API has no usable name."""
+    base = {"bearer": "TOKEN", "basic": "PASSWORD", "apikey": "API_KEY"}.get(kind, "TOKEN")
+    if kind == "bearer" and "key" in scheme_name.lower():
+        base = "API_KEY"
+    prefix = ""
+    if api is not None and api.title:
+        word = re.sub(r"[^A-Za-z0-9]", "", api.title.split()[0]).upper()
+        if word and word[0].isalpha() and word not in ("THE", "API", "OPENAPI", "SWAGGER"):
+            prefix = word
+    if not prefix:
+        return "API_KEY" if kind == "apikey" else f"API_{base}"
+    return f"{prefix}_{base}"
 
 
 def to_curl(prepared: PreparedRequest, *, secrets_as_env: bool = True) -> str:

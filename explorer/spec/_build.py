@@ -172,8 +172,17 @@ def _swagger_servers(root: dict[str, Any], source: str) -> tuple[Server, ...]:
     return tuple(Server(f"{scheme}://{host}{base_path}".rstrip("/") or "/") for scheme in schemes)
 
 
+_SCHEME_TYPES = {
+    t.lower(): t for t in ("apiKey", "http", "oauth2", "openIdConnect", "mutualTLS", "basic")
+}
+"""Security scheme types as the specification spells them: a document's `apikey` or `HTTP`
+is read as `apiKey` and `http` once, here, so that the form, the snippets and the mock
+(which compare exactly) agree on it."""
+
+
 def _scheme(name: str, raw: dict[str, Any], swagger2: bool) -> SecurityScheme:
     kind = _str(raw.get("type"))
+    kind = _SCHEME_TYPES.get(kind.lower(), kind)
     flows: list[OAuthFlow] = []
     scheme = _str(raw.get("scheme")).lower()
     if swagger2:

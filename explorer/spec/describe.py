@@ -14,20 +14,23 @@ read the same everywhere.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
+from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SecurityScheme
 
 __all__ = [
     "SchemaRow",
+    "credential_kind",
     "main_type",
     "object_properties",
     "ref_name",
     "schema_facts",
     "schema_rows",
     "schema_types",
+    "scheme_summary",
     "simple_variants",
     "type_label",
 ]
@@ -316,3 +319,46 @@ class _TreeBuilder:
             return True
         items = schema.get("items")
         return isinstance(items, Mapping) and self._has_children(items)
+
+
+# -- security schemes ---------------------------------------------------------------------
+
+
+def scheme_summary(scheme: SecurityScheme | None) -> str:
+    """ "HTTP bearer (JWT)", "API key in header X-API-Key", "OAuth2: client credentials"..."""
+    if scheme is None:
+        return "unknown scheme (not declared in components.securitySchemes)"
+    t = scheme.type.lower()
+    if t == "http":
+        s = scheme.scheme.lower()
+        if s == "bearer":
+            return "HTTP bearer" + (f" ({scheme.bearer_format})" if scheme.bearer_format else "")
+        return f"HTTP {s or 'auth'}"
+    if t == "apikey":
+        return f"API key in {scheme.location or 'header'} “{scheme.param_name}”"
+    if t == "oauth2":
+        flows = ", ".join(_flow_name(f.kind) for f in scheme.flows) or "no flows"
+        return f"OAuth 2.0: {flows}"
+    if t == "openidconnect":
+        return "OpenID Connect"
+    if t == "mutualtls":
+        return "Mutual TLS (client certificate)"
+    return scheme.type
+
+
+def _flow_name(kind: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r" \1", kind).lower()
+
+
+def credential_kind(scheme: SecurityScheme | None) -> str:
+    """The kind of credential a scheme takes (an `AuthInput` kind): "apikey", "basic", or
+    "bearer" (HTTP bearer, OAuth 2.0 and OpenID Connect access tokens, and an unknown
+    scheme)."""
+    if scheme is None:
+        return "bearer"
+    t = scheme.type.lower()
+    if t == "apikey":
+        return "apikey"
+    if t == "http" and scheme.scheme.lower() == "basic":
+        return "basic"
+    return "bearer"  # http bearer, oauth2 and openIdConnect access tokens

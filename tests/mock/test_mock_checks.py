@@ -191,3 +191,27 @@ def test_integral_json_numbers_count_as_integers(shop_client: httpx.Client) -> N
     r = shop_client.post("/items", json=body, headers=AUTH)
     assert r.status_code == 422
     assert "parts[0].qty" in fields(r)
+
+
+def test_a_scheme_type_in_any_case_is_checked_like_the_form_reads_it() -> None:
+    """`type: APIKEY` is an API key for the Auth tab (credential_kind) and for the mock."""
+    import json
+
+    from explorer import spec
+    from explorer.spec.describe import credential_kind
+
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "/v1"}],
+        "security": [{"key": []}],
+        "components": {
+            "securitySchemes": {"key": {"type": "APIKEY", "in": "header", "name": "X-Key"}}
+        },
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
+    api = spec.load_bytes(json.dumps(doc).encode())
+    assert credential_kind(api.security_schemes["key"]) == "apikey"
+    with MockServer(api) as server, httpx.Client(base_url=server.api_url, timeout=10) as client:
+        assert client.get("/x").status_code == 401
+        assert client.get("/x", headers={"X-Key": "k"}).status_code == 200

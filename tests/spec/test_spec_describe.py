@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from explorer import spec
-from explorer.spec.describe import main_type, schema_rows, schema_types, type_label
+from explorer.spec.describe import (
+    credential_kind,
+    main_type,
+    schema_rows,
+    schema_types,
+    scheme_summary,
+    type_label,
+)
 from explorer.spec.values import field_kind
 
 # (schema, its types, its main type)
@@ -121,3 +129,52 @@ def test_schema_rows_walk_properties_refs_and_variants_within_a_budget() -> None
     assert len(few) == 2 and cut
     shallow, cut = schema_rows(schema, 100, 1)
     assert [r.name for r in shallow][:2] == ["home", "work"] and cut
+
+
+def _schemes(**raw: dict[str, Any]) -> dict[str, spec.SecurityScheme]:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Acme API", "version": "1"},
+        "paths": {},
+        "components": {"securitySchemes": raw},
+    }
+    api = spec.load_bytes(json.dumps(doc).encode())
+    return dict(api.security_schemes)
+
+
+def test_security_schemes_described_and_their_credential_kinds() -> None:
+    schemes = _schemes(
+        jwt={"type": "http", "scheme": "Bearer", "bearerFormat": "JWT"},
+        basic={"type": "HTTP", "scheme": "basic"},
+        key={"type": "APIKEY", "in": "header", "name": "X-API-Key"},
+        oauth={"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/t", "scopes": {}}}},
+        oidc={"type": "openidconnect", "openIdConnectUrl": "https://x"},
+    )
+    assert schemes["key"].type == "apiKey"  # one spelling, for the mock's exact compares
+    assert schemes["oidc"].type == "openIdConnect"
+    assert scheme_summary(schemes["jwt"]) == "HTTP bearer (JWT)"
+    assert scheme_summary(schemes["key"]) == "API key in header “X-API-Key”"
+    assert scheme_summary(schemes["oauth"]) == "OAuth 2.0: client credentials"
+    assert scheme_summary(None).startswith("unknown scheme")
+    kinds = {name: credential_kind(s) for name, s in schemes.items()}
+    assert kinds == {
+        "jwt": "bearer",
+        "basic": "basic",
+        "key": "apikey",
+        "oauth": "bearer",
+        "oidc": "bearer",
+    }
+
+
+def test_env_names_for_secrets() -> None:
+    from explorer.http.snippets import env_name_for
+
+    api = spec.load_bytes(
+        b'{"openapi": "3.0.3", "info": {"title": "Ecosire API", "version": "1"}, "paths": {}}'
+    )
+    assert env_name_for(api, "bearer") == "ECOSIRE_TOKEN"
+    assert env_name_for(api, "apikey") == "ECOSIRE_API_KEY"
+    assert env_name_for(api, "bearer", "ApiKeyAuth") == "ECOSIRE_API_KEY"
+    assert env_name_for(api, "basic") == "ECOSIRE_PASSWORD"
+    assert env_name_for(None, "bearer") == "API_TOKEN"
+    assert env_name_for(None, "apikey") == "API_KEY"

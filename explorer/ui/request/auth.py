@@ -8,7 +8,6 @@ separate piece).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.http.model import AuthInput
+from explorer.http.snippets import env_name_for
 from explorer.spec import Operation, SecurityScheme, Spec
+from explorer.spec.describe import credential_kind, scheme_summary
 from explorer.ui.request.looks import dim, title
 from explorer.ui.safe_text import cut, html_text, plain_words, set_plain
 
-__all__ = ["AuthPanel", "env_name_for", "eye_icon", "scheme_summary"]
+__all__ = ["AuthPanel", "eye_icon"]
 
 NONE = "none"
 
@@ -55,62 +56,6 @@ def eye_icon(visible: bool, color: str = "#6c757d") -> QIcon:
         p.drawLine(QPointF(6, 27), QPointF(26, 5))
     p.end()
     return QIcon(pix)
-
-
-def env_name_for(api: Spec | None, kind: str, scheme_name: str = "") -> str:
-    """The environment variable snippets use for a secret: the API's name, then API_KEY
-    for API keys (an apiKey scheme, or a scheme named like one: "apiKey", "ApiKeyAuth"),
-    PASSWORD for basic auth, TOKEN otherwise: ECOSIRE_API_KEY, ECOSIRE_TOKEN,
-    GITHUB_TOKEN; API_TOKEN / API_KEY when the API has no usable name."""
-    base = {"bearer": "TOKEN", "basic": "PASSWORD", "apikey": "API_KEY"}.get(kind, "TOKEN")
-    if kind == "bearer" and "key" in scheme_name.lower():
-        base = "API_KEY"
-    prefix = ""
-    if api is not None and api.title:
-        word = re.sub(r"[^A-Za-z0-9]", "", api.title.split()[0]).upper()
-        if word and word[0].isalpha() and word not in ("THE", "API", "OPENAPI", "SWAGGER"):
-            prefix = word
-    if not prefix:
-        return "API_KEY" if kind == "apikey" else f"API_{base}"
-    return f"{prefix}_{base}"
-
-
-def scheme_summary(scheme: SecurityScheme | None) -> str:
-    """ "HTTP bearer (JWT)", "API key in header X-API-Key", "OAuth2: client credentials"..."""
-    if scheme is None:
-        return "unknown scheme (not declared in components.securitySchemes)"
-    t = scheme.type.lower()
-    if t == "http":
-        s = scheme.scheme.lower()
-        if s == "bearer":
-            return "HTTP bearer" + (f" ({scheme.bearer_format})" if scheme.bearer_format else "")
-        return f"HTTP {s or 'auth'}"
-    if t == "apikey":
-        return f"API key in {scheme.location or 'header'} “{scheme.param_name}”"
-    if t == "oauth2":
-        flows = ", ".join(_flow_name(f.kind) for f in scheme.flows) or "no flows"
-        return f"OAuth 2.0: {flows}"
-    if t == "openidconnect":
-        return "OpenID Connect"
-    if t == "mutualtls":
-        return "Mutual TLS (client certificate)"
-    return scheme.type
-
-
-def _flow_name(kind: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r" \1", kind).lower()
-
-
-def _kind_for(scheme: SecurityScheme | None) -> str:
-    """The credential kind a scheme takes here."""
-    if scheme is None:
-        return "bearer"
-    t = scheme.type.lower()
-    if t == "apikey":
-        return "apikey"
-    if t == "http" and scheme.scheme.lower() == "basic":
-        return "basic"
-    return "bearer"  # http bearer, oauth2 and openIdConnect access tokens
 
 
 def _secret_edit(parent: QWidget, placeholder: str) -> QLineEdit:
@@ -262,7 +207,7 @@ class AuthPanel(QWidget):
                     continue
                 seen.add(name)
                 scheme = schemes.get(name)
-                kind = _kind_for(scheme)
+                kind = credential_kind(scheme)
                 if scheme is not None and scheme.type.lower() == "mutualtls":
                     continue
                 self._choices.append((f"scheme:{name}", kind, scheme))
