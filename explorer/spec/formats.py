@@ -30,7 +30,7 @@ from datetime import time as clock_time
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["FORMAT_RULES", "format_checker", "format_error"]
+__all__ = ["FORMAT_PLACEHOLDERS", "FORMAT_RULES", "format_checker", "format_error"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -100,6 +100,19 @@ def _uri(text: str) -> bool:
 def _hostname(text: str) -> bool:
     return _HOSTNAME.match(text) is not None
 
+
+FORMAT_PLACEHOLDERS = {
+    "date": "YYYY-MM-DD",
+    "date-time": "YYYY-MM-DDTHH:MM:SSZ",
+    "time": "HH:MM:SSZ",
+    "email": "name@example.com",
+    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+    "uri": "https://…",
+    "url": "https://…",
+    "hostname": "api.example.com",
+}
+"""What a value of each checked format looks like (an empty field's placeholder, and the
+example in the message when a value does not fit)."""
 
 _STRING_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
     "email": (_email, "not an email address (name@example.com)"),

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.spec.describe import main_type
-from explorer.spec.formats import format_error
+from explorer.spec.formats import FORMAT_PLACEHOLDERS, format_error
 from explorer.spec.patterns import pattern_search
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "format_value",
     "hint",
     "is_binary",
+    "placeholder_for",
     "to_value",
 ]
 
@@ -128,6 +129,28 @@ def hint(schema: Mapping[str, Any] | None) -> str:
     elif isinstance(mn, int) and mn > 0:
         base += f", min {mn} chars"
     return base
+
+
+def placeholder_for(schema: Mapping[str, Any], example: Any = None) -> str:
+    """ "default 30", "e.g. octocat", or the expected format."""
+    s = effective_schema(schema)
+    parts: list[str] = []
+    if "default" in s and s["default"] is not None:
+        parts.append(f"default {format_value(s['default'])}")
+    ex = example if example is not None else s.get("example")
+    if ex is None and isinstance(s.get("examples"), list) and s["examples"]:
+        ex = s["examples"][0]
+    if ex is not None and not isinstance(ex, dict | list):
+        parts.append(f"e.g. {format_value(ex)}")
+    if not parts:
+        fmt = s.get("format")
+        if isinstance(fmt, str) and fmt in FORMAT_PLACEHOLDERS:
+            parts.append(FORMAT_PLACEHOLDERS[fmt])
+        elif field_kind(s) in ("integer", "number"):
+            text = hint(s)
+            if "," in text:  # "integer, 1 to 100" -> "1 to 100"
+                parts.append(text.split(", ", 1)[1])
+    return " · ".join(parts)
 
 
 def _display(value: Any) -> str:

@@ -26,3 +26,15 @@ def test_value_helpers() -> None:
     assert check_text("2024-01-15 nope", {"type": "string", "format": "date-time"})
     assert hint({"type": "integer", "minimum": 1, "maximum": 100}) == "integer, 1 to 100"
     assert hint({"type": "array", "items": {"type": "string"}}) == "array of string"
+
+
+def test_placeholders_say_default_example_or_shape() -> None:
+    from explorer.spec.values import placeholder_for
+
+    assert placeholder_for({"type": "integer", "default": 30}) == "default 30"
+    assert placeholder_for({"type": "string", "example": "octocat"}) == "e.g. octocat"
+    assert placeholder_for({"type": "string"}, example=True) == "e.g. true"
+    assert placeholder_for({"type": "string", "format": "date"}) == "YYYY-MM-DD"
+    assert placeholder_for({"type": "string", "format": "hostname"}) == "api.example.com"
+    assert placeholder_for({"type": "integer", "minimum": 1, "maximum": 100}) == "1 to 100"
+    assert placeholder_for({"type": "string"}) == ""

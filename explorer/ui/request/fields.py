@@ -32,7 +32,7 @@ from explorer.spec.values import (
     effective_schema,
     field_kind,
     format_value,
-    hint,
+    placeholder_for,
     to_value,
 )
 from explorer.ui.request.looks import set_error_look
@@ -50,7 +50,6 @@ __all__ = [
     "SearchChoiceField",
     "first_sentence",
     "make_field",
-    "placeholder_for",
     "set_invalid",
 ]
 
@@ -64,41 +63,11 @@ CHOICE_CHARS = 200
 
 _INT_RE = QRegularExpression(r"^[-+]?\d*$")
 _NUM_RE = QRegularExpression(r"^[-+]?\d*\.?\d*([eE][-+]?\d*)?$")
-_FORMAT_PLACEHOLDER = {
-    "date": "YYYY-MM-DD",
-    "date-time": "YYYY-MM-DDTHH:MM:SSZ",
-    "email": "name@example.com",
-    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-    "uri": "https://…",
-    "url": "https://…",
-}
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
     """Turn the red error look of a field on or off."""
     set_error_look(widget, invalid)
-
-
-def placeholder_for(schema: Mapping[str, Any], example: Any = None) -> str:
-    """ "default 30", "e.g. octocat", or the expected format."""
-    s = effective_schema(schema)
-    parts: list[str] = []
-    if "default" in s and s["default"] is not None:
-        parts.append(f"default {format_value(s['default'])}")
-    ex = example if example is not None else s.get("example")
-    if ex is None and isinstance(s.get("examples"), list) and s["examples"]:
-        ex = s["examples"][0]
-    if ex is not None and not isinstance(ex, dict | list):
-        parts.append(f"e.g. {format_value(ex)}")
-    if not parts:
-        fmt = s.get("format")
-        if isinstance(fmt, str) and fmt in _FORMAT_PLACEHOLDER:
-            parts.append(_FORMAT_PLACEHOLDER[fmt])
-        elif field_kind(s) in ("integer", "number"):
-            text = hint(s)
-            if "," in text:  # "integer, 1 to 100" -> "1 to 100"
-                parts.append(text.split(", ", 1)[1])
-    return " · ".join(parts)
 
 
 class Field:
