@@ -6,6 +6,9 @@ continuations. Every argument is single-quoted when it needs quoting; a secret b
 so the shell expands the variable and nothing else, not even `!` in an interactive bash.
 Basic credentials are written as `-u "${X_USER}:${X_PASSWORD}"`, never as a variable where
 base64 of `user:password` belongs.
+
+Each language is a `Snippet` (a name, a generator from PreparedRequest to text, the lexer
+that colours it); adding a language is adding one entry to `SNIPPETS`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import base64
 import re
 import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from explorer.http.model import PreparedRequest
@@ -20,7 +25,7 @@ from explorer.http.model import PreparedRequest
 if TYPE_CHECKING:
     from explorer.spec.model import Spec
 
-__all__ = ["env_name", "env_name_for", "to_curl"]
+__all__ = ["SNIPPETS", "Snippet", "env_name", "env_name_for", "env_names", "to_curl"]
 
 INLINE_BODY_LIMIT = 64 * 1024  # bigger bodies are piped in by printf, not passed as arguments
 _ENV_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -193,3 +198,23 @@ def _printf_bytes(data: bytes) -> str:
         else:
             out.append(f"\\0{byte:03o}")
     return "'" + "".join(out) + "'"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One snippet language: `generate(prepared)` gives the text, `lexer` colours it."""
+
+    name: str
+    generate: Callable[[PreparedRequest], str]
+    lexer: str  # a kind for explorer.http.content.lexer_for
+
+
+SNIPPETS: tuple[Snippet, ...] = (
+    Snippet("curl", lambda p: to_curl(p, secrets_as_env=True), "bash"),
+)
+
+
+def env_names(text: str, prepared: PreparedRequest) -> list[str]:
+    """The environment variables the snippet uses in place of the request's secrets."""
+    names = {env_name(env) for value, env in prepared.secrets if value}
+    return sorted(n for n in names if f"${{{n}}}" in text or f"${n}" in text)

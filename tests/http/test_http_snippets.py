@@ -416,3 +416,19 @@ def test_big_body_is_piped_in_and_keeps_its_secret_variable(
     for shell in SHELLS:
         got = run_curl(command, tmp_path, shell, env={"BODY_SECRET": SECRET})
         assert got["body"] == text.encode()
+
+
+def test_every_snippet_language_and_the_variables_it_uses() -> None:
+    from explorer.http.snippets import SNIPPETS, env_names
+
+    prepared = PreparedRequest(
+        "GET",
+        "http://127.0.0.1:1/x",
+        headers=(("Authorization", "Bearer s3cret"),),
+        secrets=(("s3cret", "ACME_TOKEN"), ("", "UNUSED")),
+    )
+    for snippet in SNIPPETS:
+        text = snippet.generate(prepared)
+        assert "s3cret" not in text
+        assert env_names(text, prepared) == ["ACME_TOKEN"]
+    assert env_names("no variables", prepared) == []

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from explorer.http.model import PreparedRequest
-from explorer.ui.response.code import SNIPPETS, CodePanel
+from explorer.http.snippets import SNIPPETS
+from explorer.ui.response.code import CodePanel
 from explorer.ui.response.highlight import LIGHT
 
 SECRET = "sk_live_5up3r53cr3t"

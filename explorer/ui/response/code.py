@@ -1,12 +1,8 @@
 """CodePanel: the current request as a command to copy (curl now; more languages later).
 
-Each language is a `Snippet`: a name, a generator from PreparedRequest to text, and the
-lexer for highlighting. Adding a language is adding one entry to `SNIPPETS`."""
+The languages are `explorer.http.snippets.SNIPPETS`: adding one there adds it here."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
@@ -21,34 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer import http
 from explorer.http.content import lexer_for
 from explorer.http.model import PreparedRequest
-from explorer.http.snippets import env_name
+from explorer.http.snippets import SNIPPETS, Snippet, env_names
 from explorer.ui.response.highlight import SpanHighlighter, is_dark
 from explorer.ui.style import mono_font
 
-__all__ = ["SNIPPETS", "CodePanel", "Snippet"]
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """One snippet language: `generate(prepared)` gives the text, `lexer` colours it."""
-
-    name: str
-    generate: Callable[[PreparedRequest], str]
-    lexer: str  # a kind for content.lexer_for
-
-
-SNIPPETS: tuple[Snippet, ...] = (
-    Snippet("curl", lambda p: http.to_curl(p, secrets_as_env=True), "bash"),
-)
-
-
-def env_names(text: str, prepared: PreparedRequest) -> list[str]:
-    """The environment variables the snippet uses in place of the request's secrets."""
-    names = {env_name(env) for value, env in prepared.secrets if value}
-    return sorted(n for n in names if f"${{{n}}}" in text or f"${n}" in text)
+__all__ = ["CodePanel"]
 
 
 class CodePanel(QWidget):
