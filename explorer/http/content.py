@@ -13,17 +13,22 @@ it (big integers, `1.0`, escapes, duplicate keys) and yields its output in chunk
 from __future__ import annotations
 
 import codecs
+import mimetypes
 import re
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from pygments.lexer import Lexer
 from pygments.token import _TokenType
 
 from explorer.http.media import is_json_media_type
+
+if TYPE_CHECKING:
+    from explorer.http.model import ResponseResult
 
 __all__ = [
     "BodyKind",
@@ -43,6 +48,7 @@ __all__ = [
     "pretty_json_chunks",
     "pretty_xml",
     "role_of",
+    "suggested_file_name",
     "tokens_for_line",
 ]
 
@@ -190,6 +196,15 @@ def classify(content_type: str, body: bytes) -> BodyKind:
     if stripped.startswith(b"<?xml") or (stripped.startswith(b"<") and not ct):
         return "xml"
     return "text"
+
+
+def suggested_file_name(result: ResponseResult) -> str:
+    """A file name for "Save": the URL's last segment, with an extension for the type."""
+    name = urlsplit(result.url).path.rstrip("/").rsplit("/", 1)[-1] or "response"
+    if "." not in name:
+        ext = mimetypes.guess_extension(result.content_type or "") or ".bin"
+        name += ext
+    return name
 
 
 class JsonSyntaxError(ValueError):

@@ -206,3 +206,24 @@ def test_lexers_load_from_two_threads_at_once() -> None:
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_saved_body_is_named_by_its_url_and_type() -> None:
+    from explorer.http.content import suggested_file_name
+    from explorer.http.model import PreparedRequest, ResponseResult
+
+    def named(url: str, content_type: str) -> str:
+        result = ResponseResult(
+            request=PreparedRequest("GET", url),
+            status=200,
+            reason="OK",
+            http_version="HTTP/1.1",
+            url=url,
+            headers=(("Content-Type", content_type),),
+            body=b"x",
+        )
+        return suggested_file_name(result)
+
+    assert named("http://127.0.0.1:1/files/report.pdf", "application/pdf") == "report.pdf"
+    assert named("http://127.0.0.1:1/files/42", "application/pdf") == "42.pdf"
+    assert named("http://127.0.0.1:1/", "application/x-unknown") == "response.bin"

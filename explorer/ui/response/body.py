@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import mimetypes
 import time
 from collections.abc import Generator, Iterator
-from urllib.parse import urlsplit
 
 from pygments.lexer import Lexer
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -49,6 +47,7 @@ from explorer.http.content import (
     lexer_for,
     pretty_json_chunks,
     pretty_xml,
+    suggested_file_name,
 )
 from explorer.http.model import ResponseResult
 from explorer.ui.response.bigtext import BigTextView
@@ -110,15 +109,6 @@ def _cut(text: str, limit: int) -> str:
         return text
     nl = text.rfind("\n", 0, limit)
     return text[: nl + 1] if nl > limit // 2 else text[:limit]
-
-
-def suggested_file_name(result: ResponseResult) -> str:
-    """A file name for "Save": the URL's last segment, with an extension for the type."""
-    name = urlsplit(result.url).path.rstrip("/").rsplit("/", 1)[-1] or "response"
-    if "." not in name:
-        ext = mimetypes.guess_extension(result.content_type or "") or ".bin"
-        name += ext
-    return name
 
 
 class _Segmented(QWidget):
