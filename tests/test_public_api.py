@@ -15,7 +15,7 @@ from explorer import errors, spec
 
 PACKAGE = Path(explorer.__file__).resolve().parent
 QT_MODULES = ("PySide6", "qasync", "shiboken6")
-CORE = ("spec", "http", "store", "mock")
+CORE = ("spec", "http", "store", "mock", "workbench")
 
 SPEC_NAMES = [
     "CYCLE_KEY",
@@ -165,6 +165,8 @@ def test_core_never_imports_ui() -> None:
         if where.split("/")[1] not in CORE and where not in (
             "explorer/errors.py",
             "explorer/inspect.py",
+            "explorer/jsonpointer.py",
+            "explorer/demo.py",
             "explorer/__init__.py",
         ):
             continue
@@ -172,6 +174,47 @@ def test_core_never_imports_ui() -> None:
             if name == "explorer.ui" or name.startswith("explorer.ui.") or name == "explorer.app":
                 offenders.append(f"{where}:{line} imports {name}")
     assert offenders == []
+
+
+def test_ui_is_widgets_and_qt_models_only() -> None:
+    """Every module of explorer/ui uses Qt: one that does not is Qt-free logic (values,
+    checks, parsing, descriptions), and that belongs in the core, where the mock, the
+    command line and plain tests can use it too."""
+    without_qt = []
+    for path in _python_files():
+        where = _where(path)
+        if not where.startswith("explorer/ui/") or path.name == "__init__.py":
+            continue
+        if not any(name.split(".")[0] in QT_MODULES for name, _ in _imports(path)):
+            without_qt.append(where)
+    assert without_qt == []
+
+
+BOTTOM = ("errors.py", "jsonpointer.py", "spec", "http", "store")
+"""The bottom of the core: reading documents, making and sending requests, files."""
+ABOVE = ("mock", "workbench", "ui", "app", "demo", "demo_build", "inspect", "__main__")
+"""What is built on the bottom, and which the bottom never imports."""
+
+
+def test_the_bottom_of_the_core_never_imports_what_is_built_on_it() -> None:
+    """spec, http, store (and the error tree, JSON pointers) know nothing of the mock, the
+    workbench, the window or the command line, so any of those can use all of them."""
+    offenders = []
+    for path in _python_files():
+        where = _where(path)
+        if where.split("/")[1] not in BOTTOM:
+            continue
+        for name, line in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "explorer" and len(parts) > 1 and parts[1] in ABOVE:
+                offenders.append(f"{where}:{line} imports {name}")
+    assert offenders == []
+
+
+def test_json_pointers_and_errors_import_nothing_of_explorer() -> None:
+    for leaf in ("jsonpointer.py", "errors.py"):
+        names = [n for n, _ in _imports(PACKAGE / leaf)]
+        assert [n for n in names if n.startswith("explorer")] == [], leaf
 
 
 @pytest.mark.parametrize(
