@@ -7,36 +7,23 @@ import json
 from explorer import spec
 from explorer.spec.form import FormEntry, entries_from_parameters, entries_from_schema
 
+from .conftest import oas3
+
 
 def test_parameters_become_entries_path_first() -> None:
-    doc = {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/items/{id}": {
-                "get": {
-                    "parameters": [
-                        {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {"type": "integer"},
-                            "examples": {"ten": {"value": 10}},
-                        },
-                        {"name": "id", "in": "path", "schema": {"type": "string"}},
-                        {
-                            "name": "old",
-                            "in": "query",
-                            "deprecated": True,
-                            "style": "form",
-                            "explode": False,
-                        },
-                    ],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            }
+    parameters = [
+        {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {"type": "integer"},
+            "examples": {"ten": {"value": 10}},
         },
-    }
+        {"name": "id", "in": "path", "schema": {"type": "string"}},
+        {"name": "old", "in": "query", "deprecated": True, "style": "form", "explode": False},
+    ]
+    ok = {"200": {"description": "ok"}}
+    doc = oas3({"/items/{id}": {"get": {"parameters": parameters, "responses": ok}}})
     op = spec.load_bytes(json.dumps(doc).encode()).operations[0]
     entries = entries_from_parameters(op.parameters)
     assert [e.key for e in entries] == ["path:id", "query:limit", "query:old", "header:X-Trace"]
