@@ -37,7 +37,7 @@ from urllib.parse import unquote, urljoin
 import orjson
 
 from explorer.errors import Location, RefError, SpecError
-from explorer.jsonpointer import escape_token
+from explorer.jsonpointer import escape_token, unescape_token
 from explorer.spec._fetch import fetch, origin
 from explorer.spec._source import Duplicate, clip, is_url, parse, read_file
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, SpecWarning
@@ -83,7 +83,7 @@ def _unescape(token: str) -> str:
     if "%" in token:
         token = unquote(token)
     if "~" in token:
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_token(token)
     return token
 
 
