@@ -7,8 +7,11 @@ marked). Validation uses `jsonschema`: Draft 4 rules for OpenAPI 2.0 and 3.0 (bo
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,8 +19,9 @@ from explorer.jsonpointer import join_pointer
 from explorer.spec.describe import main_type
 from explorer.spec.formats import format_checker
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
+from explorer.spec.patterns import PATTERN_TIMEOUT, compile_pattern, pattern_search
 
-__all__ = ["SchemaIssue", "sample", "validate"]
+__all__ = ["SampleTooLarge", "SchemaIssue", "sample", "validate"]
 
 Direction = Literal["request", "response"]
 
@@ -76,16 +80,30 @@ def _string(schema: Mapping[str, Any]) -> str:
     return text
 
 
+class SampleTooLarge(ValueError):
+    """`sample()` would make more values than its `limit` (a schema whose shared parts
+    multiply: ten properties that each hold the next level, nine levels deep)."""
+
+
 def sample(
     schema: Mapping[str, Any] | None,
     direction: Direction = "request",
     *,
+    limit: int | None = None,
     _depth: int = 0,
+    _left: list[int] | None = None,
 ) -> Any:
     """A value that fits `schema`: its example, else default, else first enum, else one
     made by type and format. allOf is merged, oneOf/anyOf take the first choice; readOnly
     properties are left out of requests and writeOnly ones out of responses; recursion
-    stops at reference cycles and at MAX_SAMPLE_DEPTH."""
+    stops at reference cycles and at MAX_SAMPLE_DEPTH. With a `limit`, making more than
+    that many values raises `SampleTooLarge` (time and memory stay bounded)."""
+    if _left is None and limit is not None:
+        _left = [limit, limit]  # values left to make, and the limit
+    if _left is not None:
+        _left[0] -= 1
+        if _left[0] < 0:
+            raise SampleTooLarge(f"the value would hold more than {_left[1]:,} values")
     if not isinstance(schema, Mapping) or CYCLE_KEY in schema or UNRESOLVED_KEY in schema:
         return None
     if "example" in schema:
@@ -110,10 +128,10 @@ def sample(
             return None
     all_of = schema.get("allOf")
     if isinstance(all_of, list) and all_of:
-        parts = [sample(s, direction, _depth=_depth + 1) for s in all_of]
+        parts = [sample(s, direction, _depth=_depth + 1, _left=_left) for s in all_of]
         rest = {k: v for k, v in schema.items() if k != "allOf"}
         if main_type(rest) or rest.get("properties"):
-            parts.append(sample(rest, direction, _depth=_depth + 1))
+            parts.append(sample(rest, direction, _depth=_depth + 1, _left=_left))
         if all(isinstance(p, dict) for p in parts):
             merged: dict[str, Any] = {}
             for p in parts:
@@ -127,10 +145,10 @@ def sample(
                 c for c in choices if not (isinstance(c, Mapping) and c.get("type") == "null")
             ]
             choice = (non_null or choices)[0]
-            value = sample(choice, direction, _depth=_depth + 1)
+            value = sample(choice, direction, _depth=_depth + 1, _left=_left)
             if isinstance(value, dict) and schema.get("properties"):
                 rest = {k: v for k, v in schema.items() if k != key}
-                base = sample(rest, direction, _depth=_depth + 1)
+                base = sample(rest, direction, _depth=_depth + 1, _left=_left)
                 if isinstance(base, dict):
                     return {**base, **value}
             return value
@@ -143,13 +161,13 @@ def sample(
             for name, prop in props.items():
                 if isinstance(prop, Mapping) and prop.get(skip) is True:
                     continue
-                out[str(name)] = sample(prop, direction, _depth=_depth + 1)
+                out[str(name)] = sample(prop, direction, _depth=_depth + 1, _left=_left)
         extra = schema.get("additionalProperties")
         if not out and isinstance(extra, Mapping) and extra:
-            out["key"] = sample(extra, direction, _depth=_depth + 1)
+            out["key"] = sample(extra, direction, _depth=_depth + 1, _left=_left)
         return out
     if kind == "array":
-        item = sample(schema.get("items"), direction, _depth=_depth + 1)
+        item = sample(schema.get("items"), direction, _depth=_depth + 1, _left=_left)
         if item is None:
             return []
         count = schema.get("minItems")
@@ -296,6 +314,184 @@ def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:
         del out["required"]  # Draft 4 wants a non-empty list
 
 
+# -- pattern keywords: through `pattern_search`, bounded in time ---------------------------
+# jsonschema matches `pattern` and `patternProperties` with Python's `re`: a pattern such
+# as `^(a+)+$` takes exponential time there, holding the GIL (the whole process freezes),
+# and ECMA-262 classes like `\p{L}` do not compile. These keywords are replaced with ones
+# that match through `pattern_search` (the `regex` module with a time budget). A match that
+# cannot be decided in time is never an error: the value passes that one check.
+
+
+def _compiled(pattern: object) -> None:
+    """Refuse a pattern that is not a regular expression: the schema cannot be used."""
+    if not isinstance(pattern, str) or compile_pattern(pattern) is None:
+        raise _BrokenSchema(f"the pattern {str(pattern)[:200]!r} is not a regular expression")
+
+
+PATTERNS_BUDGET = 1.0
+"""Seconds all pattern checks of one `validate()` call may take together; checks after
+that are undecided at once (a body of a thousand ReDoS strings is not 50 s of work)."""
+_deadline = threading.local()
+
+
+def _matches(pattern: str, text: str) -> bool | None:
+    """Whether `pattern` finds a match in `text`; None when undecided (ran out of time)."""
+    _compiled(pattern)
+    ends: float | None = getattr(_deadline, "at", None)
+    if ends is None:
+        return pattern_search(pattern, text)
+    left = ends - time.monotonic()
+    if left <= 0:
+        return None
+    return pattern_search(pattern, text, timeout=min(PATTERN_TIMEOUT, left))
+
+
+def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and _matches(pattern, instance) is False:
+        yield ValidationError(f"{_cut(instance)!r} does not match {_cut(pattern)!r}")
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _matches(pattern, key):  # undecided: not checked against the subschema
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """The keys that neither `properties` nor a `patternProperties` pattern covers (an
+    undecided match counts as covered: no error from a match that was not decided)."""
+    properties = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in instance
+        if key not in properties and not any(_matches(p, key) is not False for p in patterns)
+    ]
+
+
+def _additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    extras = _additional(instance, schema)
+    if validator.is_type(extra, "object"):
+        for key in extras:
+            yield from validator.descend(instance[key], extra, path=key)
+    elif not extra and extras:
+        names = sorted(extras, key=str)
+        listed = ", ".join(repr(k) for k in names)
+        if "patternProperties" in schema:
+            verb = "does" if len(names) == 1 else "do"
+            regexes = ", ".join(repr(p) for p in sorted(schema["patternProperties"]))
+            yield ValidationError(f"{listed} {verb} not match any of the regexes: {regexes}")
+        else:
+            verb = "was" if len(names) == 1 else "were"
+            yield ValidationError(
+                f"Additional properties are not allowed ({listed} {verb} unexpected)"
+            )
+
+
+def _evaluated_keys(validator: Any, instance: Mapping[str, Any], schema: Any) -> set[str]:
+    """The keys of `instance` that `schema` evaluates (for `unevaluatedProperties`), as
+    jsonschema finds them, with `patternProperties` matched through `pattern_search`."""
+    from jsonschema._utils import find_evaluated_property_keys_by_schema
+
+    if not isinstance(schema, Mapping):
+        return set()
+    found: set[str] = set()
+    if "$ref" in schema or "$dynamicRef" in schema:  # not left by the model's resolution
+        only = {k: schema[k] for k in ("$ref", "$dynamicRef") if k in schema}
+        found.update(find_evaluated_property_keys_by_schema(validator, instance, only))
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping):
+        found.update(k for k in instance if k in properties)
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        sub = schema.get(keyword)
+        if sub is not None:
+            found.update(
+                k for k, v in instance.items() if next(validator.descend(v, sub), None) is None
+            )
+    for pattern in schema.get("patternProperties") or ():
+        found.update(k for k in instance if _matches(pattern, k) is not False)
+    for key, sub in (schema.get("dependentSchemas") or {}).items():
+        if key in instance:
+            found |= _evaluated_keys(validator, instance, sub)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(keyword) or ():
+            if next(validator.descend(instance, sub), None) is None:
+                found |= _evaluated_keys(validator, instance, sub)
+    if "if" in schema:
+        if validator.evolve(schema=schema["if"]).is_valid(instance):
+            found |= _evaluated_keys(validator, instance, schema["if"])
+            found |= _evaluated_keys(validator, instance, schema.get("then"))
+        else:
+            found |= _evaluated_keys(validator, instance, schema.get("else"))
+    return found
+
+
+def _unevaluated_properties(
+    validator: Any, unevaluated: Any, instance: Any, schema: Any
+) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    evaluated = _evaluated_keys(validator, instance, schema)
+    bad = [
+        key
+        for key in instance
+        if key not in evaluated
+        and next(validator.descend(instance[key], unevaluated, path=key), None) is not None
+    ]
+    if not bad:
+        return
+    listed = ", ".join(repr(k) for k in (sorted(bad, key=str) if unevaluated is False else bad))
+    verb = "was" if len(bad) == 1 else "were"
+    if unevaluated is False:
+        yield ValidationError(
+            f"Unevaluated properties are not allowed ({listed} {verb} unexpected)"
+        )
+    else:
+        yield ValidationError(
+            "Unevaluated properties are not valid under the given schema "
+            f"({listed} {verb} unevaluated and invalid)"
+        )
+
+
+_PATTERN_KEYWORDS: dict[str, Any] = {
+    "pattern": _pattern_keyword,
+    "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
+}
+_CLASSES: dict[bool, Any] = {}
+
+
+def _validator_class(legacy: bool) -> Any:
+    """Draft 4 (legacy) or Draft 2020-12, with the pattern keywords above."""
+    cls = _CLASSES.get(legacy)
+    if cls is None:
+        import jsonschema
+        from jsonschema.validators import extend
+
+        if legacy:
+            cls = extend(jsonschema.Draft4Validator, _PATTERN_KEYWORDS)
+        else:
+            keywords = {**_PATTERN_KEYWORDS, "unevaluatedProperties": _unevaluated_properties}
+            cls = extend(jsonschema.Draft202012Validator, keywords)
+        _CLASSES[legacy] = cls
+    return cls
+
+
 _VALIDATORS: OrderedDict[tuple[int, str, bool], tuple[Mapping[str, Any], Any]] = OrderedDict()
 _VALIDATOR_CACHE_SIZE = 256
 
@@ -312,14 +508,13 @@ def _first_line(exc: BaseException) -> str:
 def _validator(schema: Mapping[str, Any], direction: Direction, legacy: bool) -> Any:
     """A checked jsonschema validator for a schema; kept for the schemas seen last, since
     the model hands out the same (read-only) schema objects again and again."""
-    import jsonschema
-
     key = (id(schema), direction, legacy)
     hit = _VALIDATORS.get(key)
     if hit is not None and hit[0] is schema:
-        _VALIDATORS.move_to_end(key)
+        with contextlib.suppress(KeyError):  # evicted meanwhile by another thread (the mock's)
+            _VALIDATORS.move_to_end(key)
         return hit[1]
-    cls = jsonschema.Draft4Validator if legacy else jsonschema.Draft202012Validator
+    cls = _validator_class(legacy)
     try:
         # Not check_schema(): real documents bend the rules (a 3.1-style keyword in a 3.0
         # document, an empty `required`), and validating the parts that work is worth more
@@ -330,7 +525,8 @@ def _validator(schema: Mapping[str, Any], direction: Direction, legacy: bool) ->
         raise _BrokenSchema(_first_line(exc)) from None
     _VALIDATORS[key] = (schema, validator)
     if len(_VALIDATORS) > _VALIDATOR_CACHE_SIZE:
-        _VALIDATORS.popitem(last=False)
+        with contextlib.suppress(KeyError):
+            _VALIDATORS.popitem(last=False)
     return validator
 
 
@@ -350,6 +546,9 @@ def validate(
         return []
     legacy = not openapi_version.startswith("3.1")
     issues: list[SchemaIssue] = []
+    outer = getattr(_deadline, "at", None)
+    if outer is None:
+        _deadline.at = time.monotonic() + PATTERNS_BUDGET
     try:
         validator = _validator(schema, direction, legacy)
         errors: Iterable[Any] = validator.iter_errors(value)
@@ -364,5 +563,7 @@ def validate(
         return [
             SchemaIssue("", f"the schema itself could not be used: {_first_line(exc)}", "schema")
         ]
+    finally:
+        _deadline.at = outer
     issues.sort(key=lambda i: i.pointer)
     return issues

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -262,3 +264,109 @@ def test_schema_that_contains_itself() -> None:
     assert spec.validate({"child": {"child": {}}}, node) == []
     (issue,) = spec.validate({"child": {"child": 5}}, node)
     assert issue.pointer == "/child/child"
+
+
+# -- pattern and patternProperties: through spec.pattern_search ---------------------------
+
+REDOS = "^(a|aa)+$"  # exponential for a backtracking engine (`re`), and for `regex` too
+EVIL = "a" * 60 + "!"
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0.3", "3.1.0"])
+def test_ecma_unicode_classes_validate(version: str) -> None:
+    schema = {"type": "string", "pattern": r"^\p{L}+$"}
+    assert spec.validate("héllo", schema, openapi_version=version) == []
+    (issue,) = spec.validate("h3llo", schema, openapi_version=version)
+    assert issue.keyword == "pattern"
+    assert issue.message == r"'h3llo' does not match '^\\p{L}+$'"
+
+
+def test_pattern_is_unanchored_like_json_schema() -> None:
+    assert spec.validate("xx42yy", {"type": "string", "pattern": "[0-9]+"}) == []
+    assert [i.keyword for i in spec.validate("xx", {"pattern": "[0-9]+"})] == ["pattern"]
+    assert spec.validate(42, {"pattern": "[a-z]"}) == []  # only strings are matched
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_pattern_properties_and_additional_properties(version: str) -> None:
+    schema = {
+        "type": "object",
+        "patternProperties": {r"^\p{Lu}": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    assert spec.validate({"Éa": 1}, schema, openapi_version=version) == []
+    issues = spec.validate({"Éa": "x", "lower": 1}, schema, openapi_version=version)
+    assert sorted((i.pointer, i.keyword) for i in issues) == [
+        ("", "additionalProperties"),
+        ("/Éa", "type"),
+    ]
+    extra = next(i for i in issues if i.keyword == "additionalProperties")
+    assert "'lower' does not match any of the regexes" in extra.message
+
+
+def test_additional_properties_message_names_the_extras() -> None:
+    schema = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
+    (issue,) = spec.validate({"a": 1, "b": 2, "c": 3}, schema)
+    assert issue.message == "Additional properties are not allowed ('b', 'c' were unexpected)"
+
+
+def test_unevaluated_properties_use_the_bounded_matcher() -> None:
+    schema = {
+        "type": "object",
+        "allOf": [{"properties": {"a": {}}}],
+        "patternProperties": {r"^\p{L}x$": {}},
+        "unevaluatedProperties": False,
+    }
+    assert spec.validate({"a": 1, "éx": 2}, schema, openapi_version="3.1.0") == []
+    (issue,) = spec.validate({"a": 1, "zz": 2}, schema, openapi_version="3.1.0")
+    assert issue.keyword == "unevaluatedProperties"
+    assert "'zz' was unexpected" in issue.message
+
+
+def test_a_pattern_that_is_no_regex_is_a_schema_issue() -> None:
+    (issue,) = spec.validate("abc", {"type": "string", "pattern": "(unclosed"})
+    assert issue.keyword == "schema"
+    assert "is not a regular expression" in issue.message
+
+
+def _in_subprocess(code: str) -> str:
+    """Run `code` in a fresh interpreter; a freeze (a backtracking `re` holds the GIL, so a
+    thread could not time it out) fails the test instead of hanging the run."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("validation still ran after 60 s (a ReDoS freeze)")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+_REDOS_CHECK = """
+import time
+from explorer import spec
+redos, evil = REDOS, EVIL
+started = time.monotonic()
+for version in ("3.0.3", "3.1.0"):
+    plain = {"type": "string", "pattern": redos}
+    assert spec.validate(evil, plain, openapi_version=version) == []
+    props = {
+        "type": "object",
+        "patternProperties": {redos: {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    assert spec.validate({evil: "not checked"}, props, openapi_version=version) == []
+    # decided matches still count, and `regex` decides this classic one at once
+    issues = spec.validate("b", plain, openapi_version=version)
+    assert [i.keyword for i in issues] == ["pattern"]
+    issues = spec.validate(evil, {"pattern": "^(a+)+$"}, openapi_version=version)
+    assert [i.keyword for i in issues] == ["pattern"]
+unevaluated = {"patternProperties": {redos: {}}, "unevaluatedProperties": False}
+assert spec.validate({evil: 1}, unevaluated, openapi_version="3.1.0") == []
+print(round(time.monotonic() - started, 3))
+"""
+
+
+def test_redos_patterns_are_undecided_not_a_freeze() -> None:
+    code = _REDOS_CHECK.replace("REDOS, EVIL", f"{REDOS!r}, {EVIL!r}")
+    assert float(_in_subprocess(code)) < 30  # each undecided match gives up in 0.05 s
