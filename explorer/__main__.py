@@ -2,7 +2,7 @@
 
 explorer [SPEC_OR_URL] [--screenshot FILE.png] [--select "METHOD /path"]
 explorer inspect SPEC [--json] [--allow-remote-refs] [--allow-outside-refs]
-explorer mock [SPEC] [--host 127.0.0.1] [--port N]
+explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
 """
 
 from __future__ import annotations
@@ -43,13 +43,20 @@ def _mock(argv: list[str]) -> int:
     parser.add_argument("spec", nargs="?", help="OpenAPI document (default: the ECOSIRE demo)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8642, help="0 picks a free port")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve this Host name too on a loopback address (repeatable; '*' for any)",
+    )
     args = parser.parse_args(argv)
     try:
         from explorer.mock import cli_main
     except ImportError:
         print("explorer: the mock server is not available in this build", file=sys.stderr)
         return 2
-    return cli_main(args.spec, host=args.host, port=args.port)
+    return cli_main(args.spec, host=args.host, port=args.port, allow_hosts=args.allow_host)
 
 
 def _gui(argv: list[str]) -> int:

@@ -1,41 +1,59 @@
 """The ASGI application: one request through routing, limits, security, validation, answer.
 
+    Host not loopback       421 problem (on a loopback address; see _guard.py)
     unknown path            404 problem
     known path, wrong verb  405 problem with Allow
-    body over the limit     413 problem
+    body over the limit     413 problem; body not sent in time: 408; too many bodies: 503
     past `x-ratelimit`      429 problem with Retry-After (X-RateLimit-* on every answer)
     no valid credentials    401 problem with WWW-Authenticate
     bad parameters or body  422 (or 400/404/415, whichever the operation documents)
+    too slow to answer      503 problem (the work ran past its time budget)
     otherwise               the demo's own answer, or the spec's example / a schema sample
 
-Anything unexpected inside is logged and answered with a 500 problem; the tests check
+The event loop only reads requests and writes answers; everything after the body is read
+(security, parsing, validation, the answer) runs in a worker thread with a time budget
+(`_worker.py`), so one heavy request cannot hold up the other clients. Anything
+unexpected inside is logged (throttled) and answered with a 500 problem; the tests check
 that this never happens.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import cookie_parser
 
 from explorer.mock._demo import Demo, is_demo
+from explorer.mock._guard import HostCheck, log_target, query_secrets
+from explorer.mock._log import ThrottledLogger, shorten
 from explorer.mock._problem import MockProblem, Reply, problem
-from explorer.mock._respond import Responder, parse_prefer
+from explorer.mock._respond import MAX_ANSWER, Responder, parse_prefer
 from explorer.mock._security import Clock, RateLimiter, SecurityChecker
 from explorer.mock._validate import RequestParts, check_body, check_parameters, choose_status
+from explorer.mock._worker import OutOfTime, WorkerPool
 from explorer.spec import Operation, Spec
-from explorer.spec.routes import Router, server_path
+from explorer.spec.routes import Match, Router, server_path
 
-__all__ = ["MAX_BODY", "MockApp"]
+__all__ = ["BODY_TIMEOUT", "MAX_BODY", "MAX_PENDING", "WORK_BUDGET", "MockApp"]
 
-log = logging.getLogger("explorer.mock")
+log = ThrottledLogger(logging.getLogger("explorer.mock"))
+access_log = logging.getLogger("explorer.mock.access")
 
 MAX_BODY = 10 * 1024 * 1024
+"""Bytes of one request body."""
+MAX_PENDING = 64 * 1024 * 1024
+"""Bytes of request bodies held at once, all requests together (more: 503, retry)."""
+BODY_TIMEOUT = 30.0
+"""Seconds a client has to send the whole body once its headers are in (more: 408)."""
+WORK_BUDGET = 5.0
+"""Seconds one request's work (validation, the answer) may take (more: 503)."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,6 +63,26 @@ Send = Callable[[Message], Awaitable[None]]
 
 class _TooLarge(Exception):
     pass
+
+
+def parts_of(scope: Scope, headers: dict[str, str], match: Match) -> RequestParts:
+    """The pieces of a request that validation reads."""
+    query_string = scope.get("query_string", b"").decode("latin-1")
+    try:
+        query = parse_qsl(query_string, keep_blank_values=True)
+    except ValueError:
+        query = []
+    client = scope.get("client")
+    return RequestParts(
+        path_params=match.params,
+        query=query,
+        headers=headers,
+        cookies=cookie_parser(headers.get("cookie", "")),
+        method=str(scope.get("method", "GET")).upper(),
+        instance=scope.get("path", "/"),
+        base=match.base,
+        client=str(client[0]) if client else "",
+    )
 
 
 class MockApp:
@@ -58,19 +96,35 @@ class MockApp:
         seed: int = 0,
         clock: Clock = time.time,
         max_body: int = MAX_BODY,
+        max_answer: int = MAX_ANSWER,
+        work_budget: float = WORK_BUDGET,
+        body_timeout: float = BODY_TIMEOUT,
+        workers: int = 4,
+        max_pending: int = MAX_PENDING,
+        allow_hosts: Sequence[str] = (),
+        access_log: bool = False,
     ) -> None:
         self.api = api
         self.router = Router(api)
-        self.responder = Responder()
+        self.responder = Responder(max_answer)
         self.rate_limiter = RateLimiter(clock)
         self.max_body = max_body
+        self.work_budget = work_budget
+        self.body_timeout = body_timeout
+        self.max_pending = max_pending
+        self.workers = WorkerPool(workers)
+        self.hosts = HostCheck(allow_hosts)
+        self.access_log = access_log
+        self._secrets = query_secrets(api)
         self.demo = (
             Demo(api, self.responder, clock, seed)
             if (is_demo(api) if demo is None else demo)
             else None
         )
+        self._demo_lock = threading.Lock()  # the demo's state is touched by one worker at a time
         self.security = SecurityChecker(api, self.demo.token_check if self.demo else None)
         self.served = 0
+        self._pending = 0  # bytes of request bodies held right now
 
     @property
     def base_path(self) -> str:
@@ -80,6 +134,10 @@ class MockApp:
             if path is not None:
                 return path
         return ""
+
+    def close(self) -> None:
+        """Let the worker threads end (the server has stopped)."""
+        self.workers.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -94,10 +152,13 @@ class MockApp:
         if kind != "http":
             return
         instance = scope.get("path", "/")
+        seen: dict[str, Any] = {}
         try:
-            reply = await self._handle(scope, receive, instance)
+            reply = await self._handle(scope, receive, instance, seen)
         except Exception:
-            log.exception("the mock failed on %s %s", scope.get("method"), instance)
+            log.exception(
+                "the mock failed on %s %s", scope.get("method"), shorten(quote(instance), 200)
+            )
             reply = problem(500, "The mock server failed on this request (see its log)", instance)
         self.served += 1
         headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in reply.headers]
@@ -107,27 +168,90 @@ class MockApp:
         headers.append((b"content-length", str(len(reply.body)).encode()))
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        if self.access_log:
+            self._log_access(scope, reply.status, seen.get("match"))
+
+    def _log_access(self, scope: Scope, status: int, match: Match | None) -> None:
+        """One line per request, as uvicorn writes it, with secret values masked."""
+        raw = scope.get("raw_path")
+        path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(scope.get("path", "/"))
+        query = scope.get("query_string", b"")
+        target = log_target(
+            path.split("?", 1)[0],
+            query.decode("latin-1") if isinstance(query, bytes) else "",
+            self._secrets,
+            match.base if match else "",
+            match.template if match else None,
+        )
+        client = scope.get("client")
+        who = f"{client[0]}:{client[1]}" if client else "-"
+        method = shorten(str(scope.get("method", "")), 20)
+        version = shorten(str(scope.get("http_version", "1.1")), 5)
+        access_log.info('%s - "%s %s HTTP/%s" %d', who, method, target, version, status)
 
     async def _read_body(self, receive: Receive, declared: int | None) -> bytes:
+        """The body, counted in `_pending` (the caller releases it when done with it)."""
         if declared is not None and declared > self.max_body:
             raise _TooLarge
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise _TooLarge
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        complete = False
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    break
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                self._pending += len(chunk)
+                if size > self.max_body:
+                    raise _TooLarge
+                if self._pending > self.max_pending:
+                    raise MockProblem(
+                        503,
+                        "The mock holds too many request bodies at once; retry in a moment",
+                        headers=[("Retry-After", "1")],
+                    )
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+            complete = True
+        finally:
+            if not complete:
+                self._pending -= size
+        return body
 
-    async def _handle(self, scope: Scope, receive: Receive, instance: str) -> Reply:
+    async def _body(self, receive: Receive, headers: dict[str, str]) -> bytes:
+        """The request body; a MockProblem when it is too large or does not come in time."""
+        declared: int | None = None
+        length = headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and len(length) <= 18:
+            declared = int(length)
+        try:
+            return await asyncio.wait_for(self._read_body(receive, declared), self.body_timeout)
+        except _TooLarge:
+            raise MockProblem(
+                413, f"The request body is larger than the mock accepts ({self.max_body:,} bytes)"
+            ) from None
+        except TimeoutError:
+            raise MockProblem(
+                408, f"The request body did not arrive within {self.body_timeout:g} s"
+            ) from None
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, instance: str, seen: dict[str, Any]
+    ) -> Reply:
         method = str(scope.get("method", "GET")).upper()
+        headers: dict[str, str] = {}
+        for key, value in scope.get("headers", []):
+            name = key.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {text}" if name in headers else text
+        server = scope.get("server")
+        refusal = self.hosts.refusal(server[0] if server else None, headers.get("host"))
+        if refusal is not None:
+            return problem(421, refusal, instance)
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(instance)
         raw_path = raw_path.split("?", 1)[0]
@@ -136,9 +260,11 @@ class MockApp:
             where = ", ".join(b or "/" for b in self.router.base_paths if b) or "/"
             return problem(
                 404,
-                f"No operation at {method} {instance} (this API is served under {where})",
+                f"No operation at {method} {shorten(instance, 200)} "
+                f"(this API is served under {where})",
                 instance,
             )
+        seen["match"] = match
         op = match.methods.get(method)
         if op is None:
             allowed = ", ".join(sorted(match.methods))
@@ -148,45 +274,36 @@ class MockApp:
                 instance,
                 headers=[("Allow", allowed)],
             )
+        try:
+            body = await self._body(receive, headers)
+        except MockProblem as exc:  # the rest of the body is not read: close afterwards
+            closing = [*exc.headers, ("Connection", "close")]
+            return problem(exc.status, exc.message, instance, headers=closing)
+        try:
+            return await self._answer_off_loop(op, parts_of(scope, headers, match), body)
+        finally:
+            self._pending -= len(body)
 
-        headers: dict[str, str] = {}
-        for key, value in scope.get("headers", []):
-            name = key.decode("latin-1").lower()
-            text = value.decode("latin-1")
-            headers[name] = f"{headers[name]}, {text}" if name in headers else text
-        declared: int | None = None
-        length = headers.get("content-length", "")
-        if length.isdigit():
-            declared = int(length)
+    async def _answer_off_loop(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
         try:
-            body = await self._read_body(receive, declared)
-        except _TooLarge:
+            return await self.workers.run(lambda: self._work(op, parts, body), self.work_budget)
+        except OutOfTime as exc:
+            log.warning("gave up on %s %s after %g s", parts.method, op.path, exc.budget)
             return problem(
-                413,
-                f"The request body is larger than the mock accepts ({self.max_body:,} bytes)",
-                instance,
+                503,
+                f"The mock gave up on this request after {exc.budget:g} s "
+                "(checking it or making the answer took too long)",
+                parts.instance,
+                headers=[("Retry-After", "1")],
             )
-        query_string = scope.get("query_string", b"").decode("latin-1")
-        try:
-            query = parse_qsl(query_string, keep_blank_values=True)
-        except ValueError:
-            query = []
-        client = scope.get("client")
-        parts = RequestParts(
-            path_params=match.params,
-            query=query,
-            headers=headers,
-            cookies=cookie_parser(headers.get("cookie", "")),
-            method=method,
-            instance=instance,
-            base=match.base,
-            client=str(client[0]) if client else "",
-        )
+
+    def _work(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
+        """Everything after the body is read; runs in a worker thread."""
         extra: list[tuple[str, str]] = []
         try:
             reply = self._answer(op, parts, body, extra)
         except MockProblem as exc:
-            reply = problem(exc.status, exc.message, instance, exc.details, exc.headers)
+            reply = problem(exc.status, exc.message, parts.instance, exc.details, exc.headers)
         for name, value in extra:
             reply.set_header(name, value)
         return reply
@@ -227,7 +344,8 @@ class MockApp:
             raise MockProblem(choose_status(op, preferred), "Validation failed", all_details)
         parts.body = value
         if self.demo is not None:
-            reply = self.demo.handle(op, parts)
+            with self._demo_lock:
+                reply = self.demo.handle(op, parts)
             if reply is not None:
                 return reply
         prefer = parse_prefer(parts.headers.get("prefer", ""))

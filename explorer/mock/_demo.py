@@ -443,7 +443,7 @@ class Demo:
         try:
             page = max(1, int(criteria.get("page") or 1))
             limit = max(1, min(100, int(criteria.get("limit") or 20)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             page, limit = 1, 20
         total = len(records)
         chunk = records[(page - 1) * limit : page * limit]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,12 +21,30 @@ from explorer.http.media import is_json_media_type
 from explorer.mock._problem import MockProblem, Reply, problem
 from explorer.spec import MediaType, Operation, Response, sample
 from explorer.spec.describe import main_type
+from explorer.spec.schema import SampleTooLarge
 
-__all__ = ["Responder", "default_response", "header_text", "parse_prefer", "serialize"]
+__all__ = [
+    "MAX_ANSWER",
+    "SAMPLE_LIMIT",
+    "Responder",
+    "default_response",
+    "header_text",
+    "parse_prefer",
+    "serialize",
+    "status_code",
+    "too_large",
+]
 
 _NO_BODY = {204, 205, 304}
 _SKIP_HEADERS = {"content-type", "content-length", "transfer-encoding", "connection"}
 _TOKEN = re.compile(r"[^\x20-\x7e]")
+_CODE = re.compile(r"[1-5][0-9][0-9]")
+_MAX_HEADER = 4096
+
+
+def status_code(text: str) -> int | None:
+    """ "404" as 404; None for anything else ("2XX", "default", "٤٠٤", 5,000 digits)."""
+    return int(text) if _CODE.fullmatch(text) else None
 
 
 def parse_prefer(value: str) -> dict[str, str]:
@@ -40,9 +60,8 @@ def parse_prefer(value: str) -> dict[str, str]:
 def default_response(op: Operation) -> tuple[int, Response | None]:
     """The success response an operation answers with by default, and its status."""
     responses = op.responses
-    numeric = sorted(
-        (int(r.status), r) for r in responses if r.status.isdigit() and 200 <= int(r.status) < 300
-    )
+    codes = [(status_code(r.status), r) for r in responses]
+    numeric = sorted(((c, r) for c, r in codes if c is not None and 200 <= c < 300), key=_first)
     if numeric:
         return numeric[0]
     for r in responses:
@@ -51,10 +70,14 @@ def default_response(op: Operation) -> tuple[int, Response | None]:
     for r in responses:
         if r.status.lower() == "default":
             return 200, r
-    for r in responses:
-        if r.status.isdigit() and 200 <= int(r.status) < 400:
-            return int(r.status), r
+    for c, r in codes:
+        if c is not None and 200 <= c < 400:
+            return c, r
     return 200, None
+
+
+def _first(pair: tuple[int, Response]) -> int:
+    return pair[0]
 
 
 def _xml(value: Any, tag: str = "root") -> str:
@@ -130,52 +153,158 @@ def _pick_media(content: tuple[MediaType, ...], accept: str) -> MediaType | None
     return next((m for m in content if is_json_media_type(m.media_type)), content[0])
 
 
-class Responder:
-    """Builds the answer of an operation that let the request through."""
+class _TooLarge(Exception):
+    pass
 
-    def __init__(self) -> None:
-        self._made: dict[tuple[int, str, str], Any] = {}
+
+def too_large(value: Any, limit: int) -> bool:
+    """Whether `value` written out (as JSON, roughly) would take more than `limit` bytes.
+
+    Values from a document share their parts (YAML aliases, an item repeated in a list):
+    each part is measured once, so a 600-byte alias bomb is found too large at once
+    instead of being written out to 35 MB first. A cycle, or nesting too deep to write,
+    counts as too large."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        if isinstance(node, str | bytes):
+            return len(node) + 2
+        if not isinstance(node, Mapping | list | tuple):
+            return 8
+        hit = sizes.get(id(node))
+        if hit is not None:
+            if hit < 0:
+                raise _TooLarge  # a cycle
+            return hit
+        sizes[id(node)] = -1
+        total = 2
+        if isinstance(node, Mapping):
+            for key, child in node.items():
+                total += len(str(key)) + 4 + size(child)
+                if total > limit:
+                    raise _TooLarge
+        else:
+            for child in node:
+                total += 1 + size(child)
+                if total > limit:
+                    raise _TooLarge
+        sizes[id(node)] = total
+        return total
+
+    try:
+        return size(value) > limit
+    except (_TooLarge, RecursionError):
+        return True
+
+
+MAX_ANSWER = 4 * 1024 * 1024
+"""Bytes of one answer body the mock sends at most (made from a schema or an example)."""
+SAMPLE_LIMIT = 100_000
+"""Values in one answer made from a schema (real documents need a few thousand at most)."""
+_CACHE_BYTES = 64 * 1024 * 1024
+
+
+class Responder:
+    """Builds the answer of an operation that let the request through.
+
+    Answer bodies are written once per (operation, status, media type, example) and kept,
+    up to a total size; one that would be larger than `max_answer` is a 500 problem that
+    says so, never a runaway."""
+
+    def __init__(self, max_answer: int = MAX_ANSWER) -> None:
+        self.max_answer = max_answer
+        self._bodies: OrderedDict[tuple[int, str, str, str], tuple[bytes, str] | str] = (
+            OrderedDict()
+        )
+        self._cached_bytes = 0
+        self._lock = threading.Lock()  # the cache is shared by the worker threads
         self._headers: dict[tuple[int, str], list[tuple[str, str]]] = {}
 
     def choose(self, op: Operation, prefer: Mapping[str, str]) -> tuple[int, Response | None]:
         """The status and declared response to answer with."""
         code = prefer.get("code")
         if code is not None:
-            if not code.isdigit() or not 200 <= int(code) <= 599:
-                raise MockProblem(400, f"Prefer: code={code} is not an HTTP status code")
-            number = int(code)
+            number = status_code(code)
+            if number is None or number < 200:
+                shown = code if len(code) <= 20 else code[:19] + "…"
+                raise MockProblem(400, f"Prefer: code={shown} is not an HTTP status code")
             declared = op.response(number)
             return number, declared
         return default_response(op)
 
-    def value(
+    def _source(
+        self, status: int, media: MediaType, prefer: Mapping[str, str]
+    ) -> tuple[str, Callable[[], Any]]:
+        """Which value answers ("example:NAME" or "made"), and how to get it: a named
+        example, the first example, or one made from the schema."""
+        name = prefer.get("example")
+        if name is not None:
+            for ex in media.examples:
+                if ex.name == name:
+                    return f"example:{name}", lambda chosen=ex: chosen.value
+            names = ", ".join(ex.name for ex in media.examples) or "none"
+            shown = name if len(name) <= 100 else name[:99] + "…"
+            raise MockProblem(
+                400,
+                f"Prefer: example={shown}: no such example for {status} {media.media_type} "
+                f"(examples: {names})",
+            )
+        if prefer.get("dynamic", "false").lower() != "true" and media.examples:
+            first = media.examples[0]
+            if first.value is not None or not first.external_value:
+                return f"example:{first.name}", lambda: first.value
+        return "made", lambda: sample(media.schema, "response", limit=SAMPLE_LIMIT)
+
+    def body(
         self,
         op: Operation,
         status: int,
         response: Response,
         media: MediaType,
         prefer: Mapping[str, str],
-    ) -> Any:
-        """The body value: a named example, the first example, or one made from the schema."""
-        name = prefer.get("example")
-        if name is not None:
-            for ex in media.examples:
-                if ex.name == name:
-                    return ex.value
-            names = ", ".join(ex.name for ex in media.examples) or "none"
-            raise MockProblem(
-                400,
-                f"Prefer: example={name}: no such example for {status} {media.media_type} "
-                f"(examples: {names})",
-            )
-        if prefer.get("dynamic", "false").lower() != "true" and media.examples:
-            ex = media.examples[0]
-            if ex.value is not None or not ex.external_value:
-                return ex.value
-        key = (id(op), response.status, media.media_type)
-        if key not in self._made:
-            self._made[key] = sample(media.schema, "response")
-        return self._made[key]
+    ) -> tuple[bytes, str]:
+        """(body, Content-Type) of the answer, written once and then kept."""
+        which, make = self._source(status, media, prefer)
+        key = (id(op), response.status, media.media_type, which)
+        with self._lock:
+            cached = self._bodies.get(key)
+        if cached is None:
+            cached = self._write(make, media.media_type, which)
+            self._keep(key, cached)
+        if isinstance(cached, str):
+            raise MockProblem(500, f"{status} {media.media_type}: {cached}")
+        return cached
+
+    def _write(
+        self, make: Callable[[], Any], media_type: str, which: str
+    ) -> tuple[bytes, str] | str:
+        """The body, or why there is none (a message)."""
+        what = "the answer made from the schema" if which == "made" else f"the {which}"
+        limit = f"{self.max_answer / 1e6:g} MB"
+        try:
+            value = make()
+        except SampleTooLarge as exc:
+            return f"{what} would be too large ({exc}); give the response an example"
+        if too_large(value, self.max_answer):
+            return f"{what} would be larger than the mock sends ({limit})"
+        try:
+            body, content_type = serialize(value, media_type)
+        except (RecursionError, ValueError) as exc:
+            return f"{what} cannot be written as {media_type}: {exc}"
+        if len(body) > self.max_answer:
+            return f"{what} would be larger than the mock sends ({limit})"
+        return body, content_type
+
+    def _keep(self, key: tuple[int, str, str, str], entry: tuple[bytes, str] | str) -> None:
+        size = len(entry[0]) if isinstance(entry, tuple) else len(entry)
+        with self._lock:
+            if key in self._bodies:
+                return
+            self._bodies[key] = entry
+            self._cached_bytes += size
+            while self._cached_bytes > _CACHE_BYTES and len(self._bodies) > 1:
+                _, old = self._bodies.popitem(last=False)
+                self._cached_bytes -= len(old[0]) if isinstance(old, tuple) else len(old)
 
     def headers(self, op: Operation, response: Response) -> list[tuple[str, str]]:
         """Sample values of the response's declared headers."""
@@ -186,7 +315,13 @@ class Responder:
             for header in response.headers:
                 if header.name.lower() in _SKIP_HEADERS:
                     continue
-                text = header_text(sample(header.schema, "response"))
+                try:
+                    value = sample(header.schema, "response", limit=1000)
+                except SampleTooLarge:
+                    value = None
+                text = header_text(value)
+                if text is not None and len(text) > _MAX_HEADER:
+                    text = text[:_MAX_HEADER]
                 if text is None and header.required:
                     text = "1" if main_type(header.schema) in ("integer", "number") else "x"
                 if text is not None:
@@ -212,8 +347,7 @@ class Responder:
         media = _pick_media(response.content, accept)
         if media is None or status in _NO_BODY:
             return Reply(status, headers=headers)
-        value = self.value(op, status, response, media, prefer)
-        body, content_type = serialize(value, media.media_type)
+        body, content_type = self.body(op, status, response, media, prefer)
         if method == "HEAD":
             body = b""
         return Reply(status, body, content_type, headers)

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -64,7 +65,7 @@ def jwt_decode(token: str, secret: bytes, now: float) -> dict[str, Any] | None:
         header = json.loads(_unb64url(parts[0]))
         claims = json.loads(_unb64url(parts[1]))
         signature = _unb64url(parts[2])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(header, dict) or header.get("alg") != "HS256" or not isinstance(claims, dict):
         return None
@@ -217,6 +218,7 @@ class RateLimiter:
     def __init__(self, clock: Clock = time.time) -> None:
         self._clock = clock
         self._windows: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
 
     @staticmethod
     def limits(op: Operation) -> tuple[int, float] | None:
@@ -236,6 +238,12 @@ class RateLimiter:
         self, op_key: str, client: str, limit: int, window: float
     ) -> tuple[bool, list[tuple[str, str]], int]:
         """Count one request: (allowed, X-RateLimit-* headers, seconds until the reset)."""
+        with self._lock:  # requests are counted from several worker threads
+            return self._hit(op_key, client, limit, window)
+
+    def _hit(
+        self, op_key: str, client: str, limit: int, window: float
+    ) -> tuple[bool, list[tuple[str, str]], int]:
         now = self._clock()
         key = (op_key, client)
         slot = self._windows.get(key)

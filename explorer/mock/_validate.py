@@ -5,12 +5,19 @@ coerced to the type its schema asks for ("42" to 42, "true" to True) before the 
 validates it. Bodies are parsed by media type (JSON, form, multipart, text) and validated
 as a whole. Every failure becomes a `Detail` naming the field: a parameter by its name,
 a body field by its dotted path ("address.city", "items[0].qty").
+
+Everything here reads what a client sent, so nothing may raise on it: a value the mock
+cannot read (an integer of more digits than Python converts, NaN, a number beyond a
+double, JSON nested past `MAX_DEPTH`, more values than `MAX_VALUES`) is `Unreadable`,
+which becomes a 400 for a body and a field `Detail` (422) for a parameter.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +30,15 @@ from explorer.spec import Operation, Parameter, SchemaIssue, validate
 from explorer.spec.describe import main_type, schema_types
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_VALUES",
     "RequestParts",
+    "Unreadable",
     "check_body",
     "check_parameters",
     "choose_status",
     "field_name",
+    "parse_json",
 ]
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -35,6 +46,13 @@ _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 _ADDITIONAL = re.compile(r"\('(.+)' (?:was|were) unexpected\)$")
 MAX_MESSAGE = 300
+MAX_DEPTH = 64
+"""Nesting levels of a JSON value the mock reads (deeper would exhaust the validator's stack)."""
+MAX_VALUES = 1_000_000
+"""JSON values in one body or parameter (a bound on the memory one request takes)."""
+MAX_FIELDS = 10_000
+"""Fields of a form body, parts of a multipart body."""
+MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 
 
@@ -109,11 +127,80 @@ def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Det
     return out
 
 
+# -- reading what the client sent ------------------------------------------------------
+
+
+class Unreadable(ValueError):
+    """A value the mock cannot read; the message says why, for the client."""
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("+-"))
+    if digits > MAX_DIGITS:
+        raise Unreadable(
+            f"an integer of {digits:,} digits is longer than the mock reads ({MAX_DIGITS:,})"
+        )
+    return int(text)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise Unreadable("a number beyond the range of a double (about 1.8e308)")
+    return value
+
+
+def _json_float(text: str) -> int | float:
+    """JSON numbers like 50.0 are integers to JSON Schema since Draft 6; accept them as such."""
+    value = _finite(float(text))
+    return int(value) if value.is_integer() else value
+
+
+def _no_constant(name: str) -> Any:
+    raise Unreadable(f"{name} is not a JSON value")
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether a parsed value nests containers deeper than `limit` (without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                if child:
+                    stack.append((child, depth + 1))
+    return False
+
+
+def parse_json(text: str) -> Any:
+    """`text` as a JSON value, or `Unreadable` saying why not (with line and column).
+
+    Stricter than `json.loads`: no NaN/Infinity, no number beyond a double, no integer
+    longer than Python converts, at most `MAX_VALUES` values and `MAX_DEPTH` levels."""
+    opening = text.count("[") + text.count("{")
+    if opening + text.count(",") >= MAX_VALUES:
+        raise Unreadable(f"more than {MAX_VALUES:,} values")
+    try:
+        value = json.loads(
+            text, parse_float=_json_float, parse_int=_int, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"{exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise Unreadable(f"nested deeper than {MAX_DEPTH} levels") from None
+    if opening > MAX_DEPTH and isinstance(value, dict | list) and _depth_over(value, MAX_DEPTH):
+        raise Unreadable(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
 # -- coercion of strings --------------------------------------------------------------
 
 
 def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
-    """`text` as the type the schema asks for, or unchanged when it cannot be."""
+    """`text` as the type the schema asks for, or unchanged when it cannot be.
+
+    Raises `Unreadable` for a number the mock cannot hold (5,000 digits, 1e999)."""
     if not isinstance(schema, Mapping) or depth > 8:
         return text
     types = schema_types(schema)
@@ -128,9 +215,9 @@ def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
         return text
     for kind in types:
         if kind == "integer" and _INT.match(text):
-            return int(text)
+            return _int(text)
         if kind == "number" and _NUM.match(text):
-            number = float(text)
+            number = _finite(float(text))
             plain = "." not in text and "e" not in text.lower()
             return int(number) if plain and number.is_integer() else number
         if kind == "boolean" and text in ("true", "false"):
@@ -139,8 +226,8 @@ def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
             return None
         if kind in ("object", "array") and text[:1] in ("{", "[") and "string" not in types:
             try:
-                return json.loads(text)
-            except ValueError:
+                return parse_json(text)
+            except Unreadable:
                 continue
     return text
 
@@ -260,8 +347,8 @@ def _param_value(
 
     if param.media_type:
         try:
-            return True, json.loads(raw_values[0])
-        except ValueError:
+            return True, parse_json(raw_values[0])
+        except Unreadable:
             return True, raw_values[0]
     if _is_kind(schema, "array"):
         items = _split_array(raw_values, param, swagger2)
@@ -288,7 +375,11 @@ def check_parameters(
         if param.location == "header" and param.name.lower() in _IGNORED_HEADERS:
             continue  # OpenAPI: these are described elsewhere (media types, security)
         target = path_details if param.location == "path" else details
-        present, value = _param_value(param, parts, query, swagger2)
+        try:
+            present, value = _param_value(param, parts, query, swagger2)
+        except Unreadable as exc:
+            target.append(Detail(param.name, str(exc)))
+            continue
         if not present:
             if param.required:
                 target.append(Detail(param.name, f"is required ({param.location} parameter)"))
@@ -303,14 +394,6 @@ def check_parameters(
 # -- bodies ---------------------------------------------------------------------------
 
 
-def _json_float(text: str) -> int | float:
-    """JSON numbers like 50.0 are integers to JSON Schema since Draft 6; accept them as such."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _json_error(exc: json.JSONDecodeError) -> str:
-    return f"Malformed JSON in request body: {exc.msg} at line {exc.lineno}, column {exc.colno}"
 
 
 def _form_object(pairs: list[tuple[str, str]], schema: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -326,11 +409,14 @@ def _form_object(pairs: list[tuple[str, str]], schema: Mapping[str, Any] | None)
         prop = props.get(key)
         if not isinstance(prop, Mapping):
             prop = extra if isinstance(extra, Mapping) else {}
-        if _is_kind(prop, "array"):
-            items = _items_schema(prop)
-            out[key] = [coerce(v, items) for v in values]
-        else:
-            out[key] = coerce(values[0], prop)
+        try:
+            if _is_kind(prop, "array"):
+                items = _items_schema(prop)
+                out[key] = [coerce(v, items) for v in values]
+            else:
+                out[key] = coerce(values[0], prop)
+        except Unreadable as exc:
+            raise MockProblem(400, f"Unreadable form field {key!r}: {exc}") from None
     return out
 
 
@@ -338,6 +424,8 @@ def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
     from email.parser import BytesParser
     from email.policy import HTTP
 
+    if body.count(b"\n--") > MAX_FIELDS:
+        raise ValueError(f"more than {MAX_FIELDS:,} parts")
     head = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
     message = BytesParser(policy=HTTP).parsebytes(head + body)
     if not message.is_multipart():
@@ -395,21 +483,25 @@ def check_body(
                     f"The request body is not valid UTF-8 (byte {exc.start})",
                 ) from None
             try:
-                value = json.loads(text, parse_float=_json_float)
-            except json.JSONDecodeError as exc:
-                raise MockProblem(400, _json_error(exc)) from None
-            except RecursionError:
-                raise MockProblem(
-                    400,
-                    "Malformed JSON in request body: nested too deeply",
-                ) from None
+                value = parse_json(text)
+            except Unreadable as exc:
+                raise MockProblem(400, f"Malformed JSON in request body: {exc}") from None
         elif ct == "application/x-www-form-urlencoded":
-            pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            try:
+                pairs = parse_qsl(
+                    body.decode("utf-8", "replace"),
+                    keep_blank_values=True,
+                    max_num_fields=MAX_FIELDS,
+                )
+            except ValueError:
+                raise MockProblem(
+                    400, f"The form body has more than {MAX_FIELDS:,} fields"
+                ) from None
             value = _form_object(pairs, media.schema)
         elif ct.startswith("multipart/"):
             try:
                 pairs = _multipart(body, content_type)
-            except (ValueError, TypeError, LookupError) as exc:
+            except Exception as exc:  # the email parser fails in many ways on hostile input
                 raise MockProblem(400, f"Malformed multipart body: {exc}") from None
             value = _form_object(pairs, media.schema)
         elif ct.startswith("text/") and media.schema and main_type(media.schema) == "string":
