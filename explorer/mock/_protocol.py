@@ -120,7 +120,10 @@ class GuardedProtocol(H11Protocol):
         self.since = 0.0  # when the connection started owing its current request
         self._last_data = 0.0
         self._head_timer: asyncio.TimerHandle | None = None
-        self._refused = False
+        self._head_bytes = 0  # of the request head being received
+        self._refused = False  # never opened: at the limit
+        self._draining = False  # answered and closing: what comes in is dropped
+        self._lingering = False  # counted in guard.lingering
 
     # -- the connection's life -----------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -134,17 +137,25 @@ class GuardedProtocol(H11Protocol):
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._refused:
+        if self._lingering:
             self.guard.lingering -= 1
+        if self._refused:
             return
         self.guard.open.discard(self)
         self._disarm()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
+        if self._draining:
             return  # read and dropped, so that closing does not reset the connection
         self._last_data = self.loop.time()
+        if self._head_too_large(data):
+            self.guard.malformed += 1
+            limit = self._head_limit()
+            self.close_with(
+                431, f"The request head is larger than the mock reads ({limit:,} bytes)"
+            )
+            return
         try:
             super().data_received(data)
         except Exception:  # uvicorn or h11 choked on what the client sent
@@ -155,7 +166,7 @@ class GuardedProtocol(H11Protocol):
         self._watch_head()
 
     def eof_received(self) -> None:
-        if self._refused:
+        if self._draining:
             self.transport.close()
             return
         super().eof_received()
@@ -163,6 +174,18 @@ class GuardedProtocol(H11Protocol):
     def on_response_complete(self) -> None:
         self.since = self.loop.time()
         super().on_response_complete()
+
+    def _head_limit(self) -> int:
+        return self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+
+    def _head_too_large(self, data: bytes) -> bool:
+        """h11 limits a head only while it is incomplete: one that arrives whole in a
+        single read (up to 256 KB) would pass. Count it here."""
+        if self.conn.their_state is not h11.IDLE:
+            return False
+        end = data.find(b"\r\n\r\n")
+        self._head_bytes += len(data) if end < 0 else end
+        return self._head_bytes > self._head_limit()
 
     # -- the header read timeout ---------------------------------------------------------
     def _waiting_for_head(self) -> bool:
@@ -183,6 +206,7 @@ class GuardedProtocol(H11Protocol):
             self._arm()
         else:
             self._disarm()
+            self._head_bytes = 0
 
     def _head_late(self) -> None:
         self._head_timer = None
@@ -212,16 +236,38 @@ class GuardedProtocol(H11Protocol):
 
     def close_with(self, status: int, message: str) -> None:
         """Answer `status` (unless an answer is under way) and close the connection."""
-        responding = self.cycle is not None and self.cycle.response_started
-        if not responding or self.cycle.response_complete:
+        if self._draining:
+            return
+        cycle = self.cycle
+        if cycle is None or not cycle.response_started or cycle.response_complete:
             self.transport.write(raw_problem(status, message))
-        self.transport.close()
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True  # the app's answer, if any, goes nowhere
+            cycle.message_event.set()
+        self._disarm()
+        self._unset_keepalive_if_required()
+        self.guard.open.discard(self)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Close after the answer, reading (and dropping) what the client still sends for
+        a moment: closing a socket with unread data resets the connection, and the client
+        may then never read the answer."""
+        self._draining = True
+        transport = self.transport
+        if self.guard.lingering >= _MAX_LINGERING or not transport.can_write_eof():
+            transport.close()
+            return
+        self.guard.lingering += 1
+        self._lingering = True
+        transport.write_eof()
+        self.loop.call_later(_LINGER, transport.close)
 
     def send_400_response(self, msg: str) -> None:
         """What uvicorn answers to a request h11 cannot parse: a problem document, 431
         when the head is larger than h11 reads."""
         self.guard.malformed += 1
-        limit = self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+        limit = self._head_limit()
         if len(self.conn.trailing_data[0]) > limit:
             self.close_with(
                 431, f"The request head is larger than the mock reads ({limit:,} bytes)"
@@ -239,13 +285,7 @@ class GuardedProtocol(H11Protocol):
             guard.max_connections,
         )
         self._refused = True
-        self.transport = transport  # type: ignore[assignment]
         assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
         transport.write(raw_problem(503, "The mock has too many connections; retry shortly"))
-        if guard.lingering >= _MAX_LINGERING:
-            transport.abort()
-            self._refused = False  # connection_lost must not count it as lingering
-            return
-        guard.lingering += 1
-        transport.write_eof()
-        self.loop.call_later(_LINGER, transport.close)
+        self._drain()

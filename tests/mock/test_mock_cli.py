@@ -112,3 +112,25 @@ def test_a_missing_spec_is_exit_2(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+HOSTILE = HERE / "fixtures" / "hostile.yaml"
+
+
+def test_access_log_masks_secrets_and_allow_host(tmp_path: Path) -> None:
+    proc, _, url = start(str(HOSTILE), "--port", "0", "--allow-host", "mock.test")
+    try:
+        r = httpx.get(url + "/secure?k=KEYSECRET&access_token=TOK&page=2", timeout=10)
+        assert r.status_code == 200
+        r = httpx.get(url + "/health", headers={"Host": "mock.test:80"}, timeout=10)
+        assert r.status_code == 200
+        r = httpx.get(url + "/health", headers={"Host": "evil.example"}, timeout=10)
+        assert r.status_code == 421
+    finally:
+        code, _, err = interrupt(proc)
+    assert code == 0, err
+    assert "KEYSECRET" not in err
+    assert "TOK&" not in err
+    assert '"GET /v1/secure?k=***&access_token=***&page=2 HTTP/1.1" 200' in err
+    assert '"GET /v1/health HTTP/1.1" 421' in err
+    assert "Traceback" not in err
