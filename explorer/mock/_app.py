@@ -12,7 +12,9 @@
 
 The event loop only reads requests and writes answers; everything after the body is read
 (security, parsing, validation, the answer) runs in a worker thread with a time budget
-(`_worker.py`), so one heavy request cannot hold up the other clients. Anything
+(`_worker.py`), so one heavy request cannot hold up the other clients. Requests with
+large bodies (where the heavy work is) have workers of their own: a flood of them leaves
+the workers of the small requests free. Anything
 unexpected inside is logged (throttled) and answered with a 500 problem; the tests check
 that this never happens.
 """
@@ -41,7 +43,7 @@ from explorer.mock._worker import OutOfTime, WorkerPool
 from explorer.spec import Operation, Spec
 from explorer.spec.routes import Match, Router, server_path
 
-__all__ = ["BODY_TIMEOUT", "MAX_BODY", "MAX_PENDING", "WORK_BUDGET", "MockApp"]
+__all__ = ["BODY_TIMEOUT", "LIGHT_BODY", "MAX_BODY", "MAX_PENDING", "WORK_BUDGET", "MockApp"]
 
 log = ThrottledLogger(logging.getLogger("explorer.mock"))
 access_log = logging.getLogger("explorer.mock.access")
@@ -54,6 +56,9 @@ BODY_TIMEOUT = 30.0
 """Seconds a client has to send the whole body once its headers are in (more: 408)."""
 WORK_BUDGET = 5.0
 """Seconds one request's work (validation, the answer) may take (more: 503)."""
+LIGHT_BODY = 16 * 1024
+"""Requests with a smaller body (most) run on workers of their own: however many large
+bodies keep the other workers busy, a simple request is still answered at once."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -112,7 +117,8 @@ class MockApp:
         self.work_budget = work_budget
         self.body_timeout = body_timeout
         self.max_pending = max_pending
-        self.workers = WorkerPool(workers)
+        self.workers = WorkerPool(workers, name="mock-worker")  # bodies of LIGHT_BODY and more
+        self.light_workers = WorkerPool(2, name="mock-light")
         self.hosts = HostCheck(allow_hosts)
         self.access_log = access_log
         self._secrets = query_secrets(api)
@@ -138,6 +144,7 @@ class MockApp:
     def close(self) -> None:
         """Let the worker threads end (the server has stopped)."""
         self.workers.close()
+        self.light_workers.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -286,7 +293,8 @@ class MockApp:
 
     async def _answer_off_loop(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
         try:
-            return await self.workers.run(lambda: self._work(op, parts, body), self.work_budget)
+            pool = self.workers if len(body) >= LIGHT_BODY else self.light_workers
+            return await pool.run(lambda: self._work(op, parts, body), self.work_budget)
         except OutOfTime as exc:
             log.warning("gave up on %s %s after %g s", parts.method, op.path, exc.budget)
             return problem(

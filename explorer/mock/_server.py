@@ -66,7 +66,10 @@ def _loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> Non
     """The event loop's error handler: each kind of error once per interval."""
     message = str(context.get("message") or "error in the event loop")
     exc = context.get("exception")
-    _loop_log.error(f"event loop: {message}", exc_info=exc if exc is not None else None)
+    if isinstance(exc, OSError):  # out of file descriptors, a reset: no bug, no traceback
+        _loop_log.error(f"event loop: {message}: {exc}")
+    else:
+        _loop_log.error(f"event loop: {message}", exc_info=exc)
 
 
 def _config(app: MockApp, guard: ConnectionGuard, **options: Any) -> uvicorn.Config:
@@ -77,6 +80,7 @@ def _config(app: MockApp, guard: ConnectionGuard, **options: Any) -> uvicorn.Con
         timeout_graceful_shutdown=2,
         loop="asyncio",
         proxy_headers=False,  # no proxy in front: X-Forwarded-For is not to be believed
+        backlog=64,  # also how many connections one accept() round takes before they count
         **options,
     )
 
