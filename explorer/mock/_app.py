@@ -14,7 +14,9 @@ The event loop only reads requests and writes answers; everything after the body
 (security, parsing, validation, the answer) runs in a worker thread with a time budget
 (`_worker.py`), so one heavy request cannot hold up the other clients. Requests with
 large bodies (where the heavy work is) have workers of their own: a flood of them leaves
-the workers of the small requests free. Anything
+the workers of the small requests free. Only requests known to be cheap (no body, a short
+head, simple parameters, an answer already made: `_cheap`) skip the thread hop, which
+would cost more than their work. Anything
 unexpected inside is logged (throttled) and answered with a 500 problem; the tests check
 that this never happens.
 """
@@ -26,7 +28,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -64,6 +66,32 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+
+_CHEAP_HEAD = 4096
+_SIMPLE_TYPES = {"string", "integer", "number", "boolean", "null"}
+_COSTLY = {"pattern", "patternProperties", "uniqueItems", "properties", "additionalProperties"}
+
+
+def flat_schema(schema: Any, depth: int = 0) -> bool:
+    """Whether checking a value against `schema` is cheap whatever the value: scalars
+    and arrays of scalars, no `pattern` (time), no `uniqueItems` (quadratic), no objects,
+    no `format: regex`."""
+    if not isinstance(schema, Mapping) or depth > 3:
+        return False
+    if _COSTLY & schema.keys() or schema.get("format") == "regex":
+        return False
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if not isinstance(kinds, list) or not set(kinds) <= _SIMPLE_TYPES | {"array"}:
+        return False
+    if "array" in kinds and not flat_schema(schema.get("items", {"type": "string"}), depth + 1):
+        return False
+    return all(
+        isinstance(subs, list) and all(flat_schema(s, depth + 1) for s in subs)
+        for key, subs in schema.items()
+        if key in ("allOf", "oneOf", "anyOf")
+    )
 
 
 class _TooLarge(Exception):
@@ -131,6 +159,8 @@ class MockApp:
         self.security = SecurityChecker(api, self.demo.token_check if self.demo else None)
         self.served = 0
         self._pending = 0  # bytes of request bodies held right now
+        self._warm: set[str] = set()  # operations answered (their answers made) before
+        self._cheap_ops: dict[str, bool] = {}
 
     @property
     def base_path(self) -> str:
@@ -236,7 +266,8 @@ class MockApp:
         if length.isascii() and length.isdigit() and len(length) <= 18:
             declared = int(length)
         try:
-            return await asyncio.wait_for(self._read_body(receive, declared), self.body_timeout)
+            async with asyncio.timeout(self.body_timeout):  # no extra task, unlike wait_for
+                return await self._read_body(receive, declared)
         except _TooLarge:
             raise MockProblem(
                 413, f"The request body is larger than the mock accepts ({self.max_body:,} bytes)"
@@ -292,9 +323,11 @@ class MockApp:
             self._pending -= len(body)
 
     async def _answer_off_loop(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
+        if self._cheap(op, parts, body):
+            return self._work(op, parts, body)  # a thread hop would cost more than the work
         try:
             pool = self.workers if len(body) >= LIGHT_BODY else self.light_workers
-            return await pool.run(lambda: self._work(op, parts, body), self.work_budget)
+            reply = await pool.run(lambda: self._work(op, parts, body), self.work_budget)
         except OutOfTime as exc:
             log.warning("gave up on %s %s after %g s", parts.method, op.path, exc.budget)
             return problem(
@@ -304,6 +337,26 @@ class MockApp:
                 parts.instance,
                 headers=[("Retry-After", "1")],
             )
+        self._warm.add(op.key)
+        return reply
+
+    def _cheap(self, op: Operation, parts: RequestParts, body: bytes) -> bool:
+        """Whether the request's work is known to be small enough for the event loop: no
+        body, a short head, parameters whose checks are all simple (no pattern, no
+        objects, no uniqueItems: see `flat_schema`), an operation answered before (its
+        answer is made and kept), and no demo (its state is the workers' to change)."""
+        if body or self.demo is not None or op.key not in self._warm:
+            return False
+        head = sum(
+            len(k) + len(v) for pairs in (parts.query, parts.headers.items()) for k, v in pairs
+        )
+        if head > _CHEAP_HEAD:
+            return False
+        cheap = self._cheap_ops.get(op.key)
+        if cheap is None:
+            cheap = all(not p.media_type and flat_schema(p.schema) for p in op.parameters)
+            self._cheap_ops[op.key] = cheap
+        return cheap
 
     def _work(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
         """Everything after the body is read; runs in a worker thread."""

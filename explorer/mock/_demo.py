@@ -13,6 +13,8 @@ with the user, secrets and key formats declared there:
   list (page, limit, q, simple filters), search, update, replace and delete.
 
 Every answer is built on the document's own examples, so it keeps to its schemas.
+What it keeps in memory is bounded: `MAX_RECORDS` per collection and as many users, each
+record at most `MAX_RECORD` bytes as JSON (413 for a larger one, 507 past the count).
 """
 
 from __future__ import annotations
@@ -43,6 +45,23 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _STATEFUL = ("contacts", "api-keys", "webhooks")
 _PREFIX = re.compile(r"^\^?([a-z]+)_")
 _WHSEC = re.compile(r"^whsec_[A-Za-z0-9]{32}$")
+MAX_RECORDS = 1000
+MAX_RECORD = 16 * 1024
+
+
+def _check_size(record: Mapping[str, Any]) -> None:
+    size = len(json.dumps(record, ensure_ascii=False, default=str))
+    if size > MAX_RECORD:
+        raise MockProblem(
+            413, f"The demo keeps records of at most {MAX_RECORD:,} bytes (this one: {size:,})"
+        )
+
+
+def _check_room(kept: int, what: str) -> None:
+    if kept >= MAX_RECORDS:
+        raise MockProblem(
+            507, f"The demo keeps at most {MAX_RECORDS:,} {what} in memory; delete some first"
+        )
 
 
 def is_demo(api: Spec) -> bool:
@@ -255,7 +274,8 @@ class Demo:
             "name": str(body.get("name") or email),
             "role": "member",
         }
-        self.users[email] = (str(body.get("password")), user)
+        _check_room(len(self.users), "registered users")
+        self.users[email] = (str(body.get("password"))[:200], user)
         status, _ = default_response(op)
         return self._session(op, user, status)
 
@@ -357,6 +377,7 @@ class Demo:
                 return Reply(status)
             if method in ("PATCH", "PUT"):
                 body = req.body if isinstance(req.body, dict) else {}
+                _check_size({**record, **body})
                 if method == "PUT":
                     self._clear_unsent(record, op, body)
                 record.update(copy.deepcopy(body))
@@ -387,6 +408,8 @@ class Demo:
 
     def _create(self, coll: _Collection, op: Operation, req: RequestParts, now: float) -> Reply:
         body = req.body if isinstance(req.body, dict) else {}
+        _check_room(len(coll.records), coll.name)
+        _check_size(body)
         status, _, example = self._ok(op)
         record: dict[str, Any] = example if isinstance(example, dict) else {}
         self._clear_unsent(record, op, body)

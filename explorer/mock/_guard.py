@@ -69,14 +69,23 @@ class HostCheck:
         names = [a.strip() for a in allow if a.strip()]
         self.any = "*" in names
         self.allowed = frozenset(_host_name(n).rstrip(".") for n in names if n != "*")
+        self._served: dict[tuple[str, str], bool] = {}  # decisions seen, per request is costly
 
     def refusal(self, local_address: str | None, host: str | None) -> str | None:
         """Why a request is refused (a message for the client), or None to serve it."""
         if self.any or host is None or local_address is None:
             return None
-        if not _is_loopback_ip(local_address):
-            return None
-        if is_loopback_host(host) or _host_name(host).rstrip(".") in self.allowed:
+        key = (local_address, host)
+        served = self._served.get(key)
+        if served is None:
+            served = (
+                not _is_loopback_ip(local_address)
+                or is_loopback_host(host)
+                or _host_name(host).rstrip(".") in self.allowed
+            )
+            if len(self._served) < 1024:  # a hostile client may send endless names
+                self._served[key] = served
+        if served:
             return None
         shown = _UNPRINTABLE.sub("?", host[:100])
         return (

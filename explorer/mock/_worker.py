@@ -62,6 +62,15 @@ class _Job:
     interrupted: bool = False
 
 
+class _Expired(Exception):
+    """The budget of a job ran out (set on its future by the timer)."""
+
+
+def _expire(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(_Expired())
+
+
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
     if future.done():
         return
@@ -82,6 +91,7 @@ class WorkerPool:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self.gave_up = 0  # jobs that ran past their budget
+        self.ran = 0  # jobs handed to the workers
 
     async def run(self, fn: Callable[[], T], budget: float) -> T:
         """The result of `fn()` run in a worker; its exception if it raises one; or
@@ -89,15 +99,19 @@ class WorkerPool:
         self._start()
         loop = asyncio.get_running_loop()
         job = _Job(fn, loop, loop.create_future())
+        self.ran += 1
+        timer = loop.call_later(budget, _expire, job.future)  # lighter than wait_for
         self._queue.put(job)
         try:
-            result: T = await asyncio.wait_for(asyncio.shield(job.future), budget)
-        except TimeoutError:
+            result: T = await job.future
+        except _Expired:
             self._give_up(job)
             raise OutOfTime(budget) from None
         except asyncio.CancelledError:
             self._give_up(job)
             raise
+        finally:
+            timer.cancel()
         return result
 
     def close(self) -> None:
@@ -119,7 +133,6 @@ class WorkerPool:
                 self._threads.append(thread)
 
     def _give_up(self, job: _Job) -> None:
-        job.future.add_done_callback(_forget)  # a result that came too late is dropped
         with job.lock:
             if job.state == "running":
                 job.interrupted = True
@@ -171,8 +184,3 @@ class WorkerPool:
             job.state = "done"
         with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile
             job.loop.call_soon_threadsafe(_settle, job.future, ok, value)
-
-
-def _forget(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()  # retrieved: no "exception was never retrieved" warning

@@ -260,3 +260,28 @@ def test_problem_answers_fit_the_documented_error_schemas(
     for _ in range(6):
         r = demo_client.post("/support", json={})
     check(r, "POST /support")  # 429
+
+
+def test_the_demo_store_is_bounded(demo_client: httpx.Client, clock: FakeClock) -> None:
+    from explorer.mock._demo import MAX_RECORD, MAX_RECORDS
+
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    address = {"street": "s", "city": "c", "country": "DE", "more": "x" * MAX_RECORD}
+    big = {"type": "person", "name": "Big", "address": address}
+    r = demo_client.post("/contacts", json=big, headers=auth)
+    assert r.status_code == 413
+    assert r.json()["message"].startswith("The demo keeps records of at most 16,384 bytes")
+    kept = demo_client.get("/contacts", params={"limit": 1}, headers=auth).json()["meta"]["total"]
+    statuses = []
+    for i in range(MAX_RECORDS - kept + 1):
+        clock.advance(3600)  # past the rate limit's window
+        r = demo_client.post("/contacts", json={"type": "person", "name": f"n{i}"}, headers=auth)
+        statuses.append(r.status_code)
+    assert statuses[:-1] == [201] * (MAX_RECORDS - kept)
+    assert statuses[-1] == 507
+    assert r.json()["message"] == (
+        "The demo keeps at most 1,000 contacts in memory; delete some first"
+    )
+    cid = demo_client.get("/contacts", params={"limit": 1}, headers=auth).json()["data"][0]["id"]
+    r = demo_client.patch(f"/contacts/{cid}", json={"address": address}, headers=auth)
+    assert r.status_code == 413

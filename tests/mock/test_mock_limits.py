@@ -20,6 +20,7 @@ import pytest
 
 from explorer import spec
 from explorer.mock import MockServer
+from explorer.mock._app import flat_schema
 from explorer.mock._respond import MAX_ANSWER, too_large
 from explorer.spec.schema import SampleTooLarge
 
@@ -190,3 +191,29 @@ def test_body_limits(api: spec.Spec) -> None:
         )
         assert out["value"].status_code == 201
         assert server.app._pending == 0  # every body released
+
+
+def test_only_requests_known_to_be_cheap_skip_the_workers(api: spec.Spec) -> None:
+    assert flat_schema({"type": "integer", "minimum": 1})
+    assert flat_schema({"type": "array", "items": {"type": "string", "enum": ["a"]}})
+    assert flat_schema({"type": ["string", "null"], "anyOf": [{"type": "string"}]})
+    assert not flat_schema({"type": "string", "pattern": "^(a|aa)+$"})
+    assert not flat_schema({"type": "array", "items": {"type": "string", "pattern": "x"}})
+    assert not flat_schema({"type": "array", "uniqueItems": True, "items": {"type": "string"}})
+    assert not flat_schema({"type": "object", "properties": {"n": {"type": "integer"}}})
+    assert not flat_schema({"type": "string", "format": "regex"})
+    assert not flat_schema({})
+
+    with MockServer(api) as server, httpx.Client(base_url=server.api_url, timeout=60) as c:
+        app = server.app
+        before = app.light_workers.ran
+        assert c.get("/health").status_code == 200  # the first time: a worker makes it
+        assert app.light_workers.ran == before + 1
+        for _ in range(5):
+            assert c.get("/health").status_code == 200
+        assert app.light_workers.ran == before + 1  # then answered on the loop
+        for _ in range(2):  # a pattern: always a worker's
+            assert c.get("/search", params={"name": "aa"}).status_code == 200
+        assert c.get("/numbers/1").status_code == 200  # objects in its parameters
+        assert c.get("/numbers/1").status_code == 200
+        assert app.light_workers.ran == before + 5
