@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-__all__ = ["PROBLEM_JSON", "Detail", "MockProblem", "Reply", "problem", "reason"]
+__all__ = ["PROBLEM_JSON", "Detail", "MockProblem", "Reply", "problem", "problem_body", "reason"]
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -78,6 +78,15 @@ def problem(
     headers: Sequence[tuple[str, str]] = (),
 ) -> Reply:
     """A problem reply: RFC 7807 members plus ECOSIRE's statusCode/error/message/details."""
+    return Reply(
+        status, problem_body(status, message, instance, details), PROBLEM_JSON, list(headers)
+    )
+
+
+def problem_body(
+    status: int, message: str, instance: str | None = None, details: Sequence[Detail] = ()
+) -> bytes:
+    """The JSON of a problem document (without `instance` when there is no request)."""
     phrase = reason(status)
     doc: dict[str, Any] = {
         "type": "about:blank",
@@ -86,9 +95,9 @@ def problem(
         "statusCode": status,
         "error": phrase,
         "message": message,
-        "instance": instance,
     }
+    if instance is not None:
+        doc["instance"] = instance
     if details:
         doc["details"] = [{"field": d.field, "message": d.message} for d in details]
-    body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    return Reply(status, body, PROBLEM_JSON, list(headers))
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")

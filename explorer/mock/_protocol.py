@@ -18,7 +18,6 @@ uvicorn's HTTP/1.1 protocol (h11) is kept, with what it lacks:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import resource
 from typing import Any, ClassVar
@@ -28,7 +27,7 @@ from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from explorer.mock._log import ThrottledLogger
-from explorer.mock._problem import PROBLEM_JSON, reason
+from explorer.mock._problem import PROBLEM_JSON, problem_body, reason
 
 __all__ = ["HEADER_TIMEOUT", "ConnectionGuard", "default_max_connections", "raw_problem"]
 
@@ -53,15 +52,7 @@ def raw_problem(status: int, message: str) -> bytes:
     """A whole HTTP/1.1 answer with a problem document, closing the connection: written
     straight to a transport when there is no request h11 could answer."""
     phrase = reason(status)
-    doc = {
-        "type": "about:blank",
-        "title": phrase,
-        "status": status,
-        "statusCode": status,
-        "error": phrase,
-        "message": message,
-    }
-    body = json.dumps(doc).encode("utf-8")
+    body = problem_body(status, message)
     head = (
         f"HTTP/1.1 {status} {phrase}\r\ncontent-type: {PROBLEM_JSON}\r\n"
         f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"

@@ -14,6 +14,7 @@ from explorer.mock import MockServer
 
 HERE = Path(__file__).resolve().parent
 SHOP = HERE / "fixtures" / "shop.yaml"
+HOSTILE = HERE / "fixtures" / "hostile.yaml"
 DEMO = demo_spec_path()
 
 
@@ -69,3 +70,16 @@ def demo(demo_api: spec.Spec, clock: FakeClock) -> Iterator[MockServer]:
 def demo_client(demo: MockServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=demo.api_url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def hostile_api() -> spec.Spec:
+    """The document the hostile-client tests use (fixtures/hostile.yaml)."""
+    return spec.load(HOSTILE, cache_dir=None)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_api: spec.Spec) -> Iterator[MockServer]:
+    """A mock of fixtures/hostile.yaml with the default limits, one per test module."""
+    with MockServer(hostile_api) as server:
+        yield server

@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,14 +20,8 @@ from explorer import spec
 from explorer.mock import MockServer
 from explorer.mock._server import _loop_error
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile.yaml"
 QUICK = 5.0  # seconds: loose, only a hang or a lock-out takes longer
 HEAD = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-
-
-@pytest.fixture(scope="module")
-def api() -> spec.Spec:
-    return spec.load(FIXTURE, cache_dir=None)
 
 
 def connect(server: MockServer) -> socket.socket:
@@ -60,8 +53,8 @@ def answer(raw: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
     return status, headers, json.loads(body) if body else {}
 
 
-def test_a_request_head_must_arrive_in_time(api: spec.Spec) -> None:
-    with MockServer(api, header_timeout=0.5) as server:
+def test_a_request_head_must_arrive_in_time(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, header_timeout=0.5) as server:
         for sent in (HEAD, b"", b"G"):  # part of a head, nothing at all, one byte
             sock = connect(server)
             started = time.monotonic()
@@ -75,8 +68,8 @@ def test_a_request_head_must_arrive_in_time(api: spec.Spec) -> None:
         assert server.guard.timed_out == 3
 
 
-def test_the_timeout_covers_each_head_of_a_keep_alive_connection(api: spec.Spec) -> None:
-    with MockServer(api, header_timeout=0.5) as server:
+def test_the_timeout_covers_each_head_of_a_keep_alive_connection(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, header_timeout=0.5) as server:
         sock = connect(server)
         sock.sendall(HEAD + b"\r\n")
         first = sock.recv(65536)
@@ -89,8 +82,8 @@ def test_the_timeout_covers_each_head_of_a_keep_alive_connection(api: spec.Spec)
         assert time.monotonic() - started < 3  # not the 5 s keep-alive
 
 
-def test_a_slow_body_after_a_prompt_head_is_not_a_head_timeout(api: spec.Spec) -> None:
-    with MockServer(api, header_timeout=0.5, body_timeout=30) as server:
+def test_a_slow_body_after_a_prompt_head_is_not_a_head_timeout(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, header_timeout=0.5, body_timeout=30) as server:
         sock = connect(server)
         sock.sendall(
             b"POST /v1/things HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -102,8 +95,8 @@ def test_a_slow_body_after_a_prompt_head_is_not_a_head_timeout(api: spec.Spec) -
         sock.close()
 
 
-def test_a_body_must_arrive_in_time(api: spec.Spec) -> None:
-    with MockServer(api, body_timeout=0.5) as server:
+def test_a_body_must_arrive_in_time(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, body_timeout=0.5) as server:
         sock = connect(server)
         sock.sendall(
             b"POST /v1/things HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -115,8 +108,8 @@ def test_a_body_must_arrive_in_time(api: spec.Spec) -> None:
     assert doc["message"] == "The request body did not arrive within 0.5 s"
 
 
-def test_slow_connections_make_room_for_a_prompt_client(api: spec.Spec) -> None:
-    with MockServer(api, max_connections=8, header_timeout=60) as server:
+def test_slow_connections_make_room_for_a_prompt_client(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, max_connections=8, header_timeout=60) as server:
         slow = [connect(server) for _ in range(20)]
         for sock in slow:
             sock.sendall(HEAD)
@@ -140,9 +133,9 @@ def busy(server: MockServer, count: int) -> bool:
     return len(open_) == count and not any(c.evictable(now) for c in open_)
 
 
-def test_a_full_house_of_busy_connections_refuses_with_503(api: spec.Spec) -> None:
+def test_a_full_house_of_busy_connections_refuses_with_503(hostile_api: spec.Spec) -> None:
     body = json.dumps({"tags": [{"i": i} for i in range(20_000)]}).encode()
-    with MockServer(api, max_connections=2, work_budget=3.0) as server:
+    with MockServer(hostile_api, max_connections=2, work_budget=3.0) as server:
         url = server.api_url + "/things"
         heavy = [
             threading.Thread(
@@ -171,8 +164,8 @@ def test_a_full_house_of_busy_connections_refuses_with_503(api: spec.Spec) -> No
 
 
 @pytest.mark.parametrize("size", [17_000, 40_000, 1_000_000])
-def test_a_head_larger_than_h11_reads_is_a_431(api: spec.Spec, size: int) -> None:
-    with MockServer(api) as server:
+def test_a_head_larger_than_h11_reads_is_a_431(hostile_api: spec.Spec, size: int) -> None:
+    with MockServer(hostile_api) as server:
         r = httpx.get(server.api_url + "/health", headers={"X-Big": "x" * size}, timeout=30)
         assert r.status_code == 431
         assert r.headers["content-type"] == "application/problem+json"
@@ -193,8 +186,8 @@ def test_a_head_larger_than_h11_reads_is_a_431(api: spec.Spec, size: int) -> Non
         b"GET /v1/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
     ],
 )
-def test_garbage_is_a_400_problem(api: spec.Spec, garbage: bytes) -> None:
-    with MockServer(api) as server:
+def test_garbage_is_a_400_problem(hostile_api: spec.Spec, garbage: bytes) -> None:
+    with MockServer(hostile_api) as server:
         sock = connect(server)
         sock.sendall(garbage)
         status, headers, doc = answer(read_all(sock))
@@ -232,6 +225,6 @@ def no_leftover_threads() -> Iterator[None]:
         time.sleep(0.05)
 
 
-def test_stop_ends_the_workers(api: spec.Spec, no_leftover_threads: None) -> None:
-    with MockServer(api) as server:
+def test_stop_ends_the_workers(hostile_api: spec.Spec, no_leftover_threads: None) -> None:
+    with MockServer(hostile_api) as server:
         assert httpx.post(server.api_url + "/things", json={"n": 1}, timeout=30).status_code == 201

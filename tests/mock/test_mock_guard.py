@@ -4,8 +4,6 @@ access log (masked)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,18 +12,10 @@ from explorer import spec
 from explorer.mock import MockServer, create_app
 from explorer.mock._guard import HostCheck, is_loopback_host, log_target
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile.yaml"
 
-
-@pytest.fixture(scope="module")
-def api() -> spec.Spec:
-    return spec.load(FIXTURE, cache_dir=None)
-
-
-@pytest.fixture(scope="module")
-def server(api: spec.Spec) -> Iterator[MockServer]:
-    with MockServer(api) as running:
-        yield running
+@pytest.fixture
+def server(hostile_server: MockServer) -> MockServer:
+    return hostile_server
 
 
 def get(server: MockServer, host: str) -> httpx.Response:
@@ -74,13 +64,13 @@ def test_other_hosts_are_misdirected(server: MockServer, host: str) -> None:
     assert "--allow-host" in doc["message"]
 
 
-def test_allowed_hosts(api: spec.Spec) -> None:
-    with MockServer(api, allow_hosts=["Mock.Test", "10.0.0.5"]) as server:
+def test_allowed_hosts(hostile_api: spec.Spec) -> None:
+    with MockServer(hostile_api, allow_hosts=["Mock.Test", "10.0.0.5"]) as server:
         assert get(server, "mock.test:8642").status_code == 200
         assert get(server, "10.0.0.5").status_code == 200
         assert get(server, "127.0.0.1").status_code == 200
         assert get(server, "other.test").status_code == 421
-    with MockServer(api, allow_hosts=["*"]) as server:
+    with MockServer(hostile_api, allow_hosts=["*"]) as server:
         assert get(server, "anything.example").status_code == 200
 
 
@@ -94,14 +84,14 @@ def test_the_check_applies_only_on_a_loopback_address() -> None:
     assert not is_loopback_host("128.0.0.1")
 
 
-def test_create_app_takes_the_option(api: spec.Spec) -> None:
-    app = create_app(api, allow_hosts=["mock.test"])
+def test_create_app_takes_the_option(hostile_api: spec.Spec) -> None:
+    app = create_app(hostile_api, allow_hosts=["mock.test"])
     assert app.hosts.allowed == frozenset({"mock.test"})
 
 
-def test_access_log_masks_secrets(api: spec.Spec, caplog: pytest.LogCaptureFixture) -> None:
+def test_access_log_masks_secrets(hostile_api: spec.Spec, caplog: pytest.LogCaptureFixture) -> None:
     with (
-        MockServer(api, access_log=True) as server,
+        MockServer(hostile_api, access_log=True) as server,
         caplog.at_level(logging.INFO, logger="explorer.mock.access"),
     ):
         httpx.get(

@@ -12,7 +12,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,21 +23,15 @@ from explorer.mock._app import flat_schema
 from explorer.mock._respond import MAX_ANSWER, too_large
 from explorer.spec.schema import SampleTooLarge
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile.yaml"
 JSON = {"content-type": "application/json"}
 EVIL = "a" * 60 + "!"  # ^(a|aa)+$ backtracks for ever on this
 QUICK = 5.0  # seconds: loose, only a real hang or a blocked loop takes longer
 
 
-@pytest.fixture(scope="module")
-def api() -> spec.Spec:
-    return spec.load(FIXTURE, cache_dir=None)
-
-
 @pytest.fixture
-def server(api: spec.Spec) -> Iterator[MockServer]:
+def server(hostile_api: spec.Spec) -> Iterator[MockServer]:
     """A mock that gives up on a request after 1 s of work (5 s by default)."""
-    with MockServer(api, work_budget=1.0) as running:
+    with MockServer(hostile_api, work_budget=1.0) as running:
         yield running
 
 
@@ -70,9 +63,9 @@ def in_background(fn: Any) -> tuple[threading.Thread, dict[str, Any]]:
     return thread, out
 
 
-def test_redos_values_are_accepted_quickly(api: spec.Spec) -> None:
+def test_redos_values_are_accepted_quickly(hostile_api: spec.Spec) -> None:
     with (
-        MockServer(api) as server,
+        MockServer(hostile_api) as server,
         httpx.Client(base_url=server.api_url, timeout=60) as client,
     ):
         started = time.monotonic()
@@ -120,8 +113,11 @@ def test_runaways_free_their_workers(server: MockServer, client: httpx.Client) -
     assert time.monotonic() - started < QUICK
 
 
-def test_an_answer_that_multiplies_is_refused(api: spec.Spec) -> None:
-    with MockServer(api) as server, httpx.Client(base_url=server.api_url, timeout=60) as client:
+def test_an_answer_that_multiplies_is_refused(hostile_api: spec.Spec) -> None:
+    with (
+        MockServer(hostile_api) as server,
+        httpx.Client(base_url=server.api_url, timeout=60) as client,
+    ):
         started = time.monotonic()
         r = client.get("/bomb")
         seconds = time.monotonic() - started
@@ -151,8 +147,8 @@ def test_too_large_measures_shared_parts_once() -> None:
     assert too_large(cycle, MAX_ANSWER)
 
 
-def test_sample_stops_at_its_limit(api: spec.Spec) -> None:
-    op = api.operation("GET", "/bomb")
+def test_sample_stops_at_its_limit(hostile_api: spec.Spec) -> None:
+    op = hostile_api.operation("GET", "/bomb")
     assert op is not None
     schema = op.responses[0].content[0].schema
     with pytest.raises(SampleTooLarge, match="more than 1,000 values"):
@@ -161,9 +157,9 @@ def test_sample_stops_at_its_limit(api: spec.Spec) -> None:
     assert small == {"a": "string"}
 
 
-def test_body_limits(api: spec.Spec) -> None:
+def test_body_limits(hostile_api: spec.Spec) -> None:
     with (
-        MockServer(api, max_body=1000, max_pending=1200) as server,
+        MockServer(hostile_api, max_body=1000, max_pending=1200) as server,
         httpx.Client(base_url=server.api_url, timeout=30) as client,
     ):
         r = client.post("/things", content=b"[" + b"0," * 600 + b"0]", headers=JSON)
@@ -193,7 +189,7 @@ def test_body_limits(api: spec.Spec) -> None:
         assert server.app._pending == 0  # every body released
 
 
-def test_only_requests_known_to_be_cheap_skip_the_workers(api: spec.Spec) -> None:
+def test_only_requests_known_to_be_cheap_skip_the_workers(hostile_api: spec.Spec) -> None:
     assert flat_schema({"type": "integer", "minimum": 1})
     assert flat_schema({"type": "array", "items": {"type": "string", "enum": ["a"]}})
     assert flat_schema({"type": ["string", "null"], "anyOf": [{"type": "string"}]})
@@ -204,7 +200,7 @@ def test_only_requests_known_to_be_cheap_skip_the_workers(api: spec.Spec) -> Non
     assert not flat_schema({"type": "string", "format": "regex"})
     assert not flat_schema({})
 
-    with MockServer(api) as server, httpx.Client(base_url=server.api_url, timeout=60) as c:
+    with MockServer(hostile_api) as server, httpx.Client(base_url=server.api_url, timeout=60) as c:
         app = server.app
         before = app.light_workers.ran
         assert c.get("/health").status_code == 200  # the first time: a worker makes it

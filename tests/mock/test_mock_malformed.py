@@ -8,30 +8,21 @@ values, invalid UTF-8, broken percent-encoding, hostile `Prefer` values.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from explorer import spec
 from explorer.mock import MockServer
 from explorer.mock._validate import MAX_DEPTH, MAX_VALUES, parse_json
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile.yaml"
 HUGE = "9" * 5000  # past sys.get_int_max_str_digits() (4,300)
 JSON = {"content-type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def api() -> spec.Spec:
-    return spec.load(FIXTURE, cache_dir=None)
-
-
-@pytest.fixture(scope="module")
-def server(api: spec.Spec) -> Iterator[MockServer]:
-    with MockServer(api) as running:
-        yield running
+@pytest.fixture
+def server(hostile_server: MockServer) -> MockServer:
+    return hostile_server
 
 
 @pytest.fixture
