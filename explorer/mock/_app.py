@@ -16,9 +16,10 @@ The event loop only reads requests and writes answers; everything after the body
 large bodies (where the heavy work is) have workers of their own: a flood of them leaves
 the workers of the small requests free. Only requests known to be cheap (no body, a short
 head, simple parameters, an answer already made: `_cheap`) skip the thread hop, which
-would cost more than their work. Anything
-unexpected inside is logged (throttled) and answered with a 500 problem; the tests check
-that this never happens.
+would cost more than their work.
+
+Anything unexpected inside is logged (throttled) and answered with a 500 problem; the
+tests check that this never happens.
 """
 
 from __future__ import annotations
