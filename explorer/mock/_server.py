@@ -80,7 +80,7 @@ def _config(app: MockApp, guard: ConnectionGuard, **options: Any) -> uvicorn.Con
         timeout_graceful_shutdown=2,
         loop="asyncio",
         proxy_headers=False,  # no proxy in front: X-Forwarded-For is not to be believed
-        backlog=64,  # also how many connections one accept() round takes before they count
+        backlog=256,  # the listen queue, and how many one accept() round takes before they count
         **options,
     )
 
