@@ -396,8 +396,6 @@ def check_parameters(
 # -- bodies ---------------------------------------------------------------------------
 
 
-
-
 def _form_object(pairs: list[tuple[str, str]], schema: Mapping[str, Any] | None) -> dict[str, Any]:
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
