@@ -204,10 +204,10 @@ class MockApp:
             headers.append((b"content-type", reply.media_type.encode("latin-1")))
         body = b"" if scope.get("method") == "HEAD" else reply.body
         headers.append((b"content-length", str(len(reply.body)).encode()))
+        if self.access_log:  # before the answer goes out, as uvicorn's own access log
+            self._log_access(scope, reply.status, seen.get("match"))
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        if self.access_log:
-            self._log_access(scope, reply.status, seen.get("match"))
 
     def _log_access(self, scope: Scope, status: int, match: Match | None) -> None:
         """One line per request, as uvicorn writes it, with secret values masked."""
