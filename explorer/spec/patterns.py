@@ -13,6 +13,7 @@ ECMA-262 patterns use and Python's `re` does not.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -25,24 +26,27 @@ MAX_SUBJECT = 100_000
 
 _CACHE: OrderedDict[str, Any] = OrderedDict()
 _CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()  # the mock checks patterns on several worker threads
 _BROKEN = object()
 
 
 def compile_pattern(pattern: str) -> Any | None:
     """The compiled pattern (a `regex` object), or None when it cannot be compiled."""
-    hit = _CACHE.get(pattern)
-    if hit is not None:
-        _CACHE.move_to_end(pattern)
-        return None if hit is _BROKEN else hit
+    with _CACHE_LOCK:
+        hit = _CACHE.get(pattern)
+        if hit is not None:
+            _CACHE.move_to_end(pattern)
+            return None if hit is _BROKEN else hit
     import regex
 
     try:
         compiled: Any = regex.compile(pattern)
     except Exception:  # regex.error, and odd failures on hostile input (recursion, size)
         compiled = _BROKEN
-    _CACHE[pattern] = compiled
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[pattern] = compiled
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return None if compiled is _BROKEN else compiled
 
 

@@ -73,11 +73,17 @@ def _string(schema: Mapping[str, Any]) -> str:
     text = _FORMAT_SAMPLES.get(fmt, "string") if isinstance(fmt, str) else "string"
     min_len = schema.get("minLength")
     max_len = schema.get("maxLength")
+    if isinstance(min_len, int) and min_len > MAX_SAMPLE_STRING:
+        min_len = MAX_SAMPLE_STRING  # a document may ask for a gigabyte: it gets less
     if isinstance(min_len, int) and len(text) < min_len:
         text = (text * (min_len // max(len(text), 1) + 1))[:min_len] if text else "x" * min_len
     if isinstance(max_len, int) and len(text) > max_len:
         text = text[:max_len]
     return text
+
+
+MAX_SAMPLE_STRING = 65_536
+"""A sample string is never longer than this, whatever `minLength` says."""
 
 
 class SampleTooLarge(ValueError):

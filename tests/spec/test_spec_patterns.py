@@ -28,3 +28,10 @@ def test_a_catastrophic_pattern_is_given_up_not_a_freeze() -> None:
 def test_a_broken_pattern_or_a_huge_text_is_undecided() -> None:
     assert pattern_search(r"([a-", "x") is None
     assert pattern_search(r"x", "x" * (MAX_SUBJECT + 1)) is None
+
+
+def test_a_gigabyte_min_length_makes_a_bounded_sample() -> None:
+    from explorer.spec import sample
+    from explorer.spec.schema import MAX_SAMPLE_STRING
+
+    assert len(sample({"type": "string", "minLength": 10**9})) == MAX_SAMPLE_STRING
