@@ -50,13 +50,28 @@ def _mock(argv: list[str]) -> int:
         metavar="NAME",
         help="serve this Host name too on a loopback address (repeatable; '*' for any)",
     )
+    parser.add_argument(
+        "--allow-outside-refs",
+        action="store_true",
+        help="follow $refs to files outside the document's folder",
+    )
+    parser.add_argument(
+        "--allow-remote-refs", action="store_true", help="fetch http(s) $refs to other hosts"
+    )
     args = parser.parse_args(argv)
     try:
         from explorer.mock import cli_main
     except ImportError:
         print("explorer: the mock server is not available in this build", file=sys.stderr)
         return 2
-    return cli_main(args.spec, host=args.host, port=args.port, allow_hosts=args.allow_host)
+    return cli_main(
+        args.spec,
+        host=args.host,
+        port=args.port,
+        allow_hosts=args.allow_host,
+        allow_outside_refs=args.allow_outside_refs,
+        allow_remote_refs=args.allow_remote_refs,
+    )
 
 
 def _gui(argv: list[str]) -> int:

@@ -215,22 +215,36 @@ def cli_main(
     host: str = "127.0.0.1",
     port: int = 8642,
     allow_hosts: Sequence[str] = (),
+    *,
+    allow_outside_refs: bool = False,
+    allow_remote_refs: bool = False,
 ) -> int:
-    """`explorer mock [SPEC] [--host H] [--port N] [--allow-host NAME]...`: serve until
-    Ctrl+C (exit 0), with an access log on stderr (secret query values masked).
+    """`explorer mock [SPEC] [--host H] [--port N] [--allow-host NAME]...
+    [--allow-outside-refs] [--allow-remote-refs]`: serve until Ctrl+C (exit 0), with an
+    access log on stderr (secret query values masked). References the document makes to
+    files outside its folder or to other hosts are followed only when allowed; what was
+    not followed is said on stderr.
 
     A document that cannot be loaded, or an address that cannot be bound, is one line
     on stderr and exit status 2.
     """
     source = spec_path or str(demo_spec_path())
     try:
-        api = spec.load(source)
+        api = spec.load(
+            source, allow_outside_refs=allow_outside_refs, allow_remote_refs=allow_remote_refs
+        )
     except SpecError as exc:
         print(f"explorer mock: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:
         print(f"explorer mock: {source}: {exc}", file=sys.stderr)
         return 2
+    flags = {"outside": "--allow-outside-refs", "remote": "--allow-remote-refs"}
+    for kind in api.consent:
+        print(
+            f"explorer mock: some $refs were not followed (pass {flags[kind]} to follow them)",
+            file=sys.stderr,
+        )
     app = create_app(api, allow_hosts=allow_hosts, access_log=True)
     try:
         sock = _bind(host, port)

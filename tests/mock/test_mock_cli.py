@@ -134,3 +134,28 @@ def test_access_log_masks_secrets_and_allow_host(tmp_path: Path) -> None:
     assert '"GET /v1/secure?k=***&access_token=***&page=2 HTTP/1.1" 200' in err
     assert '"GET /v1/health HTTP/1.1" 421' in err
     assert "Traceback" not in err
+
+
+def test_references_outside_the_folder_need_the_flag(tmp_path: Path) -> None:
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "Pet.json").write_text(
+        '{"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}'
+    )
+    doc = tmp_path / "spec" / "openapi.json"
+    doc.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "Split", "version": "1"},'
+        ' "paths": {"/pets": {"post": {"requestBody": {"required": true, "content":'
+        ' {"application/json": {"schema": {"$ref": "../common/Pet.json"}}}},'
+        ' "responses": {"201": {"description": "made"}}}}}}'
+    )
+    for flags, status in (((), 201), (("--allow-outside-refs",), 422)):
+        proc, _first, url = start(str(doc), "--port", "0", *flags)
+        try:
+            # without the flag the schema is missing, so nothing can fail it
+            r = httpx.post(url + "/pets", json={"nameless": True}, timeout=10)
+            assert r.status_code == status, (flags, r.text)
+        finally:
+            code, _out, err = interrupt(proc)
+        assert code == 0 and "Traceback" not in err
+        assert ("--allow-outside-refs to follow them" in err) is (not flags)
