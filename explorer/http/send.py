@@ -49,8 +49,7 @@ import os
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from http.cookiejar import Cookie, CookieJar
 from typing import IO, Any
 from urllib.parse import unquote_plus, urlsplit
@@ -58,6 +57,7 @@ from urllib.request import Request as UrllibRequest
 
 import httpx
 
+from explorer.http.decode import ACCEPT_ENCODING, CODINGS, Decoder, Undecodable, origin
 from explorer.http.model import (
     NetworkFailure,
     PreparedRequest,
@@ -72,9 +72,7 @@ __all__ = ["DEFAULT_MAX_BODY", "MAX_REDIRECTS", "Sender"]
 
 DEFAULT_MAX_BODY = 256 * 1024 * 1024
 MAX_REDIRECTS = 20
-ACCEPT_ENCODING = "gzip, deflate"  # what `_Decoder` can decompress, whatever httpx could
 _JOIN_IN_THREAD = 1024 * 1024
-_PIECE = 64 * 1024  # the most a decompressor may produce in one step
 _RATIO_FLOOR = 16 * 1024 * 1024  # smaller bodies are never judged by their ratio
 _MAX_RATIO = 200
 _DRAIN_LIMIT = 64 * 1024  # of a redirect's own body; past it the connection is dropped
@@ -384,7 +382,7 @@ def _next_hop(
         content, form, files = None, (), ()
     url = str(target)
     dropped: tuple[str, ...] = ()
-    if _origin(url) != _origin(original.url):
+    if origin(url) != origin(original.url):
         headers = [(n, v) for n, v in headers if n.lower() != "host"]
         headers, url, dropped = _without_credentials(headers, url, original)
     following = dataclasses.replace(
@@ -427,17 +425,6 @@ def _without_credentials(
     return kept, url, tuple(dropped)
 
 
-def _origin(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of `url`, default ports filled in; None when it has none."""
-    try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        port = parts.port or {"http": 80, "https": 443}.get(scheme, 0)
-    except ValueError:
-        return None
-    return scheme, (parts.hostname or "").lower(), port
-
-
 async def _drain(response: httpx.Response) -> None:
     """Read a redirect's own body, so the connection can be reused; a long one is left
     (the connection is then closed)."""
@@ -461,10 +448,10 @@ async def _read_body(response: httpx.Response, max_body: int, progress: _Progres
         for c in response.headers.get_list("content-encoding", split_commas=True)
         if c.strip() and c.strip().lower() != "identity"
     ]
-    decoder = _Decoder(codings) if codings and set(codings) <= _CODINGS else None
+    decoder = Decoder(codings) if codings and set(codings) <= CODINGS else None
     try:
         return await _collect(response, decoder, codings, max_body, progress)
-    except _Undecodable as exc:
+    except Undecodable as exc:
         _, where = _where(progress.url)
         raise _Refused(
             "protocol", f"The response body from {where} could not be decompressed ({exc})."
@@ -473,7 +460,7 @@ async def _read_body(response: httpx.Response, max_body: int, progress: _Progres
 
 async def _collect(
     response: httpx.Response,
-    decoder: _Decoder | None,
+    decoder: Decoder | None,
     codings: list[str],
     max_body: int,
     progress: _Progress,
@@ -499,7 +486,7 @@ async def _collect(
 
 
 async def _pieces(
-    raw: AsyncIterator[bytes], decoder: _Decoder | None, progress: _Progress, max_body: int
+    raw: AsyncIterator[bytes], decoder: Decoder | None, progress: _Progress, max_body: int
 ) -> AsyncIterator[bytes]:
     """The body as it arrives (counted in `progress`), decompressed by `decoder`."""
     async for chunk in raw:
@@ -514,87 +501,6 @@ async def _pieces(
     if decoder is not None:
         for piece in decoder.flush():
             yield piece
-
-
-_CODINGS = {"gzip", "x-gzip", "deflate"}
-
-
-class _Undecodable(Exception):
-    """A compressed body is broken."""
-
-
-class _Inflater:
-    """One gzip or deflate coding, decompressed in pieces of at most `_PIECE` bytes.
-
-    gzip: members one after another (RFC 1952) are all read; bytes after the last one are
-    ignored. deflate: zlib-wrapped as RFC 9110 says, or raw deflate as some servers send."""
-
-    def __init__(self, coding: str) -> None:
-        self.coding = coding
-        self._gzip = coding in ("gzip", "x-gzip")
-        self._wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
-        self._inflate = zlib.decompressobj(self._wbits)
-        self._started = False
-        self._pending = b""  # the start of what may be the next gzip member
-        self._done = False  # trailing bytes after the end: ignored
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        data = self._pending + data
-        self._pending = b""
-        full = False
-        while (data or full) and not self._done:
-            if self._inflate.eof:
-                if len(data) < 2:
-                    self._pending = data
-                    return
-                if not (self._gzip and data[:2] == b"\x1f\x8b"):
-                    self._done = True
-                    return
-                self._inflate = zlib.decompressobj(self._wbits)
-            try:
-                out = self._inflate.decompress(data, _PIECE)
-            except zlib.error as exc:
-                if self._started or self._gzip:
-                    raise _Undecodable(f"{self.coding}: {exc}") from None
-                # Not zlib-wrapped: raw deflate, as some servers send it.
-                self._wbits = -zlib.MAX_WBITS
-                self._inflate = zlib.decompressobj(self._wbits)
-                out = self._inflate.decompress(data, _PIECE)
-            self._started = True
-            data = self._inflate.unused_data if self._inflate.eof else self._inflate.unconsumed_tail
-            full = len(out) == _PIECE
-            if out:
-                yield out
-
-    def flush(self) -> Iterator[bytes]:
-        # All input was fed and drained in pieces: what is left is at most a few bytes.
-        if not self._done and not self._inflate.eof:
-            rest = self._inflate.flush()
-            if rest:
-                yield rest
-
-
-class _Decoder:
-    """Content-Encoding `codings` (in the order applied) undone, in bounded pieces."""
-
-    def __init__(self, codings: list[str]) -> None:
-        self._stages = [_Inflater(c) for c in reversed(codings)]
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        return self._through(0, [data])
-
-    def flush(self) -> Iterator[bytes]:
-        for i, stage in enumerate(self._stages):
-            yield from self._through(i + 1, stage.flush())
-
-    def _through(self, first: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
-        """`pieces` fed through the stages from `first` on, lazily."""
-        if first == len(self._stages):
-            yield from pieces
-            return
-        stage = self._stages[first]
-        for piece in pieces:
-            yield from self._through(first + 1, stage.feed(piece))
 
 
 def _new_client(options: TransportOptions) -> httpx.AsyncClient:

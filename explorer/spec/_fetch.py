@@ -47,7 +47,7 @@ class Fetched:
 def origin(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) of a URL, default ports filled in (None when it has none):
     the one reading of an origin, the Sender's (its redirects drop credentials by it)."""
-    from explorer.http.send import _origin
+    from explorer.http.decode import origin as _origin
 
     return _origin(url)
 
@@ -102,7 +102,7 @@ def _get(
     client: Any, url: str, asked: str, max_bytes: int, timeout: float, deadline: float
 ) -> tuple[bytes, str | None]:
     """(body, None), or (b"", the URL a redirect names)."""
-    from explorer.http.send import _CODINGS, ACCEPT_ENCODING
+    from explorer.http.decode import ACCEPT_ENCODING, CODINGS
 
     headers = {"Accept-Encoding": ACCEPT_ENCODING, "Accept": "application/json, */*;q=0.8"}
     remaining = max(0.01, deadline - time.monotonic())
@@ -133,7 +133,7 @@ def _get(
             if e.strip() and e.strip().lower() != "identity"
         ]
         for encoding in encodings:
-            if encoding not in _CODINGS:
+            if encoding not in CODINGS:
                 raise SourceError(
                     f"the server sent the document encoded as {clip(encoding, 40)!r}, "
                     "which explorer does not read",
@@ -182,11 +182,11 @@ def _read_body(
     timeout: float,
 ) -> bytes:
     """The decoded body, refused past `max_bytes` (received or decoded) or the deadline.
-    Decompression is the Sender's (`_Decoder`): pieces of at most 64 KiB, so the cap stops
+    Decompression is the Sender's (`Decoder`): pieces of at most 64 KiB, so the cap stops
     a bomb before it unpacks further."""
-    from explorer.http.send import _Decoder, _Undecodable
+    from explorer.http.decode import Decoder, Undecodable
 
-    decoder = _Decoder(encodings) if encodings else None
+    decoder = Decoder(encodings) if encodings else None
     received = 0
     out = bytearray()
     try:
@@ -204,7 +204,7 @@ def _read_body(
             out += piece
             if len(out) > max_bytes:
                 raise _too_big(max_bytes, url, unpacked=True)
-    except _Undecodable:
+    except Undecodable:
         raise SourceError("the server sent a damaged compressed document", Location(url)) from None
     if time.monotonic() >= deadline:
         raise _too_slow(url, timeout)
