@@ -4,6 +4,7 @@ hooks, services, and an orderly async shutdown."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import traceback
@@ -80,7 +81,10 @@ def run(
     async def start() -> None:
         nonlocal exit_code
         source = spec
-        ok = await window.open_initial(source, select=select)
+        try:
+            ok = await window.open_initial(source, select=select)
+        finally:
+            gc.enable()  # paused by the `explorer` command for the start-up
         if ok and send and select:
             await window.send_and_wait()
         if screenshot:

@@ -19,29 +19,6 @@ that carry a credential.
 
 from typing import TYPE_CHECKING, Any
 
-from explorer.errors import RequestError
-from explorer.http.build import build_request
-from explorer.http.media import is_json_media_type
-from explorer.http.model import (
-    AuthInput,
-    BodyInput,
-    FieldError,
-    FormField,
-    NetworkFailure,
-    ParamValue,
-    PreparedRequest,
-    Problem,
-    RateLimit,
-    RedirectHop,
-    RequestInput,
-    ResponseResult,
-    Timing,
-    TransportOptions,
-    name_looks_secret,
-)
-from explorer.http.problems import parse_problem, parse_rate_limit
-from explorer.http.snippets import to_curl
-
 __all__ = [
     "DEFAULT_MAX_BODY",
     "AuthInput",
@@ -69,13 +46,51 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from explorer.errors import RequestError
+    from explorer.http.build import build_request
+    from explorer.http.media import is_json_media_type
+    from explorer.http.model import (
+        AuthInput,
+        BodyInput,
+        FieldError,
+        FormField,
+        NetworkFailure,
+        ParamValue,
+        PreparedRequest,
+        Problem,
+        RateLimit,
+        RedirectHop,
+        RequestInput,
+        ResponseResult,
+        Timing,
+        TransportOptions,
+        name_looks_secret,
+    )
+    from explorer.http.problems import parse_problem, parse_rate_limit
     from explorer.http.send import DEFAULT_MAX_BODY, Sender
+    from explorer.http.snippets import to_curl
+
+_HOMES = {
+    "RequestError": "explorer.errors",
+    "build_request": "explorer.http.build",
+    "is_json_media_type": "explorer.http.media",
+    "parse_problem": "explorer.http.problems",
+    "parse_rate_limit": "explorer.http.problems",
+    "Sender": "explorer.http.send",
+    "DEFAULT_MAX_BODY": "explorer.http.send",
+    "to_curl": "explorer.http.snippets",
+}
+"""Where each public name lives (the rest are in `explorer.http.model`)."""
 
 
 def __getattr__(name: str) -> Any:
-    # The sender needs httpx (~150 ms to import): loaded on first use, not at start-up.
-    if name in ("Sender", "DEFAULT_MAX_BODY"):
-        from explorer.http import send
+    # Every name loads on first use: importing one module of this package (the model, for
+    # the window's start-up) must not import the others, and the sender needs httpx
+    # (~150 ms to import).
+    if name not in __all__:
+        raise AttributeError(f"module 'explorer.http' has no attribute {name!r}")
+    import importlib
 
-        return getattr(send, name)
-    raise AttributeError(f"module 'explorer.http' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES.get(name, "explorer.http.model")), name)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value

@@ -12,6 +12,8 @@ Errors: `SpecError` and its kinds (see `explorer.errors`); survivable oddities a
 collected in `Spec.warnings`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from explorer.errors import (
     NotOpenAPIError,
     ParseError,
@@ -44,8 +46,10 @@ from explorer.spec.model import (
     SpecWarning,
     TagGroup,
 )
-from explorer.spec.patterns import pattern_search
-from explorer.spec.schema import SchemaIssue, sample, validate
+
+if TYPE_CHECKING:
+    from explorer.spec.patterns import pattern_search
+    from explorer.spec.schema import SchemaIssue, sample, validate
 
 __all__ = [
     "CYCLE_KEY",
@@ -83,3 +87,23 @@ __all__ = [
     "sample",
     "validate",
 ]
+
+_LAZY = {
+    "SchemaIssue": "explorer.spec.schema",
+    "sample": "explorer.spec.schema",
+    "validate": "explorer.spec.schema",
+    "pattern_search": "explorer.spec.patterns",
+}
+"""Names loaded on first use: loading a document needs none of them (the window's
+start-up does not pay for the schema checks)."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'explorer.spec' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
+import sys
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -27,22 +29,15 @@ from PySide6.QtGui import (
     QMouseEvent,
 )
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTabBar,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -51,25 +46,38 @@ from PySide6.QtWidgets import (
 
 from explorer import spec as spec_mod
 from explorer.errors import RequestError, SpecError
-from explorer.http import build_request
-from explorer.http.model import NetworkFailure, ResponseResult, TransportOptions
 from explorer.store import Drafts
-from explorer.ui.docs import DocsView
-from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
-from explorer.ui.response.view import ResponseView
 from explorer.ui.safe_text import cut, html_text, tooltip
 from explorer.ui.shortcuts import LOCAL, SHORTCUTS, by_name, key_text
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
 from explorer.workbench import RequestSession, Services, Workbench
-from explorer.workbench.address import split_address
+
+# Imports of what the first paint does not need (a tab's widgets, dialogs, the HTTP model)
+# are made where they are used: start-up time is mostly imports (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
+    from explorer.ui.docs import DocsView
+    from explorer.ui.request.editor import RequestEditor
+    from explorer.ui.response.view import ResponseView
 
 __all__ = ["MainWindow", "build_window"]
 
 CODE_PANEL_WIDTH = 380
 UNSENT_MARK = " ●"
+PRELOAD = (
+    "explorer.ui.request.editor",
+    "explorer.ui.response.view",
+    "explorer.ui.docs",
+    "explorer.http.build",
+    "markdown_it",
+)
+"""What the first selected endpoint needs and the first paint did not: imported in a
+worker thread once a document is shown, so that the first click builds widgets instead
+of importing ~100 modules."""
 
 
 class _TabBar(QTabBar):
@@ -95,9 +103,7 @@ class _ConsentBar(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("consentBar")
-        self.setStyleSheet(
-            "#consentBar { background: #fff9db; border-bottom: 1px solid #ffe066; }"
-        )
+        self.setStyleSheet("#consentBar { background: #fff9db; border-bottom: 1px solid #ffe066; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
         self.label = QLabel(self)
@@ -194,9 +200,7 @@ class MainWindow(QMainWindow):
         self.code_button.setObjectName("showCode")
         self.code_button.setText("‹ Code")
         self.code_button.setAutoRaise(True)
-        self.code_button.setToolTip(
-            f"Show the code panel ({key_text(by_name('code_panel').keys)})"
-        )
+        self.code_button.setToolTip(f"Show the code panel ({key_text(by_name('code_panel').keys)})")
         corner_layout.addWidget(new_tab)
         corner_layout.addWidget(self.code_button)
         self.tab_widget.setCornerWidget(corner, Qt.Corner.TopRightCorner)
@@ -491,6 +495,7 @@ class MainWindow(QMainWindow):
         gc.freeze()
         if not self.screenshot_mode:
             self._spawn(self._warm_sender())
+            self._spawn(self._preload())
         self.set_status(
             f"Opened {api.title} {api.version}: {len(api.operations)} endpoints in "
             f"{elapsed * 1000:.0f} ms"
@@ -506,6 +511,8 @@ class MainWindow(QMainWindow):
             self.banner.show_error(source, message)
             self.centre.setCurrentWidget(self.banner)
         else:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Warning)
             box.setTextFormat(Qt.TextFormat.PlainText)
@@ -560,6 +567,8 @@ class MainWindow(QMainWindow):
         self._warnings_button.setVisible(count > 0)
 
     def choose_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open an OpenAPI document",
@@ -570,6 +579,8 @@ class MainWindow(QMainWindow):
             self.open_source(path)
 
     def choose_url(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         url, ok = QInputDialog.getText(self, "Open URL", "URL of an OpenAPI document:")
         if ok and url.strip():
             self.open_source(url.strip())
@@ -802,6 +813,8 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is None or not tab.built or not self.code.isVisible():
             return
+        from explorer.http.build import build_request
+
         try:
             prepared = build_request(tab.editor.request_input())
         except RequestError as exc:
@@ -836,7 +849,15 @@ class MainWindow(QMainWindow):
         while tab.session.phase == "sending":
             await asyncio.sleep(0.01)
 
+    async def _preload(self) -> None:
+        """Import `PRELOAD` off the event loop (module code only: no widget is made)."""
+        for name in PRELOAD:
+            if name not in sys.modules:
+                await asyncio.to_thread(importlib.import_module, name)
+
     async def _warm_sender(self) -> None:
+        from explorer.http.model import TransportOptions
+
         sender = await self.services.get_sender()
         tab = self.current_tab()
         options = TransportOptions()
@@ -862,6 +883,8 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def _show_session_status(self, session: RequestSession) -> None:
+        from explorer.http.model import NetworkFailure, ResponseResult
+
         if session.phase == "done" and isinstance(session.result, ResponseResult):
             result = session.result
             self.set_status(
@@ -906,6 +929,8 @@ class MainWindow(QMainWindow):
     def show_warnings(self) -> None:
         if self.api is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         warnings = self.api.warnings
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -920,6 +945,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QDialog:
         """Help > Keyboard shortcuts: the table every shortcut is declared in."""
+        from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem
+
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(dialog)
@@ -953,8 +980,11 @@ class MainWindow(QMainWindow):
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for _ in range(2):  # let queued work (selection, docs, layout) run once
-            await asyncio.sleep(0.01)
+        # Let queued work (selection, docs, layout) run once: two turns of the event loop;
+        # a tab's response renders in timed slices, so with a tab open each turn waits a bit.
+        pause = 0.01 if self.current_tab() is not None else 0
+        for _ in range(2):
+            await asyncio.sleep(pause)
 
     async def aclose(self) -> None:
         """Cancel every request and load of the window, and wait for them to end."""
@@ -979,6 +1009,8 @@ class MainWindow(QMainWindow):
 
 def _rebase(state: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     """An ad-hoc state whose URL was on the last run's local server, moved to this run's."""
+    from explorer.workbench.address import split_address
+
     address = state.get("address")
     old_parts, new_parts = split_address(old), split_address(new)
     if isinstance(address, dict) and old_parts is not None and new_parts is not None:

@@ -12,21 +12,21 @@ session of an earlier run costs nothing until the user looks at it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from explorer.http.model import NetworkFailure, Problem, ResponseResult
 from explorer.spec import Operation, Spec
-from explorer.ui.docs import DocsView
-from explorer.ui.request.editor import RequestEditor
-from explorer.ui.response.view import ResponseView
 from explorer.ui.style import METHOD_COLORS
-from explorer.workbench.address import split_address
-from explorer.workbench.redact import password_names, redact_state
 from explorer.workbench.session import RequestSession
+
+if TYPE_CHECKING:  # imported when the first tab is built (not for the first paint)
+    from explorer.http.model import Problem
+    from explorer.ui.docs import DocsView
+    from explorer.ui.request.editor import RequestEditor
+    from explorer.ui.response.view import ResponseView
 
 __all__ = ["ICON_SIZE", "RequestTab", "method_icon"]
 
@@ -110,6 +110,10 @@ class RequestTab(QWidget):
         """Make the widgets and fill them for the session (once)."""
         if self._built:
             return
+        from explorer.ui.docs import DocsView
+        from explorer.ui.request.editor import RequestEditor
+        from explorer.ui.response.view import ResponseView
+
         self._built = True
         self.editor = RequestEditor(self)
         self.docs = DocsView()
@@ -199,6 +203,8 @@ class RequestTab(QWidget):
         """Show the session's phase: sending, its result or failure, cancelled, an error."""
         if not self._built:
             return
+        from explorer.http.model import NetworkFailure, ResponseResult
+
         session = self.session
         self.editor.set_sending(session.phase == "sending")
         if session.phase == "sending" and session.prepared is not None:
@@ -225,6 +231,8 @@ class RequestTab(QWidget):
         if op is not None:
             text = op.summary or op.path
         else:
+            from explorer.workbench.address import split_address
+
             if self._built:
                 parts = split_address(self.editor.address.full_text())
                 base, path = (parts.origin, parts.path) if parts else ("", "")
@@ -252,6 +260,8 @@ class RequestTab(QWidget):
     def redacted(self, state: Mapping[str, Any]) -> dict[str, Any]:
         """`state` as it may be written to disk: secrets left out, the fields this
         endpoint marks `format: password` included."""
+        from explorer.workbench.redact import password_names, redact_state
+
         op = self.operation()
         if op is not self._password_op:
             self._password_op, self._passwords = op, password_names(op)

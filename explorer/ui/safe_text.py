@@ -24,13 +24,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
+
+if TYPE_CHECKING:  # markdown-it loads with the first description rendered
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "DESCRIPTION_CHARS",
@@ -142,23 +145,26 @@ def _link_allowed(url: str) -> bool:
     return QUrl(url).scheme().lower() in LINK_SCHEMES
 
 
-class _Markdown(MarkdownIt):
-    """CommonMark with tables and strikethrough, raw HTML off (shown as text)."""
+@cache
+def _markdown() -> MarkdownIt:
+    """The one parser: CommonMark with tables and strikethrough, raw HTML off (shown as
+    text). Made on first use: markdown-it is not needed before a description is shown."""
+    from markdown_it import MarkdownIt
 
-    def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False, "linkify": False, "typographer": False})
-        self.enable(["table", "strikethrough"])
+    class _Markdown(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            """Every target parses as a link or an image, so that an image of any kind
+            becomes its alt text; `_sanitise` then keeps only http(s) links as links."""
+            return True
 
-    def validateLink(self, url: str) -> bool:
-        """Every target parses as a link or an image, so that an image of any kind becomes
-        its alt text; `_sanitise` then keeps only http(s) links as links."""
-        return True
-
-
-_MD = _Markdown()
+    md = _Markdown("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    return md
 
 
 def _text_token(content: str) -> Token:
+    from markdown_it.token import Token
+
     return Token("text", "", 0, content=content)
 
 
@@ -202,6 +208,30 @@ def _sanitise(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_PUNCTUATION = r""".,;:!?'"()/%@$=+{}-"""
+_VISIBLE = rf"(?:[^\W_]|[{_PUNCTUATION}])"
+_PLAIN_LINE = rf"[^\W\d_](?:(?:{_VISIBLE}| )*{_VISIBLE})?"
+_PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
+"""Text that Markdown reads as one paragraph of literal text: lines that start with a
+letter and hold only letters, digits, spaces and punctuation that starts no Markdown
+construct there (none of `*_[]<>&\\|~#` or backticks), no line ending in a space."""
+
+
+def _plain_paragraph(source: str) -> str | None:
+    """What `_render_markdown(source)` gives when `source` is plain prose (`_PLAIN`), made
+    without loading markdown-it (~30 ms of start-up for a document's plain description);
+    None for anything else. tests/ui/test_safe_text.py checks that the two agree."""
+    if not _PLAIN.fullmatch(source):
+        return None
+    lines = (break_runs(line).replace('"', "&quot;") for line in source.split("\n"))
+    return "<p>" + "\n".join(lines) + "</p>\n"
+
+
+def _render_markdown(source: str) -> str:
+    md = _markdown()
+    return str(md.renderer.render(_sanitise(md.parse(source)), md.options, {}))
+
+
 def markdown_to_html(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """Markdown from a spec as an HTML fragment that loads nothing when shown: raw HTML is
     shown as text, images as "[image: alt]", links only when http(s) (others as their text
@@ -210,8 +240,9 @@ def markdown_to_html(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     if not text.strip():
         return ""
     source = text[:limit]
-    tokens = _sanitise(_MD.parse(source))
-    body = _MD.renderer.render(tokens, _MD.options, {})
+    body = _plain_paragraph(source)
+    if body is None:
+        body = _render_markdown(source)
     if len(text) > limit:
         body += f"<p><i>(cut, {len(text) - limit:,} more characters)</i></p>"
     return str(body)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from explorer import spec as spec_mod
@@ -40,7 +41,12 @@ class WelcomePage(QWidget):
         self.button.setVisible(False)
         self.description = SafeBrowser()
         self.description.setFrameShape(QFrame.Shape.NoFrame)
-        self.description.viewport().setAutoFillBackground(False)
+        # The page's own background shows through (a transparent Base, rather than
+        # viewport().setAutoFillBackground(False): the first Python wrapper of a plain
+        # QWidget pointer makes PySide load every QtWidgets class, ~10 ms at start-up).
+        palette = self.description.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(0, 0, 0, 0))
+        self.description.setPalette(palette)
         self.description.setVisible(False)
         layout.addWidget(self.heading)
         layout.addSpacing(8)

@@ -22,14 +22,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from explorer.errors import RequestError
-from explorer.http.build import build_request
-from explorer.http.model import RequestInput, TransportOptions
 from explorer.workbench.services import Services
 from explorer.workbench.session import RequestSession
 from explorer.workbench.tasks import TaskSlot
+
+if TYPE_CHECKING:  # the HTTP side loads with the first send, not at the window's start-up
+    from explorer.http.model import RequestInput, TransportOptions
 
 __all__ = ["CLOSED_LIMIT", "Workbench"]
 
@@ -92,6 +93,8 @@ class Workbench:
     ) -> asyncio.Task[None] | None:
         """Build and send `inp` for `session`, replacing a send in flight. Returns the
         task, or None when the request could not be built (phase "error", with why)."""
+        from explorer.http.build import build_request
+
         self._cancel_task(session)
         try:
             prepared = build_request(inp)

@@ -18,9 +18,10 @@ import copy
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from explorer.http.model import NetworkFailure, PreparedRequest, ResponseResult
+if TYPE_CHECKING:  # annotations only: the window's start-up does not load the HTTP model
+    from explorer.http.model import NetworkFailure, PreparedRequest, ResponseResult
 
 __all__ = ["Phase", "RequestSession"]
 

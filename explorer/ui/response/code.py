@@ -4,6 +4,8 @@ The languages are `explorer.http.snippets.SNIPPETS`: adding one there adds it he
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -17,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.http.content import lexer_for
-from explorer.http.model import PreparedRequest
 from explorer.http.snippets import SNIPPETS, Snippet, env_names
-from explorer.ui.response.highlight import SpanHighlighter, is_dark
 from explorer.ui.style import mono_font
+
+if TYPE_CHECKING:  # these load with the first snippet shown, not for the first paint
+    from explorer.http.model import PreparedRequest
+    from explorer.ui.response.highlight import SpanHighlighter
 
 __all__ = ["CodePanel"]
 
@@ -134,6 +137,9 @@ class CodePanel(QWidget):
             return
         self.copy_button.setEnabled(True)
         self.editor.setPlainText(text)
+        from explorer.http.content import lexer_for
+        from explorer.ui.response.highlight import SpanHighlighter, is_dark
+
         lexer = lexer_for(snippet.lexer)
         if lexer is not None:
             highlighter = SpanHighlighter(self.editor.document(), lexer, is_dark(self.editor))
