@@ -20,9 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explorer.http.model import PreparedRequest
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the code panel lists SNIPPETS at start-up
+    from explorer.http.model import PreparedRequest
     from explorer.spec.model import Spec
 
 __all__ = ["SNIPPETS", "Snippet", "env_name", "env_name_for", "env_names", "to_curl"]
