@@ -149,9 +149,14 @@ asyncio.set_event_loop(loop)
 services = Services(settings=Settings())
 window = build_window(services)
 
+shown = []
+window.spec_loaded.connect(  # the moment the document is shown, before any preload
+    lambda _api: shown.append(",".join(n for n in PRELOAD if n in sys.modules))
+)
+
 async def scenario() -> None:
     assert await window.open_initial({str(doc)!r})
-    print("SHOWN:" + ",".join(n for n in PRELOAD if n in sys.modules))
+    print("SHOWN:" + shown[0])
     for _ in range(3000):
         if all(n in sys.modules for n in PRELOAD):
             break
