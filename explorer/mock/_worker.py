@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import ctypes
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,22 @@ class OutOfTime(Exception):
 class _Interrupt(BaseException):
     """Raised inside a worker whose job was given up. A BaseException, so that the
     `except Exception` nets of the code it interrupts (validate() has one) let it pass."""
+
+
+def _quiet_interrupts() -> None:
+    """An interrupt can land while the worker runs a weakref callback or a `__del__`,
+    where Python prints it as "Exception ignored" with a traceback: that is the job being
+    given up, as meant, not an error; other unraisable exceptions are printed as before."""
+    previous = sys.unraisablehook
+    if getattr(previous, "_explorer_quiet", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, _Interrupt):
+            previous(unraisable)
+
+    hook._explorer_quiet = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
@@ -124,6 +141,7 @@ class WorkerPool:
     def _start(self) -> None:
         if self._threads:
             return
+        _quiet_interrupts()
         with self._lock:
             while len(self._threads) < self.workers:
                 thread = threading.Thread(

@@ -112,3 +112,26 @@ def test_throttled_logger_says_each_thing_once_per_interval(
         "closed a slow connection after 5 s (and 999 more like it in the last 11 s)",
     ]
     assert log.level == logging.getLogger("test.throttle").level
+
+
+def test_an_interrupt_in_a_weakref_callback_prints_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A worker given up may be running a weakref callback (or a __del__) when the
+    interrupt lands: Python would print "Exception ignored" and a traceback."""
+    import sys
+
+    from explorer.mock._worker import _Interrupt, _quiet_interrupts
+
+    _quiet_interrupts()
+    _quiet_interrupts()  # once is enough: the hook is not stacked
+
+    class Unraisable:
+        exc_type = _Interrupt
+        exc_value = _Interrupt()
+        exc_traceback = None
+        err_msg = "Exception ignored in"
+        object = None
+
+    sys.unraisablehook(Unraisable())  # type: ignore[arg-type]
+    assert capsys.readouterr().err == ""
