@@ -26,10 +26,8 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
-    QMouseEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -37,7 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabBar,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -50,10 +47,11 @@ from explorer.store import Drafts
 from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.safe_text import cut, html_text, tooltip
-from explorer.ui.shortcuts import LOCAL, SHORTCUTS, by_name, key_text
+from explorer.ui.shortcuts import SHORTCUTS, by_name, key_text
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
-from explorer.workbench import RequestSession, Services, Workbench
+from explorer.ui.window_parts import ConsentBar, TabBar
+from explorer.workbench import RequestSession, Services, Workbench, Workspace
 
 # Imports of what the first paint does not need (a tab's widgets, dialogs, the HTTP model)
 # are made where they are used: start-up time is mostly imports (tests/test_startup_imports.py).
@@ -80,64 +78,6 @@ worker thread once a document is shown, so that the first click builds widgets i
 of importing ~100 modules."""
 
 
-class _TabBar(QTabBar):
-    """A tab bar where a middle click closes the tab under the mouse."""
-
-    middle_clicked = Signal(int)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
-            index = self.tabAt(event.position().toPoint())
-            if index >= 0:
-                self.middle_clicked.emit(index)
-                return
-        super().mouseReleaseEvent(event)
-
-
-class _ConsentBar(QFrame):
-    """A bar above the requests when the document's references name files outside its
-    folder or other hosts: they were not read, and the user may let them be."""
-
-    allowed = Signal(tuple)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("consentBar")
-        self.setStyleSheet("#consentBar { background: #fff9db; border-bottom: 1px solid #ffe066; }")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 6, 4)
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
-        self.allow = QPushButton("Read them", self)
-        self.allow.setObjectName("allowReferences")
-        self.allow.clicked.connect(lambda: self.allowed.emit(self._kinds))
-        dismiss = QToolButton(self)
-        dismiss.setText("×")
-        dismiss.setAutoRaise(True)
-        dismiss.setToolTip("Leave them unread")
-        dismiss.clicked.connect(self.hide)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.allow)
-        layout.addWidget(dismiss)
-        self._kinds: tuple[str, ...] = ()
-        self.hide()
-
-    def offer(self, kinds: tuple[str, ...]) -> None:
-        """Show what was not read (nothing: hide)."""
-        self._kinds = kinds
-        what = {
-            "outside": "files outside its folder",
-            "remote": "documents on other hosts",
-        }
-        names = " and ".join(what[k] for k in kinds if k in what)
-        self.label.setText(
-            f"This document refers to {names}; they were not read, so some schemas are "
-            "missing. Read them only if you trust the document."
-        )
-        self.setVisible(bool(names))
-
-
 class MainWindow(QMainWindow):
     """The explorer window (see the module docstring)."""
 
@@ -153,7 +93,7 @@ class MainWindow(QMainWindow):
         self.api: spec_mod.Spec | None = None
         self.source = ""
         self.preferred_server: str | None = None
-        self.drafts: Drafts | None = None
+        self.workspace: Workspace | None = None
         self._closing = False
         self._tasks: set[asyncio.Future[Any]] = set()
         self._tabs_by_session: dict[int, RequestTab] = {}
@@ -174,7 +114,7 @@ class MainWindow(QMainWindow):
 
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("requestTabs")
-        tab_bar = _TabBar(self.tab_widget)
+        tab_bar = TabBar(self.tab_widget)
         tab_bar.middle_clicked.connect(lambda i: self.close_tab(self._tab_at(i)))
         self.tab_widget.setTabBar(tab_bar)
         self.tab_widget.setDocumentMode(True)
@@ -208,7 +148,7 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget()
         self.centre.addWidget(self.banner)
         self.centre.addWidget(self.tab_widget)
-        self.consent_bar = _ConsentBar()
+        self.consent_bar = ConsentBar()
         self.consent_bar.allowed.connect(self._allow_references)
         centre_box = QWidget()
         centre_layout = QVBoxLayout(centre_box)
@@ -407,10 +347,10 @@ class MainWindow(QMainWindow):
             settings.set("window.geometry", bytes(self.saveGeometry().toBase64().data()).decode())
             settings.set("window.state", ",".join(str(s) for s in self.split.sizes()))
         message = settings.try_save()
-        if self.drafts is not None:
+        if self.workspace is not None:
             self._remember_all()
             try:
-                self.drafts.save()
+                self.workspace.save()
             except Exception as exc:  # StoreError; shutdown must go on
                 message = message or str(exc)
         if message:
@@ -523,17 +463,17 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _set_spec(self, api: spec_mod.Spec, preferred_server: str | None) -> None:
-        if self.drafts is not None:
+        if self.workspace is not None:
             self._remember_all()
             with contextlib.suppress(Exception):
-                self.drafts.save()
+                self.workspace.save()
         self._close_all_tabs()
         self.api = api
         self.source = api.source
         self.preferred_server = preferred_server
-        self.drafts = Drafts(api.source)
-        if self.drafts.problem:
-            self.notice(self.drafts.problem)
+        self.workspace = Workspace(Drafts(api.source), preferred_server)
+        if self.workspace.problem:
+            self.notice(self.workspace.problem)
         self.tree.set_spec(api)
         self.code.set_request(None)
         self.banner.show_spec(api)
@@ -627,7 +567,7 @@ class MainWindow(QMainWindow):
         if self.api is None:
             return None
         session = self.bench.open(RequestSession(op_key=op.key if op is not None else None))
-        tab = self._add_tab(session, self._draft_for(op))
+        tab = self._add_tab(session, self._draft_for(session.op_key))
         if op is None:
             self.focus_address()
         return tab
@@ -712,82 +652,61 @@ class MainWindow(QMainWindow):
 
     # -- endpoints ------------------------------------------------------------------------
 
-    def _draft_for(self, op: spec_mod.Operation | None) -> dict[str, Any] | None:
-        if op is None or self.drafts is None:
-            return None
-        draft = self.drafts.get(op.key)
-        if draft and self.preferred_server:
-            # Saved in an earlier run: its local server port is gone; this run's wins.
-            return {k: v for k, v in draft.items() if k != "server"}
-        return dict(draft) if draft else None
+    @property
+    def drafts(self) -> Drafts | None:
+        """The open document's drafts file (what was typed, the open tabs)."""
+        return self.workspace.drafts if self.workspace is not None else None
+
+    def _draft_for(self, op_key: str | None) -> dict[str, Any] | None:
+        return self.workspace.draft_for(op_key) if self.workspace is not None else None
 
     def _remember(self, tab: RequestTab) -> None:
         """Keep what was typed for the tab's endpoint (the per-endpoint draft)."""
-        key = tab.session.op_key
-        if key is not None and self.drafts is not None and tab.session.edited:
-            with contextlib.suppress(Exception):
-                self.drafts.put(key, tab.redacted(tab.session.state))
+        if self.workspace is not None and tab.session.edited:
+            self.workspace.remember(tab.session.op_key, tab.redacted(tab.session.state))
 
     def _remember_all(self) -> None:
-        if self.drafts is None:
+        if self.workspace is None:
             return
         tabs = self.tabs()
         for tab in tabs:
             tab.sync_state()
             self._remember(tab)
-        self.drafts.set_tabs(
-            [tab.session.persisted(tab.redacted) for tab in tabs],
-            self.tab_widget.currentIndex(),
-            self.preferred_server or "",
+        self.workspace.keep_tabs(
+            [tab.session.persisted(tab.redacted) for tab in tabs], self.tab_widget.currentIndex()
         )
 
     def _restore_tabs(self) -> None:
         """Bring back the tabs open when this document was last closed (no secrets)."""
-        if self.drafts is None:
+        if self.workspace is None:
             return
-        saved, active, old_server = self.drafts.tabs()
-        for data in saved:
-            session = RequestSession.from_persisted(data)
-            if session is None:
-                continue
-            state = dict(session.state)
-            if self.preferred_server:
-                state.pop("server", None)  # the local mock of that run is gone
-                if old_server and session.op_key is None:
-                    state = _rebase(state, old_server, self.preferred_server)
+        restored, active = self.workspace.restored_tabs()
+        for session, state in restored:
             self.bench.open(session)
             self._add_tab(session, state, show=False)
         if self.tabs():
             self.tab_widget.setCurrentIndex(min(max(active, 0), self.tab_widget.count() - 1))
 
     def select_operation(self, op: spec_mod.Operation) -> None:
-        """The tree's selection: the tab that shows it already, else the current tab unless
-        that was changed (edited or sent: then a new tab)."""
+        """The tree's selection: where the workbench places it (`Workbench.place`)."""
         if self.api is None:
             return
         tab = self.current_tab()
-        if tab is not None and tab.session.op_key == op.key:
-            return
-        existing = next((t for t in self.tabs() if t.session.op_key == op.key), None)
-        if existing is not None:
-            self.tab_widget.setCurrentWidget(existing)
-            return
         if tab is not None:
             tab.sync_state()
-        if tab is None or tab.session.keep or tab.session.phase == "sending":
+        placement, session = self.bench.place(op.key, tab.session if tab is not None else None)
+        if placement == "switch" and session is not None:
+            self.tab_widget.setCurrentWidget(self._tabs_by_session[session.id])
+        elif placement == "new":
             self.new_tab(op)
-            self._update_warnings()
-            return
-        self._remember(tab)
-        tab.session.op_key = op.key
-        tab.session.result = None
-        tab.session.phase = "idle"
-        tab.session.edited = False
-        tab.load(self.api, self.preferred_server, self._draft_for(op))
-        self._decorate(tab)
-        self._show_session_status(tab.session)
+        elif placement == "reuse" and tab is not None:
+            self._remember(tab)
+            tab.session.retarget(op.key)
+            tab.load(self.api, self.preferred_server, self._draft_for(op.key))
+            self._decorate(tab)
+            self._show_session_status(tab.session)
+            self.refresh_code()
         self._update_warnings()
-        self.refresh_code()
 
     def _state_synced(self, session: RequestSession) -> None:
         tab = self._tabs_by_session.get(session.id)
@@ -945,32 +864,9 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QDialog:
         """Help > Keyboard shortcuts: the table every shortcut is declared in."""
-        from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem
+        from explorer.ui.window_parts import shortcuts_dialog
 
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(dialog)
-        rows = [(key_text(s.keys), s.menu, s.description) for s in SHORTCUTS if s.keys]
-        rows += [(keys, where, what) for keys, where, what in LOCAL]
-        table = QTableWidget(len(rows), 3, dialog)
-        table.setObjectName("shortcutsTable")
-        table.setHorizontalHeaderLabels(["Keys", "Where", "What it does"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for r, (keys, where, what) in enumerate(rows):
-            for c, text in enumerate((keys, where, what)):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(table)
-        close = QPushButton("Close", dialog)
-        close.clicked.connect(dialog.accept)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        layout.addLayout(row)
-        dialog.resize(620, 520)
-        dialog.setModal(False)
+        dialog = shortcuts_dialog(self)
         dialog.show()
         return dialog
 
@@ -1005,20 +901,6 @@ class MainWindow(QMainWindow):
                 tab.shutdown()
             self.closed.emit()
         event.accept()
-
-
-def _rebase(state: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    """An ad-hoc state whose URL was on the last run's local server, moved to this run's."""
-    from explorer.workbench.address import split_address
-
-    address = state.get("address")
-    old_parts, new_parts = split_address(old), split_address(new)
-    if isinstance(address, dict) and old_parts is not None and new_parts is not None:
-        base = str(address.get("base") or "")
-        if base == old_parts.origin or base.startswith(old_parts.origin + "/"):
-            moved = new_parts.origin + base[len(old_parts.origin) :]
-            state = {**state, "address": {**address, "base": moved}}
-    return state
 
 
 def build_window(services: Services, *, screenshot_mode: bool = False) -> MainWindow:

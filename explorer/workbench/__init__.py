@@ -8,17 +8,20 @@
 The window shows sessions and forwards intents; it never runs a request itself.
 """
 
-from explorer.workbench.controller import CLOSED_LIMIT, Workbench
+from explorer.workbench.controller import CLOSED_LIMIT, Placement, Workbench
 from explorer.workbench.services import Services
 from explorer.workbench.session import Phase, RequestSession
 from explorer.workbench.tasks import TaskSlot, current_loop
+from explorer.workbench.workspace import Workspace
 
 __all__ = [
     "CLOSED_LIMIT",
     "Phase",
+    "Placement",
     "RequestSession",
     "Services",
     "TaskSlot",
     "Workbench",
+    "Workspace",
     "current_loop",
 ]

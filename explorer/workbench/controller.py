@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from explorer.errors import RequestError
 from explorer.workbench.services import Services
@@ -32,12 +32,16 @@ from explorer.workbench.tasks import TaskSlot
 if TYPE_CHECKING:  # the HTTP side loads with the first send, not at the window's start-up
     from explorer.http.model import RequestInput, TransportOptions
 
-__all__ = ["CLOSED_LIMIT", "Workbench"]
+__all__ = ["CLOSED_LIMIT", "Placement", "Workbench"]
 
 CLOSED_LIMIT = 20
 """How many closed sessions Ctrl+Shift+T can bring back."""
 
 T = TypeVar("T")
+
+Placement = Literal["shown", "switch", "reuse", "new"]
+"""Where an endpoint picked in the tree goes: it is shown already; the session that shows
+it; the current session (unchanged, so it may be replaced); a new session."""
 
 
 class Workbench:
@@ -79,6 +83,21 @@ class Workbench:
         if not self.closed:
             return None
         return self.open(self.closed.pop())
+
+    def place(
+        self, op_key: str, current: RequestSession | None
+    ) -> tuple[Placement, RequestSession | None]:
+        """Where the endpoint `op_key`, picked by the user, is shown: in the session that
+        shows it already, else in the current one unless that was changed (edited or
+        sent) or is sending, else in a new one."""
+        if current is not None and current.op_key == op_key:
+            return "shown", current
+        existing = next((s for s in self.sessions if s.op_key == op_key), None)
+        if existing is not None:
+            return "switch", existing
+        if current is None or current.keep or current.phase == "sending":
+            return "new", None
+        return "reuse", current
 
     def clear(self) -> None:
         """Close every session for good (another document was opened)."""

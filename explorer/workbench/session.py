@@ -81,6 +81,14 @@ class RequestSession:
         self.edited = True
         return True
 
+    def retarget(self, op_key: str | None) -> None:
+        """Show another endpoint in this (unchanged) session: a fresh start for it."""
+        self.op_key = op_key
+        self.result = None
+        self.prepared = None
+        self.phase = "idle"
+        self.edited = False
+
     def start_send(self, prepared: PreparedRequest) -> int:
         """A send begins with `prepared`; returns its generation."""
         self.generation += 1

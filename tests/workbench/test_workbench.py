@@ -149,3 +149,44 @@ def test_persisted_sessions_go_through_the_redaction() -> None:
     back = RequestSession.from_persisted(saved)
     assert back is not None and back.op_key == "POST /auth/login"
     assert RequestSession.from_persisted({"op": 3, "state": {}}) is None
+
+
+def test_where_a_picked_endpoint_goes(bench: Workbench) -> None:
+    assert bench.place("GET /a", None) == ("new", None)
+    a = bench.open(RequestSession(op_key="GET /a"))
+    assert bench.place("GET /a", a) == ("shown", a)
+    assert bench.place("GET /b", a) == ("reuse", a)  # unchanged: it may be replaced
+    a.opened({"q": 1})
+    a.update({"q": 2})
+    assert bench.place("GET /b", a) == ("new", None)  # changed: kept, a new one
+    b = bench.open(RequestSession(op_key="GET /b"))
+    assert bench.place("GET /b", a) == ("switch", b)  # shown elsewhere already
+    b.phase = "sending"
+    assert bench.place("GET /c", b) == ("new", None)  # never replace a request in flight
+    b.retarget("GET /c")
+    assert (b.op_key, b.phase, b.edited, b.result) == ("GET /c", "idle", False, None)
+
+
+def test_the_workspace_keeps_drafts_and_tabs_without_the_old_local_server(
+    tmp_path: Path,
+) -> None:
+    from explorer.store import Drafts
+    from explorer.workbench import Workspace
+
+    first = Workspace(Drafts("/doc.json", folder=tmp_path), "http://127.0.0.1:5000/api")
+    first.remember("GET /a", {"server": {"url": "x"}, "params": {"query:q": {"value": "1"}}})
+    adhoc = RequestSession()
+    adhoc.opened({"address": {"base": "http://127.0.0.1:5000/api", "path": "/health"}})
+    linked = RequestSession(op_key="GET /a")
+    linked.opened({"server": {"url": "x"}})
+    first.keep_tabs([linked.persisted(dict), adhoc.persisted(dict)], active=1)
+    first.save()
+
+    again = Workspace(Drafts("/doc.json", folder=tmp_path), "http://127.0.0.1:6001/api")
+    assert again.draft_for("GET /a") == {"params": {"query:q": {"value": "1"}}}
+    assert again.draft_for("GET /none") is None and again.draft_for(None) is None
+    restored, active = again.restored_tabs()
+    assert active == 1
+    assert [s.op_key for s, _ in restored] == ["GET /a", None]
+    assert "server" not in restored[0][1]
+    assert restored[1][1]["address"] == {"base": "http://127.0.0.1:6001/api", "path": "/health"}
