@@ -727,17 +727,19 @@ class MainWindow(QMainWindow):
         self._update_warnings()
 
     def refresh_code(self) -> None:
-        """Show the current request in the code panel (as it would be sent)."""
+        """Show the current request in the code panel as it would be sent; one that cannot
+        be sent yet is shown as far as it is filled in, with why it is not ready."""
         self._code_timer.stop()
         tab = self.current_tab()
         if tab is None or not tab.built or not self.code.isVisible():
             return
         from explorer.http.build import build_request
 
+        inp = tab.editor.request_input()
         try:
-            prepared = build_request(tab.editor.request_input())
+            prepared = build_request(inp)
         except RequestError as exc:
-            self.code.set_request(None, str(exc))
+            self.code.set_request(build_request(inp, lenient=True), unfinished=str(exc))
             return
         self.code.set_request(prepared)
 

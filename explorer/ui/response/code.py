@@ -79,6 +79,7 @@ class CodePanel(QWidget):
         self.editor.setPlaceholderText("Select an endpoint to see its request as code")
         layout.addWidget(self.editor, 1)
         self._highlighters: dict[str, SpanHighlighter] = {}
+        self._unfinished = ""
         self._highlighter: SpanHighlighter | None = None
         self._error = ""
 
@@ -90,10 +91,16 @@ class CodePanel(QWidget):
     def text(self) -> str:
         return self.editor.toPlainText()
 
-    def set_request(self, prepared: PreparedRequest | None, error: str = "") -> None:
-        """Show `prepared` as code, or `error` (a request that cannot be built)."""
+    def set_request(
+        self, prepared: PreparedRequest | None, error: str = "", unfinished: str = ""
+    ) -> None:
+        """Show `prepared` as code, or `error` (a request that cannot be built). With
+        `unfinished` (why the request cannot be sent yet), `prepared` is the request as
+        far as it is filled in (unfilled path parameters as `{name}`), shown with that
+        sentence above it."""
         self.prepared = prepared
         self._error = error
+        self._unfinished = unfinished
         self._render()
 
     def copy(self) -> None:
@@ -146,13 +153,15 @@ class CodePanel(QWidget):
             highlighter.set_text(text)
             self._highlighter = highlighter
         names = env_names(text, prepared)
+        notes: list[str] = []
+        tips: list[str] = []
+        if self._unfinished:
+            notes.append(f"Not ready to run: {self._unfinished}")
         if names:
             shown = ", ".join(f"${n}" for n in names)
             verb = "it" if len(names) == 1 else "them"
-            self.note.setText(f"Secrets are shown as {shown}; export {verb} before running.")
-            self.note.setToolTip(
-                "\n".join(f"export {n}=…" for n in names) + "\nThe secret itself is not shown."
-            )
-            self.note.show()
-        else:
-            self.note.hide()
+            notes.append(f"Secrets are shown as {shown}; export {verb} before running.")
+            tips += [f"export {n}=…" for n in names] + ["The secret itself is not shown."]
+        self.note.setText("\n".join(notes))
+        self.note.setToolTip("\n".join(tips))
+        self.note.setVisible(bool(notes))
