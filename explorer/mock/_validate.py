@@ -28,6 +28,7 @@ from explorer.jsonpointer import escape_token, unescape_token
 from explorer.mock._problem import Detail, MockProblem
 from explorer.spec import Operation, Parameter, SchemaIssue, validate
 from explorer.spec.describe import main_type, schema_types
+from explorer.spec.values import INTEGER_TEXT, NUMBER_TEXT
 
 __all__ = [
     "MAX_DEPTH",
@@ -41,8 +42,6 @@ __all__ = [
     "parse_json",
 ]
 
-_INT = re.compile(r"^[+-]?\d+$")
-_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 _ADDITIONAL = re.compile(r"\('(.+)' (?:was|were) unexpected\)$")
 MAX_MESSAGE = 300
@@ -216,9 +215,9 @@ def coerce(text: str, schema: Mapping[str, Any], depth: int = 0) -> Any:
                         return value
         return text
     for kind in types:
-        if kind == "integer" and _INT.match(text):
+        if kind == "integer" and INTEGER_TEXT.match(text):
             return _int(text)
-        if kind == "number" and _NUM.match(text):
+        if kind == "number" and NUMBER_TEXT.match(text):
             number = _finite(float(text))
             plain = "." not in text and "e" not in text.lower()
             return int(number) if plain and number.is_integer() else number

@@ -20,6 +20,8 @@ from explorer.spec.formats import FORMAT_PLACEHOLDERS, format_error
 from explorer.spec.patterns import pattern_search
 
 __all__ = [
+    "INTEGER_TEXT",
+    "NUMBER_TEXT",
     "check_text",
     "check_value",
     "effective_schema",
@@ -31,8 +33,12 @@ __all__ = [
     "to_value",
 ]
 
-_INT = re.compile(r"^[-+]?\d+$")
-_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+INTEGER_TEXT = re.compile(r"^[-+]?\d+$")
+"""How an integer is written in a form field, a path, a query or a header."""
+NUMBER_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+"""How a number is written there (the one grammar: the form and the mock read alike)."""
+MAX_NUMBER_TEXT = 4000
+"""Longer text is not read as a number (Python refuses integers of over 4,300 digits)."""
 
 
 def effective_schema(schema: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -173,14 +179,16 @@ def to_value(text: str, schema: Mapping[str, Any] | None) -> Any:
     s = effective_schema(schema)
     kind = field_kind(s)
     t = text.strip()
+    if kind in ("integer", "number") and len(t) > MAX_NUMBER_TEXT:
+        raise ValueError(f"too long for a number (more than {MAX_NUMBER_TEXT} characters)")
     if kind == "integer":
-        if not _INT.match(t):
+        if not INTEGER_TEXT.match(t):
             raise ValueError("must be a whole number")
         return int(t)
     if kind == "number":
-        if _INT.match(t):
+        if INTEGER_TEXT.match(t):
             return int(t)
-        if not _NUMBER.match(t):
+        if not NUMBER_TEXT.match(t):
             raise ValueError("must be a number")
         value = float(t)
         if not math.isfinite(value):

@@ -75,5 +75,5 @@ def by_name(name: str) -> Shortcut:
 
 
 def key_text(keys: tuple[str, ...]) -> str:
-    """The keys as the platform writes them ("Ctrl+Return" -> "Ctrl+Return", "⌘↩" on macOS)."""
+    """The keys as the platform writes them (Qt's native text: "⌘↩" on macOS)."""
     return ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)

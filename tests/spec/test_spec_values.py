@@ -38,3 +38,11 @@ def test_placeholders_say_default_example_or_shape() -> None:
     assert placeholder_for({"type": "string", "format": "hostname"}) == "api.example.com"
     assert placeholder_for({"type": "integer", "minimum": 1, "maximum": 100}) == "1 to 100"
     assert placeholder_for({"type": "string"}) == ""
+
+
+def test_a_number_too_long_to_read_is_said_plainly() -> None:
+    from explorer.spec.values import check_text
+
+    problem = check_text("9" * 5000, {"type": "integer"})
+    assert problem is not None and "too long" in problem
+    assert check_text("9" * 5000, {"type": "number"}) is not None
