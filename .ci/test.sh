@@ -37,7 +37,10 @@ fi
 # The suite, in a private D-Bus session with an unlocked gnome-keyring (the real Secret
 # Service backend of `keyring`); QT_QPA_PLATFORM=offscreen is set by tests/conftest.py.
 export EXPLORER_TEST_KEYRING=1
+# The keyring lives in a folder of its own: a login keyring the machine's user already has
+# (with another password) would otherwise ask to be unlocked, with no one to answer.
 exec dbus-run-session -- bash -c '
+  export XDG_DATA_HOME="$(mktemp -d)"
   eval "$(printf "explorer-test\n" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
   exec .venv/bin/python -m pytest -n 2 "$@"
