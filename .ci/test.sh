@@ -5,10 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Peers the tests run against (language runtimes, npm packages, ...): each .ci/peers/*.sh
+# adds the Debian packages it needs to PEER_DEBS and defines a `peer_<name>` function
+# that installs the rest (once, cached under .cache/peers), run after the packages below.
+PEER_DEBS=()
+PEERS=()
+for peer in .ci/peers/*.sh; do
+  [ -e "$peer" ] || continue
+  # shellcheck source=/dev/null
+  source "$peer"
+done
+
 # System packages: Qt's runtime libraries, fonts, a real keyring, curl (snippet tests).
 need=()
 for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 fonts-dejavu-core libglib2.0-0 \
-           libdbus-1-3 dbus gnome-keyring curl; do
+           libdbus-1-3 dbus gnome-keyring curl "${PEER_DEBS[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then
@@ -29,6 +40,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+
+# Each peer's own installation (npm packages and the like), cached under .cache/peers.
+mkdir -p .cache/peers
+for install in "${PEERS[@]}"; do
+  "$install"
+done
 
 # Static checks first: they are fast and say exactly what is wrong.
 .venv/bin/ruff check explorer tests
