@@ -97,12 +97,21 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
         cookies.extend(_cookie_pairs(p))
 
     creds = _Credentials()
-    if inp.auth is not None:
+    for auth in (*inp.credentials, *((inp.auth,) if inp.auth is not None else ())):
         try:
-            _apply_auth(inp.auth, headers, query, cookies, creds)
+            _apply_auth(auth, headers, query, cookies, creds)
         except RequestError:
             if not lenient:
                 raise
+    typed_cookies = {c.split("=", 1)[0] for c in cookies}
+    for name, value in inp.cookies:
+        if _cookie_enc(name) in typed_cookies:
+            continue  # a cookie parameter or credential of the request wins over the jar
+        encoded = _cookie_enc(value)
+        cookies.append(f"{_cookie_enc(name)}={encoded}")
+        creds.cookies.append(name)
+        if value:
+            creds.secrets.append((encoded, "COOKIE_" + _env_word(name)))
 
     if cookies:
         headers.append(("Cookie", "; ".join(cookies)))
@@ -140,6 +149,7 @@ def build_request(inp: RequestInput, *, lenient: bool = False) -> PreparedReques
         credential_query=_unique(creds.query),
         credential_cookies=_unique(creds.cookies),
         basic_auth=creds.basic_auth,
+        digest_auth=creds.digest_auth,
     )
 
 
@@ -375,6 +385,12 @@ class _Credentials:
     query: list[str] = field(default_factory=list)
     cookies: list[str] = field(default_factory=list)
     basic_auth: tuple[str, str] | None = None
+    digest_auth: tuple[str, str] | None = None
+
+
+def _env_word(name: str) -> str:
+    """A cookie name as part of an environment variable name ("ecosire_auth" -> ECOSIRE_AUTH)."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "VALUE"
 
 
 def _apply_auth(
@@ -403,6 +419,13 @@ def _apply_auth(
                 if value:
                     creds.secrets.append((value, name))
             creds.basic_auth = (user_env, password_env)
+    elif auth.kind == "digest":
+        if auth.username or auth.password:
+            user_env, password_env = basic_env_names(env)
+            for value, name in ((auth.password, password_env), (auth.username, user_env)):
+                if value:
+                    creds.secrets.append((value, name))
+            creds.digest_auth = (auth.username, auth.password)
     elif auth.kind == "apikey":
         if not auth.token:
             return

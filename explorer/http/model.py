@@ -94,10 +94,11 @@ class BodyInput:
 class AuthInput:
     """A credential to attach to a request.
 
-    kind: "bearer" (token), "basic" (username, password), "apikey" (name, location, token).
-    `env_name` is the environment variable snippets use instead of the secret itself."""
+    kind: "bearer" (token), "basic" and "digest" (username, password), "apikey" (name,
+    location, token). `env_name` is the environment variable snippets use instead of the
+    secret itself. Digest is answered by the Sender (it needs the server's challenge)."""
 
-    kind: Literal["bearer", "basic", "apikey"]
+    kind: Literal["bearer", "basic", "apikey", "digest"]
     token: str = ""
     username: str = ""
     password: str = ""
@@ -117,6 +118,13 @@ class RequestInput:
     headers: tuple[tuple[str, str], ...] = ()  # extra headers typed by the user
     body: BodyInput | None = None
     auth: AuthInput | None = None
+    """A credential typed for this request alone (the Auth tab's "this request only")."""
+    credentials: tuple[AuthInput, ...] = ()
+    """The credentials of the environment that the operation's security requirement asks
+    for: every scheme of the chosen alternative (an AND requirement is several)."""
+    cookies: tuple[tuple[str, str], ...] = ()
+    """Cookies of the environment's cookie jar for this URL (name, value): sent back like a
+    browser would, treated as credentials (never forwarded to another origin)."""
     secret_headers: tuple[str, ...] = ()
     """Names (any case) of `headers` the user marked secret: never forwarded to another
     origin on a redirect, and written as `${NAME}` variables in snippets. The editor
@@ -144,6 +152,9 @@ class PreparedRequest:
     """(username variable, password variable) when the Authorization header holds basic
     credentials built from a username and password (both in `secrets`): snippets write
     `-u "${USER_VAR}:${PASSWORD_VAR}"` instead of the encoded header."""
+    digest_auth: tuple[str, str] | None = None
+    """(username, password) for HTTP digest: the Sender answers the server's challenge
+    (both are in `secrets` too)."""
 
 
 @dataclass(frozen=True)

@@ -298,7 +298,12 @@ async def _exchange(
                 files=files,
                 extensions={"trace": trace},
             )
-            response = await client.send(request, stream=True, follow_redirects=False)
+            auth: Any = httpx.USE_CLIENT_DEFAULT
+            if current.digest_auth is not None:
+                auth = httpx.DigestAuth(*current.digest_auth)  # answers the challenge
+            response = await client.send(
+                request, stream=True, follow_redirects=False, auth=auth
+            )
             _show_location(response)
             try:
                 target = _redirect_target(response) if options.follow_redirects else None
@@ -382,11 +387,15 @@ def _next_hop(
         content, form, files = None, (), ()
     url = str(target)
     dropped: tuple[str, ...] = ()
+    digest = current.digest_auth
     if origin(url) != origin(original.url):
         headers = [(n, v) for n, v in headers if n.lower() != "host"]
         headers, url, dropped = _without_credentials(headers, url, original)
+        if digest is not None:
+            digest, dropped = None, (*dropped, "digest credentials")
     following = dataclasses.replace(
         current,
+        digest_auth=digest,
         method=method,
         url=url,
         headers=tuple(headers),

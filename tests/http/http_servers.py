@@ -4,9 +4,9 @@
   (`/echo...`), answers with any status and headers (`/status/{code}`), streams large
   bodies (`/bytes/{n}`), answers late (`/slow`), stalls mid-body (`/drip`), redirects
   (`/redirect/{n}`, `/to?status=&url=`), sets cookies (`/cookie`), reads basic
-  credentials (`/basic`), and misbehaves: a byte at a time (`/trickle`), without end
-  (`/endless`), compressed zeros without end or up to N MiB (`/zip/{coding}`), and small
-  compressed bodies, some broken (`/encoded`).
+  credentials (`/basic`) and digest ones (`/digest`, ada / s3cret), and misbehaves: a
+  byte at a time (`/trickle`), without end (`/endless`), compressed zeros without end or
+  up to N MiB (`/zip/{coding}`), and small compressed bodies, some broken (`/encoded`).
 - `tls_server`: the same app over HTTPS with a self-signed certificate.
 - `raw_server`: a plain socket server that misbehaves on purpose (closes, resets, sends
   something that is not HTTP).
@@ -215,6 +215,33 @@ def make_app(state: ServerState) -> ASGIApp:
         user, _, password = pair.partition(":")
         return JSONResponse({"user": user, "password": password})
 
+    async def digest(request: Request) -> Response:
+        """HTTP digest (RFC 7616, MD5, qop=auth) for user "ada" with password "s3cret"."""
+        import hashlib
+        import re as _re
+
+        realm, nonce = "explorer-tests", "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+        header = request.headers.get("authorization", "")
+        challenge = {
+            "WWW-Authenticate": f'Digest realm="{realm}", nonce="{nonce}", qop="auth", '
+            "algorithm=MD5"
+        }
+        if not header.startswith("Digest "):
+            return Response("digest credentials needed", status_code=401, headers=challenge)
+        fields = dict(_re.findall(r'(\w+)="?([^",]*)"?', header[7:]))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+        ha1 = md5(f"ada:{realm}:s3cret")
+        ha2 = md5(f"{request.method}:{fields.get('uri', '')}")
+        expected = md5(
+            f"{ha1}:{nonce}:{fields.get('nc', '')}:{fields.get('cnonce', '')}:auth:{ha2}"
+        )
+        if fields.get("username") != "ada" or fields.get("response") != expected:
+            return Response("wrong digest credentials", status_code=401, headers=challenge)
+        return Response("digest ok", media_type="text/plain")
+
     async def cookie(request: Request) -> Response:
         response = JSONResponse({"set": True})
         response.set_cookie("session", "s3cr3t", path="/")
@@ -230,6 +257,7 @@ def make_app(state: ServerState) -> ASGIApp:
             Route("/redirect/{n:int}", redirect),
             Route("/cookie", cookie),
             Route("/basic", basic),
+            Route("/digest", digest),
             Route("/to", redirect_to, methods=methods),
             Route("/trickle", trickle),
             Route("/endless", endless),

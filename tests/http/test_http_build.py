@@ -413,3 +413,29 @@ def test_reserved_header_parameters_are_ignored_and_values_trimmed() -> None:
         headers=(("X-Typed", " padded "),),
     )
     assert prepared.headers == (("X-Kept", "spaced"), ("X-Typed", "padded"))
+
+
+def test_every_credential_of_an_and_requirement_and_the_jars_cookies() -> None:
+    inp = RequestInput(
+        "GET",
+        "https://api.example.com",
+        "/x",
+        params=(ParamValue("theme", "cookie", "dark"),),
+        credentials=(
+            AuthInput("apikey", token="k-1", name="X-API-Key", env_name="ACME_API_KEY"),
+            AuthInput(
+                "apikey", token="c-1", name="client_id", location="query", env_name="ACME_CLIENT"
+            ),
+        ),
+        cookies=(("ecosire_auth", "jwt.a.b"), ("theme", "light")),
+    )
+    prepared = build_request(inp)
+    assert ("X-API-Key", "k-1") in prepared.headers
+    assert "client_id=c-1" in prepared.url
+    cookie = dict(prepared.headers)["Cookie"]
+    assert "ecosire_auth=jwt.a.b" in cookie and "theme=dark" in cookie
+    assert "theme=light" not in cookie  # the request's own cookie parameter wins
+    assert set(prepared.credential_cookies) == {"ecosire_auth"}
+    assert {"X-API-Key"} <= set(prepared.credential_headers)
+    assert prepared.credential_query == ("client_id",)
+    assert ("jwt.a.b", "COOKIE_ECOSIRE_AUTH") in prepared.secrets

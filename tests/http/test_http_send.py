@@ -727,3 +727,26 @@ def test_proxy_problems_name_the_proxy(closed_port: int, echo_server: RunningSer
         failure = failed(run(lambda s, p=proxy: s.send(get(url), TransportOptions(proxy=p))))
         assert failure.kind == "other"
         assert words in failure.message
+
+
+def test_digest_credentials_answer_the_servers_challenge(echo_server: RunningServer) -> None:
+    from explorer.http import AuthInput
+
+    def send(password: str) -> ResponseResult:
+        prepared = build_request(
+            RequestInput(
+                "GET",
+                echo_server.url,
+                "/digest",
+                credentials=(AuthInput("digest", username="ada", password=password),),
+            )
+        )
+        assert prepared.digest_auth == ("ada", password)
+        assert all(n.lower() != "authorization" for n, _ in prepared.headers)  # not up front
+        result = run(lambda sender: sender.send(prepared, TransportOptions(timeout=10)))
+        assert isinstance(result, ResponseResult)
+        return result
+
+    ok = send("s3cret")
+    assert (ok.status, ok.body) == (200, b"digest ok")
+    assert send("wrong").status == 401
