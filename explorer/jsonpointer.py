@@ -8,6 +8,7 @@ all of them escape and unescape through this one module.
     >>> text = '{\\n  "a": {\\n    "b": 1\\n  }\\n}'
     >>> pointer_lines(text)["/a/b"]          # 2 (0-based line of the "b" member)
     >>> line_of_pointer(text, "/a/missing")  # 1: the nearest ancestor that is there
+    >>> resolve_pointer({"a": [{"b": 1}]}, "/a/0/b")   # 1
 
 The scanner is forgiving: on broken JSON it maps what it read before the break.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "line_of_pointer",
     "parse_error_position",
     "pointer_lines",
+    "resolve_pointer",
     "unescape_token",
 ]
 
@@ -43,6 +45,23 @@ def unescape_token(token: str) -> str:
 def join_pointer(tokens: Iterable[object]) -> str:
     """The pointer of a path of keys and indexes: ("a/b", 0) -> "/a~1b/0"."""
     return "".join("/" + escape_token(str(t)) for t in tokens)
+
+
+def resolve_pointer(doc: object, pointer: str) -> object:
+    """The value a pointer names in parsed JSON ("" is the whole document). Raises
+    KeyError when there is nothing there."""
+    if pointer and not pointer.startswith("/"):
+        raise KeyError(pointer)
+    node = doc
+    for raw in pointer.split("/")[1:] if pointer else []:
+        token = unescape_token(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
 
 
 class _Scanner:

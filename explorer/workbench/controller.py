@@ -21,16 +21,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+import dataclasses
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from explorer.errors import RequestError
+from explorer.errors import AuthError, RequestError
 from explorer.workbench.services import Services
 from explorer.workbench.session import RequestSession
 from explorer.workbench.tasks import TaskSlot
 
 if TYPE_CHECKING:  # the HTTP side loads with the first send, not at the window's start-up
-    from explorer.http.model import RequestInput, TransportOptions
+    from explorer.http.model import (
+        NetworkFailure,
+        PreparedRequest,
+        RequestInput,
+        ResponseResult,
+        TransportOptions,
+    )
+    from explorer.spec.model import Operation
+    from explorer.workbench.credentials import Credentials
 
 __all__ = ["CLOSED_LIMIT", "Placement", "Workbench"]
 
@@ -54,6 +63,8 @@ class Workbench:
         self.listeners: list[Callable[[RequestSession], None]] = []
         self._sends: dict[int, TaskSlot] = {}
         self._load = TaskSlot("load document")
+        self.credentials: Credentials | None = None
+        """The open document's credentials in its environment in use (the window sets it)."""
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -108,14 +119,36 @@ class Workbench:
     # -- sending --------------------------------------------------------------------------
 
     def send(
-        self, session: RequestSession, inp: RequestInput, options: TransportOptions
+        self,
+        session: RequestSession,
+        inp: RequestInput,
+        options: TransportOptions,
+        *,
+        op: Operation | None = None,
     ) -> asyncio.Task[None] | None:
-        """Build and send `inp` for `session`, replacing a send in flight. Returns the
-        task, or None when the request could not be built (phase "error", with why)."""
+        """Build and send `inp` for `session` (the request of `op`, when it has one),
+        replacing a send in flight. Returns the task, or None when the request could not
+        be built (phase "error", with why).
+
+        With `credentials` set, the environment's variables are filled in first (an
+        unknown one refuses the send), then, in the task, the credentials the operation's
+        security requirement asks for and the jar's cookies are added (a login slot logs
+        in by itself), and after a 401 a login slot logs in again once and the request is
+        sent once more."""
         from explorer.http.build import build_request
+        from explorer.workbench.variables import substitute
 
         self._cancel_task(session)
+        creds = self.credentials
         try:
+            if creds is not None:
+                inp, unknown = substitute(inp, creds.variables())
+                if unknown:
+                    names = ", ".join("{{" + n + "}}" for n in sorted(unknown))
+                    raise RequestError(
+                        f"Unknown variable {names}: define it in the environment "
+                        f"'{creds.env.name}' or take it out of the request."
+                    )
             prepared = build_request(inp)
         except RequestError as exc:
             session.fail_build(str(exc))
@@ -124,27 +157,89 @@ class Workbench:
         generation = session.start_send(prepared)
         self._notify(session)
         slot = self._sends.setdefault(session.id, TaskSlot(f"send {session.op_key or 'request'}"))
-        return slot.start(self._send(session, generation, prepared, options))
+        return slot.start(self._send(session, generation, inp, prepared, options, op))
 
     async def _send(
-        self, session: RequestSession, generation: int, prepared: Any, options: TransportOptions
+        self,
+        session: RequestSession,
+        generation: int,
+        inp: RequestInput,
+        prepared: PreparedRequest,
+        options: TransportOptions,
+        op: Operation | None,
     ) -> None:
         def current() -> bool:
             return session.generation == generation and not session.closed
 
         try:
             sender = await self.services.get_sender()
-            result = await sender.send(prepared, options)
+
+            def send(request: PreparedRequest) -> Awaitable[ResponseResult | NetworkFailure]:
+                return sender.send(request, options)
+
+            result, prepared, note = await self._exchange(inp, prepared, op, send)
         except asyncio.CancelledError:
             if current() and session.phase == "sending":
                 session.phase = "cancelled"
                 self._notify(session)
             raise
+        except (AuthError, RequestError) as exc:
+            if current():
+                session.fail_build(str(exc))
+                self._notify(session)
+            return
         if not current():
             return
+        session.prepared = prepared
         session.result = result
+        session.note = note
         session.phase = "done"
         self._notify(session)
+
+    async def _exchange(
+        self,
+        inp: RequestInput,
+        prepared: PreparedRequest,
+        op: Operation | None,
+        send: Callable[[PreparedRequest], Awaitable[ResponseResult | NetworkFailure]],
+    ) -> tuple[ResponseResult | NetworkFailure, PreparedRequest, str]:
+        """Send with the environment's credentials: (result, what was sent, a note)."""
+        creds = self.credentials
+        if creds is None:
+            return await send(prepared), prepared, ""
+        from explorer.http.build import build_request
+        from explorer.http.model import ResponseResult
+
+        await creds.load_jar()
+        sent = await creds.inputs_for(op, inp.base_url, send)
+        full = dataclasses.replace(inp, credentials=sent, cookies=creds.cookies_for(prepared.url))
+        prepared = build_request(full)
+        result = await send(prepared)
+        note = ""
+        renew = None
+        if isinstance(result, ResponseResult):
+            if creds.remember_cookies(result):
+                await creds.save_jar()
+            if result.status == 401:
+                renew = creds.can_renew(op, sent)
+        if renew is not None:
+            try:
+                await creds.login(renew, inp.base_url, send)
+            except AuthError as exc:
+                note = f"The server answered 401; logging in again failed: {exc}"
+            else:
+                sent = await creds.inputs_for(op, inp.base_url, send)
+                full = dataclasses.replace(
+                    full, credentials=sent, cookies=creds.cookies_for(prepared.url)
+                )
+                prepared = build_request(full)
+                result = await send(prepared)
+                note = "The token was refused (401): logged in again and sent once more."
+                if isinstance(result, ResponseResult) and creds.remember_cookies(result):
+                    await creds.save_jar()
+        ok = isinstance(result, ResponseResult) and result.status < 400
+        creds.record_use(ok)
+        return result, prepared, note
 
     def cancel(self, session: RequestSession) -> bool:
         """Cancel the session's send in flight; True when there was one."""

@@ -51,6 +51,8 @@ class RequestSession:
     """What came back from the last send (None before the first, or while it runs)."""
     error: str = ""
     """Why the last send could not be built (phase "error")."""
+    note: str = ""
+    """Something to say about the last send ("logged in again and sent once more")."""
     generation: int = 0
     """Grows with every send (see the module docstring)."""
     closed: bool = False
@@ -96,6 +98,7 @@ class RequestSession:
         self.prepared = prepared
         self.result = None
         self.error = ""
+        self.note = ""
         self.sent = True
         self.baseline = copy.deepcopy(self.state)
         return self.generation
