@@ -60,5 +60,6 @@ exec dbus-run-session -- bash -c '
   export XDG_DATA_HOME="$(mktemp -d)"
   eval "$(printf "explorer-test\n" | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+  .venv/bin/python .ci/wait_for_keyring.py
   exec .venv/bin/python -m pytest -n 2 "$@"
 ' bash "$@"

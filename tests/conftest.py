@@ -58,7 +58,16 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
         for task in pending:
             task.cancel()
         if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            # A task that ignores its cancellation must fail the test, not hang the run.
+            _done, stuck = loop.run_until_complete(asyncio.wait(pending, timeout=15))
+            if stuck:
+                import io
+
+                stacks = io.StringIO()
+                for t in stuck:
+                    t.print_stack(file=stacks)
+                names = ", ".join(repr(t.get_coro()) for t in stuck) + "\n" + stacks.getvalue()
+                raise AssertionError(f"tasks still running after cancel: {names}")
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)

@@ -50,21 +50,23 @@ from explorer.ui.safe_text import cut, html_text, tooltip
 from explorer.ui.shortcuts import SHORTCUTS, by_name, key_text
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
-from explorer.ui.window_parts import ConsentBar, TabBar
+from explorer.ui.window_parts import ConsentBar, EnvironmentBar, TabBar
 from explorer.workbench import RequestSession, Services, Workbench, Workspace
 
 # Imports of what the first paint does not need (a tab's widgets, dialogs, the HTTP model)
 # are made where they are used: start-up time is mostly imports (tests/test_startup_imports.py).
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QDialog, QMessageBox
 
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
+    from explorer.workbench.credentials import Credentials
 
 __all__ = ["MainWindow", "build_window"]
 
 CODE_PANEL_WIDTH = 380
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 UNSENT_MARK = " ●"
 PRELOAD = (
     "explorer.ui.request.editor",
@@ -150,10 +152,16 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.tab_widget)
         self.consent_bar = ConsentBar()
         self.consent_bar.allowed.connect(self._allow_references)
+        self.env_bar = EnvironmentBar()
+        self.env_bar.chosen.connect(self.use_environment)
+        self.env_bar.manage.connect(self.manage_environments)
+        self.credentials: Credentials | None = None
+        self.confirm_box: QMessageBox | None = None
         centre_box = QWidget()
         centre_layout = QVBoxLayout(centre_box)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.env_bar)
         centre_layout.addWidget(self.consent_bar)
         centre_layout.addWidget(self.centre, 1)
 
@@ -490,10 +498,102 @@ class MainWindow(QMainWindow):
         self.spec_title.setToolTip(tooltip(api.source))
         self._update_warnings()
         self.consent_bar.offer(api.consent)
+        self._set_credentials(api, preferred_server)
         self._restore_tabs()
         self.centre.setCurrentWidget(self.tab_widget if self.tabs() else self.banner)
         self._update_actions()
         self.spec_loaded.emit(api)
+
+    # -- environments and credentials -----------------------------------------------------
+
+    def _set_credentials(self, api: spec_mod.Spec, preferred_server: str | None) -> None:
+        """The document's environments and credentials (the keyring is read on demand)."""
+        from explorer.workbench.credentials import Credentials
+
+        services = self.services
+        store = services.environment_store()
+        if store.problem:
+            self.notice(store.problem)
+        creds = Credentials(
+            api, store.for_api(api.title), services.secret_store(), usage=services.usage_store()
+        )
+        if preferred_server:
+            creds.defaults["baseUrl"] = preferred_server  # the demo's local server
+        self.credentials = creds
+        self.bench.credentials = creds
+        self._show_environment()
+
+    def _show_environment(self) -> None:
+        creds = self.credentials
+        if creds is None:
+            return
+        envs = creds.envs
+        self.env_bar.show_environments(
+            [e.name for e in envs.environments], creds.env.name, creds.env.production
+        )
+        self.env_bar.say(creds.secrets.problem)
+        for tab in self.tabs():
+            if tab.built:
+                tab.editor.set_variables(creds.variables())
+
+    def use_environment(self, name: str) -> None:
+        """Switch to another environment: its variables and credentials from now on."""
+        creds = self.credentials
+        if creds is None or creds.envs.get(name) is None:
+            return
+        creds.envs.use(name)
+        self._show_environment()
+        message = self.services.environment_store().try_save()
+        self.set_status(message or f"Environment: {name}")
+        self._refresh_auth()
+        self.refresh_code()
+
+    def manage_environments(self) -> None:
+        """The environments and credentials manager."""
+        if self.credentials is None:
+            return
+        from explorer.ui.environments import EnvironmentsDialog
+
+        dialog = EnvironmentsDialog(self.credentials, self.services, self)
+        dialog.changed.connect(self._environments_changed)
+        dialog.show()
+        self.environments_dialog = dialog
+
+    def _environments_changed(self) -> None:
+        self.services.environment_store().try_save()
+        self._show_environment()
+        self._refresh_auth()
+
+    def _refresh_auth(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and tab.built:
+            self._show_slots(tab)
+
+    def _show_slots(self, tab: RequestTab) -> None:
+        """The environment's credentials on the tab's Auth tab (and its variables)."""
+        if not tab.built or self._closing:
+            return
+        tab.editor.slots.login_with = lambda scheme: self._login_now(tab, scheme)
+        tab.show_slots(self.credentials)
+
+    async def _login_now(self, tab: RequestTab, scheme: str) -> str:
+        """Log a login slot in now (the Auth tab's button): "" or why it failed."""
+        from explorer.errors import AuthError
+        from explorer.workbench.variables import substitute
+
+        creds = self.credentials
+        if creds is None:
+            return ""
+        sender = await self.services.get_sender()
+        options = tab.editor.transport_options()
+        inp, _unknown = substitute(tab.editor.request_input(), creds.variables())
+        try:
+            await creds.login(scheme, inp.base_url, lambda p: sender.send(p, options))
+        except AuthError as exc:
+            self.set_status(str(exc))
+            return str(exc)
+        self.set_status(f"Logged in ({creds.env.name}).")
+        return ""
 
     def _allow_references(self, kinds: tuple[str, ...]) -> None:
         """The user lets the document's references reach what they name: open it again."""
@@ -615,11 +715,14 @@ class MainWindow(QMainWindow):
         self.bench.sessions.sort(key=lambda s: order.get(s.id, len(order)))
 
     def _tab_changed(self, _index: int) -> None:
+        if self._closing:
+            return
         tab = self.current_tab()
         if tab is None:
             self._update_actions()
             return
         tab.ensure_built()
+        self._show_slots(tab)
         op = tab.operation()
         if op is not None and self.tree.current_operation() is not op:
             self.tree.select_operation(op.key)
@@ -703,6 +806,7 @@ class MainWindow(QMainWindow):
             self._remember(tab)
             tab.session.retarget(op.key)
             tab.load(self.api, self.preferred_server, self._draft_for(op.key))
+            self._show_slots(tab)
             self._decorate(tab)
             self._show_session_status(tab.session)
             self.refresh_code()
@@ -721,6 +825,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             return
         self._decorate(tab)
+        self._show_slots(tab)
         op = tab.operation()
         if op is not None and tab is self.current_tab():
             self.tree.select_operation(op.key)
@@ -759,7 +864,48 @@ class MainWindow(QMainWindow):
         tab.editor.prepare_to_send()
         tab.editor.clear_field_errors()
         tab.sync_state()
-        self.bench.send(session, tab.editor.request_input(), tab.editor.transport_options())
+        inp = tab.editor.request_input()
+        creds = self.credentials
+        if creds is not None and creds.env.production and inp.method not in _SAFE_METHODS:
+            self._confirm_production(tab, inp.method)
+            return
+        self._send_now(tab)
+
+    def _send_now(self, tab: RequestTab) -> None:
+        self.bench.send(
+            tab.session,
+            tab.editor.request_input(),
+            tab.editor.transport_options(),
+            op=tab.operation(),
+        )
+
+    def _confirm_production(self, tab: RequestTab, method: str) -> None:
+        """Ask before a request that changes things goes to production (not modal: the
+        window keeps working; the answer sends it, or not)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        env = self.credentials.env.name if self.credentials is not None else "production"
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle("Send to production?")
+        box.setText(f"This {method} request goes to '{env}', a production environment.")
+        box.setInformativeText("It may change real data. Send it?")
+        send = box.addButton("Send", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setModal(False)
+
+        def answered() -> None:
+            if box.clickedButton() is send and tab in self.tabs():
+                self._send_now(tab)
+            else:
+                self.set_status("Not sent to production.")
+            self.confirm_box = None
+
+        box.finished.connect(lambda _r: answered())
+        self.confirm_box = box
+        box.show()
 
     async def send_and_wait(self) -> None:
         """Send the current request and wait until its response (or failure) is shown."""
@@ -808,8 +954,9 @@ class MainWindow(QMainWindow):
 
         if session.phase == "done" and isinstance(session.result, ResponseResult):
             result = session.result
+            note = f" · {session.note}" if session.note else ""
             self.set_status(
-                f"{result.status} {result.reason} in {result.timing.total * 1000:.0f} ms"
+                f"{result.status} {result.reason} in {result.timing.total * 1000:.0f} ms{note}"
             )
         elif session.phase == "done" and isinstance(session.result, NetworkFailure):
             self.set_status(session.result.message)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported when the first tab is built (not for the first pai
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
+    from explorer.workbench.credentials import Credentials
 
 __all__ = ["ICON_SIZE", "RequestTab", "method_icon"]
 
@@ -257,6 +258,13 @@ class RequestTab(QWidget):
         method = self.session.state.get("method")
         return method if isinstance(method, str) and method else "GET"
 
+    def show_slots(self, creds: Credentials | None) -> None:
+        """The environment's credentials for this tab's endpoint, on its Auth tab."""
+        if self._built:
+            self.editor.slots.show_slots(creds, self.operation())
+            if creds is not None:
+                self.editor.set_variables(creds.variables())
+
     def redacted(self, state: Mapping[str, Any]) -> dict[str, Any]:
         """`state` as it may be written to disk: secrets left out, the fields this
         endpoint marks `format: password` included."""
@@ -271,6 +279,7 @@ class RequestTab(QWidget):
         self._sync_timer.stop()
         if self._built:
             self.editor.shutdown()
+            self.editor.slots.shutdown()
 
 
 def _first_base(api: Spec) -> str:

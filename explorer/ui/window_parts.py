@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTabBar,
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
-__all__ = ["ConsentBar", "TabBar", "shortcuts_dialog"]
+__all__ = ["ConsentBar", "EnvironmentBar", "TabBar", "shortcuts_dialog"]
 
 
 class TabBar(QTabBar):
@@ -113,3 +113,66 @@ def shortcuts_dialog(parent: QWidget) -> QDialog:
     dialog.resize(620, 520)
     dialog.setModal(False)
     return dialog
+
+
+class EnvironmentBar(QFrame):
+    """The environment in use, above the requests: a switcher, production marked in red,
+    and the way to the environments and credentials manager."""
+
+    chosen = Signal(str)
+    manage = Signal()
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QComboBox
+
+        super().__init__()
+        self.setObjectName("environmentBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 6, 3)
+        layout.setSpacing(6)
+        label = QLabel("Environment", self)
+        label.setStyleSheet("color: palette(placeholder-text);")
+        self.combo = QComboBox(self)
+        self.combo.setObjectName("environmentCombo")
+        self.combo.setMinimumWidth(150)
+        self.combo.setToolTip("The environment in use: its variables and credentials")
+        self.combo.activated.connect(lambda i: self.chosen.emit(self.combo.itemText(i)))
+        self.badge = QLabel("PRODUCTION", self)
+        self.badge.setObjectName("productionBadge")
+        self.badge.setStyleSheet(
+            "QLabel { background: #e03131; color: white; border-radius: 3px;"
+            " padding: 1px 6px; font-weight: bold; }"
+        )
+        self.badge.setToolTip("Requests other than GET ask before they are sent")
+        manage = QToolButton(self)
+        manage.setObjectName("manageEnvironments")
+        manage.setText("Environments & credentials…")
+        manage.setAutoRaise(True)
+        manage.clicked.connect(self.manage)
+        self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setStyleSheet("color: #b35c00;")
+        layout.addWidget(label)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.badge)
+        layout.addWidget(manage)
+        layout.addWidget(self.note, 1)
+        self.badge.hide()
+        self.hide()
+
+    def show_environments(self, names: list[str], active: str, production: bool) -> None:
+        """List the API's environments with `active` chosen (production: marked)."""
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems(names)
+        self.combo.setCurrentText(active)
+        self.combo.blockSignals(False)
+        self.badge.setVisible(production)
+        style = "QComboBox { color: #c92a2a; font-weight: bold; }" if production else ""
+        self.combo.setStyleSheet(style)
+        self.show()
+
+    def say(self, text: str) -> None:
+        """One line beside the switcher (the keyring cannot be used, ...)."""
+        self.note.setText(text)
+        self.note.setToolTip(text)

@@ -211,7 +211,8 @@ class Workbench:
         from explorer.http.model import ResponseResult
 
         await creds.load_jar()
-        sent = await creds.inputs_for(op, inp.base_url, send)
+        # A credential typed for this request alone replaces the environment's.
+        sent = () if inp.auth is not None else await creds.inputs_for(op, inp.base_url, send)
         full = dataclasses.replace(inp, credentials=sent, cookies=creds.cookies_for(prepared.url))
         prepared = build_request(full)
         result = await send(prepared)
@@ -228,7 +229,7 @@ class Workbench:
             except AuthError as exc:
                 note = f"The server answered 401; logging in again failed: {exc}"
             else:
-                sent = await creds.inputs_for(op, inp.base_url, send)
+                sent = await creds.inputs_for(op, inp.base_url, send)  # the new token
                 full = dataclasses.replace(
                     full, credentials=sent, cookies=creds.cookies_for(prepared.url)
                 )

@@ -253,9 +253,12 @@ class Credentials:
         """A secret part as far as it is known without a keyring call (None: not read)."""
         return self._cache.get(self._name(scheme_name, part))
 
-    async def set_secret(self, scheme_name: str, part: str, value: str) -> None:
-        """Keep a secret part of a slot (in the keyring; "" forgets it)."""
-        name = self._name(scheme_name, part)
+    async def set_secret(
+        self, scheme_name: str, part: str, value: str, *, environment: str | None = None
+    ) -> None:
+        """Keep a secret part of a slot of the environment in use (or of `environment`):
+        in the keyring; "" forgets it."""
+        name = self._name(scheme_name, part, environment)
         if value:
             await self.secrets.set(name, value)
         else:

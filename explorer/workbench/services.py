@@ -18,6 +18,9 @@ from explorer.store import Settings
 if TYPE_CHECKING:
     from explorer.http.send import Sender
     from explorer.mock import MockServer
+    from explorer.store.environments import EnvironmentStore
+    from explorer.store.secrets import SecretStore
+    from explorer.store.usage import Usage
 
 __all__ = ["Services"]
 
@@ -34,6 +37,40 @@ class Services:
     demo_spec: Path = field(default_factory=demo_spec_path)
     mock: MockServer | None = None
     on_error: list[Callable[[str], None]] = field(default_factory=list)
+    secrets: SecretStore | None = None
+    """The keyring (made on first use)."""
+    environments: EnvironmentStore | None = None
+    """Every API's environments, variables and credential slots (read on first use)."""
+    usage: Usage | None = None
+    """How much each credential is used (read on first use)."""
+
+    def secret_store(self) -> SecretStore:
+        if self.secrets is None:
+            from explorer.store.secrets import SecretStore
+
+            self.secrets = SecretStore()
+        return self.secrets
+
+    def environment_store(self) -> EnvironmentStore:
+        if self.environments is None:
+            from explorer.store.environments import EnvironmentStore
+
+            self.environments = EnvironmentStore()
+        return self.environments
+
+    def usage_store(self) -> Usage:
+        if self.usage is None:
+            from explorer.store.usage import Usage
+
+            self.usage = Usage()
+        return self.usage
+
+    def save(self) -> str:
+        """Write what the services keep (environments, usage); an error message or ""."""
+        messages = [
+            store.try_save() for store in (self.environments, self.usage) if store is not None
+        ]
+        return next((m for m in messages if m), "")
 
     def report_error(self, message: str) -> None:
         """Log an unexpected error and show it wherever the window put a handler."""

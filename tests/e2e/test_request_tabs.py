@@ -16,8 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
-from explorer.http import Sender
-from explorer.store import Settings
 from explorer.ui.main_window import MainWindow, build_window
 from explorer.workbench import Services
 
@@ -33,11 +31,21 @@ def served(window: MainWindow) -> int:
     return int(mock.app.served)
 
 
+async def activated(window: MainWindow) -> None:
+    """Wait until the window is the active one (its shortcuts work only then). Not with
+    qtbot.waitUntil: a nested Qt event loop inside a task's step makes the tasks it wakes
+    fail with "Cannot enter into task" and never run."""
+    deadline = asyncio.get_running_loop().time() + 3
+    while QApplication.activeWindow() is not window:
+        assert asyncio.get_running_loop().time() < deadline, "the window never became active"
+        await asyncio.sleep(0.01)
+
+
 async def open_demo(window: MainWindow, qtbot: Any) -> None:
     assert await window.open_initial(None)
     assert window.api is not None and window.preferred_server
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    await activated(window)
 
 
 def press(
@@ -97,7 +105,12 @@ def test_ctrl_enter_sends_from_every_place_in_the_window(
 
 
 def test_three_tabs_login_contacts_a_typed_url_and_back_after_a_restart(
-    qtbot: Any, qloop: Any, wait_for: Wait, window: MainWindow, tmp_path: Path
+    qtbot: Any,
+    qloop: Any,
+    wait_for: Wait,
+    window: MainWindow,
+    tmp_path: Path,
+    fresh_services: Callable[[], Services],
 ) -> None:
     saved: dict[str, Any] = {}
 
@@ -168,7 +181,7 @@ def test_three_tabs_login_contacts_a_typed_url_and_back_after_a_restart(
     # quit, start again with the same folders: the tabs come back, without the token
     window.close()
     qloop.run_until_complete(window.aclose())
-    services = Services(settings=Settings(tmp_path / "settings.json"), sender=Sender())
+    services = fresh_services()
     again = build_window(services)
     again.show()
 

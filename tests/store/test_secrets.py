@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringLocked
 
@@ -52,8 +51,11 @@ def test_no_backend_keeps_secrets_for_the_session_and_says_so(tmp_path: Path) ->
     assert SecretStore(backend=fail.Keyring()).get_sync("dev/key") is None  # not kept
 
 
-class _Locked(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+class _Locked:
+    """A keyring that stays locked. Not a `KeyringBackend` subclass: keyring registers
+    every subclass as a backend of the process, and it would then be tried for real."""
+
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringLocked("Failed to unlock the collection!")

@@ -30,7 +30,7 @@ from explorer.spec.describe import credential_kind, scheme_summary
 from explorer.ui.request.looks import dim, title
 from explorer.ui.safe_text import cut, html_text, plain_words, set_plain
 
-__all__ = ["AuthPanel", "eye_icon"]
+__all__ = ["AuthPanel", "eye_icon", "secret_edit"]
 
 NONE = "none"
 
@@ -58,7 +58,7 @@ def eye_icon(visible: bool, color: str = "#6c757d") -> QIcon:
     return QIcon(pix)
 
 
-def _secret_edit(parent: QWidget, placeholder: str) -> QLineEdit:
+def secret_edit(parent: QWidget, placeholder: str) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setPlaceholderText(placeholder)
@@ -107,7 +107,7 @@ class AuthPanel(QWidget):
         line.setFrameShadow(QFrame.Shadow.Plain)
         line.setStyleSheet("color: #dee2e6;")
         layout.addWidget(line)
-        cred_title = QLabel("Credential for this session", self)
+        cred_title = QLabel("Or a credential for this request only (not saved)", self)
         cred_title.setObjectName("sectionTitle")
         title(cred_title)
         layout.addWidget(cred_title)
@@ -118,10 +118,10 @@ class AuthPanel(QWidget):
         self.kind_combo = QComboBox(self)
         self.kind_combo.activated.connect(self._choice_changed)
         form.addRow("Use", self.kind_combo)
-        self.token_edit = _secret_edit(self, "token")
+        self.token_edit = secret_edit(self, "token")
         self.username_edit = QLineEdit(self)
         self.username_edit.setPlaceholderText("username")
-        self.password_edit = _secret_edit(self, "password")
+        self.password_edit = secret_edit(self, "password")
         self.key_name_edit = QLineEdit(self)
         self.key_name_edit.setPlaceholderText("X-API-Key")
         self.key_in_combo = QComboBox(self)

@@ -59,6 +59,7 @@ from explorer.ui.request.form import FieldRow, ParamForm
 from explorer.ui.request.headers import COMMON_HEADERS, KeyValueRows
 from explorer.ui.request.looks import dim, title
 from explorer.ui.request.server import ServerPicker
+from explorer.ui.request.slots import SlotsPanel
 from explorer.ui.safe_text import set_plain
 from explorer.ui.style import METHOD_COLORS
 from explorer.workbench.address import Linked, link_address
@@ -102,6 +103,7 @@ class RequestEditor(QWidget):
         self._adhoc_base = ""
         self._adhoc_path = ""
         self._sending = False
+        self._variables: dict[str, str] = {}
         self._quiet = 0  # > 0 while the editor fills itself: no `changed`
         self._body_issues = 0
         self.last_build_seconds = 0.0
@@ -230,8 +232,21 @@ class RequestEditor(QWidget):
         self.tabs.addTab(headers_scroll, "Headers")
 
         # Auth
+        auth_page = QWidget()
+        al = QVBoxLayout(auth_page)
+        al.setContentsMargins(14, 10, 14, 10)
+        al.setSpacing(8)
+        self.slots = SlotsPanel(auth_page)
+        al.addWidget(self.slots)
         self.auth = AuthPanel(self._edited)
-        self.tabs.addTab(self.auth, "Auth")
+        self.auth.layout().setContentsMargins(0, 6, 0, 0)  # type: ignore[union-attr]
+        al.addWidget(self.auth)
+        al.addStretch(1)
+        auth_scroll = QScrollArea()
+        auth_scroll.setWidgetResizable(True)
+        auth_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        auth_scroll.setWidget(auth_page)
+        self.tabs.addTab(auth_scroll, "Auth")
 
         # Docs (the tab puts a DocsView here)
         self._docs_page = QWidget()
@@ -566,10 +581,20 @@ class RequestEditor(QWidget):
 
     # -- the URL, from the one serialiser -------------------------------------------------
 
+    def set_variables(self, variables: Mapping[str, str]) -> None:
+        """The environment's variables: `{{name}}` in the request shows filled in."""
+        self._variables = dict(variables)
+        self._update_preview()
+
     def preview_url(self) -> str:
-        """The full URL as it is sent (by `build_request`, lenient while unfinished),
-        with secrets shown as "…"."""
-        prepared = build_request(self.request_input(), lenient=True)
+        """The full URL as it is sent (by `build_request`, lenient while unfinished, the
+        environment's variables filled in), with secrets shown as "…"."""
+        inp = self.request_input()
+        if self._variables:
+            from explorer.workbench.variables import substitute
+
+            inp, _unknown = substitute(inp, self._variables)
+        prepared = build_request(inp, lenient=True)
         url = prepared.url
         for secret, _env in sorted(prepared.secrets, key=lambda s: -len(s[0])):
             if secret:
