@@ -391,7 +391,10 @@ class OAuthClient:
             return await self.sign_in_with_device(show_device_code)
         if flow == CLIENT_CREDENTIALS:
             return await self.client_credentials()
-        raise OAuthError(f"Cannot run the OAuth flow {flow!r} here.", error="unsupported")
+        if flow in FLOWS:
+            needs = "a browser" if flow == AUTHORIZATION_CODE else "a place to show the code"
+            raise OAuthError(f"The {_FLOW_WORDS[flow]} sign-in needs {needs}.", error="browser")
+        raise OAuthError(f"Cannot run the OAuth flow {_clip(flow, 40)!r}.", error="unsupported")
 
     async def sign_in_with_browser(
         self, open_browser: Callable[[str], object], *, timeout: float = SIGN_IN_TIMEOUT
@@ -893,8 +896,9 @@ def _is_number(value: object) -> TypeGuard[int | float]:
 
 
 def _clip(text: str, limit: int = 300) -> str:
-    """Text from a provider as one line of at most `limit` characters."""
-    line = " ".join(text.split())
+    """Text from a provider as one printable line (no controls, no bidi overrides) of at
+    most `limit` characters."""
+    line = "".join(c for c in " ".join(text.split()) if c.isprintable())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

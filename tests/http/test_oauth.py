@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from http_servers import RunningServer
+from hypothesis import given, settings as hypothesis_settings
+from hypothesis import strategies as st
 from oidc_peer import LOGIN, Browser, Provider, start_provider
 
 from explorer.errors import AuthError, OAuthError
@@ -538,7 +540,7 @@ def test_a_server_that_is_not_a_provider_says_so(echo_server: RunningServer) -> 
             await client.endpoints()
 
     async def slow() -> None:  # no answer in time
-        late = OAuthSettings(PUBLIC, issuer=echo_server.url + "/slow?delay=5&/.well-known/")
+        late = OAuthSettings(PUBLIC, issuer=echo_server.url + "/slow?delay=1&/.well-known/")
         async with OAuthClient(late, timeout=0.3) as client:
             await client.endpoints()
 
@@ -638,6 +640,31 @@ def test_token_set_round_trips_through_json_and_hides_its_secrets() -> None:
     assert not tokens.expired(1_699_999_000.0) and tokens.expired(1_699_999_990.0, leeway=30)
     assert TokenSet("a").expires_in(0) is None and not TokenSet("a").expired(1e12)
     assert tokens.renewable and not TokenSet("a", flow=AUTHORIZATION_CODE).renewable
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(
+    st.builds(
+        TokenSet,
+        access_token=st.text(min_size=1),
+        token_type=st.just("Bearer"),
+        refresh_token=st.text(),
+        id_token=st.text(),
+        expires_at=st.none() | st.floats(allow_nan=False, allow_infinity=False),
+        scopes=st.lists(st.text()).map(tuple),
+        flow=st.sampled_from(("", *oauth.FLOWS)),
+    )
+)
+def test_any_token_set_round_trips(tokens: TokenSet) -> None:
+    assert TokenSet.from_json(tokens.to_json()) == tokens
+
+
+def test_a_provider_s_words_become_one_clipped_printable_line() -> None:
+    error = oauth.refusal("invalid_grant\x1b[31m", "line one\nline two\u202e" + "x" * 1000, "code")
+    text = str(error)
+    assert error.error == "invalid_grant[31m"
+    assert "\n" not in text and "\u202e" not in text and "\x1b" not in text
+    assert "line one line two" in text and len(text) < 450
 
 
 @pytest.mark.parametrize(
