@@ -1,8 +1,11 @@
 """The loopback redirect of a native app's sign-in (RFC 8252 7.3). No Qt.
 
-    async with LoopbackRedirect(path="/callback") as redirect:   # 127.0.0.1, a free port
-        url = ...redirect.uri...                                 # http://127.0.0.1:PORT/callback
-        answer = await redirect.wait(state, timeout=300)         # {"code": ..., "state": ...}
+    redirect = LoopbackRedirect(path="/callback")      # 127.0.0.1, a free port
+    try:
+        uri = await redirect.start(state)                # http://127.0.0.1:PORT/callback
+        answer = await redirect.wait()                   # {"code": ..., "state": ...}
+    finally:
+        await redirect.close()
 
 A one-shot HTTP/1.1 listener on 127.0.0.1 only: the first request to `path` decides the
 sign-in, whatever it says (a code, an error, a wrong `state`); the browser gets a short
@@ -17,12 +20,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from explorer.errors import OAuthError
 
-__all__ = ["LoopbackRedirect", "duration"]
+__all__ = ["LoopbackRedirect"]
 
 HEAD_TIMEOUT = 10.0
 """Seconds a connection may take to send its request head."""
@@ -79,21 +81,13 @@ class LoopbackRedirect:
         self.port = self._server.sockets[0].getsockname()[1]
         return self.uri
 
-    async def wait(self, timeout: float) -> dict[str, str]:
+    async def wait(self) -> dict[str, str]:
         """The parameters of the redirect once it came, each once (`code`, `state`, `iss`
-        ...). Raises OAuthError for an answer that is an error, a wrong `state`, or none
-        within `timeout` seconds."""
+        ...). Raises OAuthError for an answer that is an error or has a wrong `state`. The
+        caller bounds the wait (the person may never come back)."""
         if self._answer is None:
             raise RuntimeError("LoopbackRedirect.wait() before start()")
-        try:
-            async with asyncio.timeout(timeout):
-                return await asyncio.shield(self._answer)
-        except TimeoutError:
-            raise OAuthError(
-                f"No answer came back from the browser within {duration(timeout)}: the "
-                "sign-in was stopped. Start it again when you are ready.",
-                error="timeout",
-            ) from None
+        return await self._answer
 
     async def close(self) -> None:
         """Stop listening and drop every open connection."""
@@ -106,17 +100,6 @@ class LoopbackRedirect:
             await asyncio.gather(*self._handlers, return_exceptions=True)
         if self._answer is not None and not self._answer.done():
             self._answer.cancel()
-
-    async def __aenter__(self) -> LoopbackRedirect:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     # -- one connection --------------------------------------------------------------------
 
@@ -207,10 +190,3 @@ async def _respond(writer: asyncio.StreamWriter, status: str, page: str) -> None
     )
     async with asyncio.timeout(HEAD_TIMEOUT):
         await writer.drain()
-
-
-def duration(seconds: float) -> str:
-    """5 minutes, 90 s: a timeout as a person says it."""
-    if seconds >= 120 and seconds % 60 == 0:
-        return f"{int(seconds // 60)} minutes"
-    return f"{seconds:g} s"

@@ -405,7 +405,7 @@ class OAuthClient:
         from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
         from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-        from explorer.http._oauth_redirect import LoopbackRedirect, duration
+        from explorer.http._oauth_redirect import LoopbackRedirect
 
         endpoints = await self.endpoints()
         authorize = _needed(endpoints.authorization, "authorization endpoint", self.settings)
@@ -421,7 +421,7 @@ class OAuthClient:
         redirect = LoopbackRedirect(
             path=self.settings.redirect_path, port=self.settings.redirect_port
         )
-        async with redirect:
+        try:
             redirect_uri = await redirect.start(state)
             url = prepare_grant_uri(
                 authorize,
@@ -441,13 +441,15 @@ class OAuthClient:
                         raise OAuthError(
                             "No web browser could be opened for the sign-in.", error="browser"
                         )
-                    answer = await redirect.wait(timeout)
+                    answer = await redirect.wait()
             except TimeoutError:
                 raise OAuthError(
-                    f"No answer came back from the browser within {duration(timeout)}: the "
+                    f"No answer came back from the browser within {_duration(timeout)}: the "
                     "sign-in was stopped. Start it again when you are ready.",
                     error="timeout",
                 ) from None
+        finally:
+            await redirect.close()
         iss_expected = endpoints.issuer and (endpoints.sends_iss or "iss" in answer)
         if iss_expected and answer.get("iss") != endpoints.issuer:
             raise OAuthError(
@@ -874,6 +876,13 @@ def _checked_url(url: str, what: str) -> str:
             error="insecure",
         )
     return url
+
+
+def _duration(seconds: float) -> str:
+    """5 minutes, 0.5 s: a timeout as a person says it."""
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{int(seconds // 60)} minutes"
+    return f"{seconds:g} s"
 
 
 def _is_loopback(host: str) -> bool:

@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from http_servers import RunningServer
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from oidc_peer import LOGIN, Browser, Provider, start_provider
 
