@@ -54,7 +54,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import urlsplit
@@ -157,6 +157,36 @@ class OAuthSettings:
         )
         return f"http://127.0.0.1{port}{path}"
 
+    def to_json(self) -> dict[str, Any]:
+        """The settings as JSON data for the settings file (no secret in them), without
+        the fields left at their defaults."""
+        out: dict[str, Any] = {}
+        for name, default in _SETTINGS_DEFAULTS.items():
+            value = getattr(self, name)
+            if value != default:
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_json(cls, data: object) -> OAuthSettings:
+        """Settings kept by `to_json`; what is missing or of the wrong type is left at its
+        default (a settings file edited by hand never stops the app)."""
+        raw = data if isinstance(data, dict) else {}
+        values: dict[str, Any] = {}
+        for name, default in _SETTINGS_DEFAULTS.items():
+            value = raw.get(name, default)
+            if isinstance(default, tuple):
+                ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+                values[name] = tuple(value) if ok else default
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 65536
+                values[name] = value if ok else default
+            else:
+                values[name] = value if isinstance(value, str) else default
+        if values["flow"] not in FLOWS:
+            values["flow"] = AUTHORIZATION_CODE
+        return cls(**values)
+
     @classmethod
     def from_scheme(
         cls,
@@ -212,6 +242,12 @@ class OAuthSettings:
             flow=chosen,
             redirect_port=redirect_port,
         )
+
+
+_SETTINGS_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(OAuthSettings) if f.name != "client_id"
+} | {"client_id": ""}
+"""Each field of OAuthSettings with its default (client_id's: "")."""
 
 
 def available_flows(scheme: SecurityScheme) -> tuple[str, ...]:

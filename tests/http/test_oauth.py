@@ -625,6 +625,27 @@ def test_settings_from_a_spec_scheme() -> None:
         OAuthSettings.from_scheme(schemes["key"], "app")
 
 
+def test_settings_round_trip_through_json_without_defaults() -> None:
+    chosen = OAuthSettings(
+        "app", issuer="https://id.test", scopes=("openid", "email"), flow=DEVICE_CODE
+    )
+    data = chosen.to_json()
+    assert data == {
+        "client_id": "app",
+        "issuer": "https://id.test",
+        "scopes": ["openid", "email"],
+        "flow": DEVICE_CODE,
+    }
+    assert OAuthSettings.from_json(data) == chosen
+    assert (
+        OAuthSettings.from_json(OAuthSettings("x", redirect_port=8765).to_json()).redirect_port
+        == 8765
+    )
+    junk = {"client_id": 3, "scopes": "openid", "flow": "implicit", "redirect_port": 70000}
+    assert OAuthSettings.from_json(junk) == OAuthSettings("")
+    assert OAuthSettings.from_json(None) == OAuthSettings("")
+
+
 def test_token_set_round_trips_through_json_and_hides_its_secrets() -> None:
     tokens = TokenSet(
         access_token="acc-SECRET",
