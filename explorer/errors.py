@@ -9,6 +9,7 @@
     │   └── RefError              a `$ref` that cannot be followed (no target, remote)
     ├── RequestError              a request could not be built or sent (see explorer.http)
     ├── AuthError                 credentials are missing or could not be obtained
+    │   └── OAuthError            an OAuth2/OpenID provider refused or failed (`.error` says which)
     └── StoreError                something on disk (collections, settings, keyring) failed
 
 Every error carries a `Location` when one is known: the file (or URL), a JSON pointer into
@@ -25,6 +26,7 @@ __all__ = [
     "ExplorerError",
     "Location",
     "NotOpenAPIError",
+    "OAuthError",
     "ParseError",
     "RefError",
     "RequestError",
@@ -99,6 +101,28 @@ class RequestError(ExplorerError):
 
 class AuthError(ExplorerError):
     """Credentials are missing or could not be obtained."""
+
+
+class OAuthError(AuthError):
+    """An OAuth 2.0 / OpenID Connect sign-in or renewal failed (see explorer.http.oauth).
+
+    `error` is the OAuth error code the provider gave ("invalid_client", "invalid_grant",
+    "access_denied", "expired_token", ...) or one of ours ("unreachable", "not_oauth",
+    "state_mismatch", "timeout", "browser", "expired", "insecure", "unsupported").
+    `sign_in_again` is true when only a new interactive sign-in can help (a refresh token
+    that was revoked or expired, an access token that expired with none to renew it)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str = "",
+        sign_in_again: bool = False,
+        location: Location | None = None,
+    ) -> None:
+        super().__init__(message, location)
+        self.error = error
+        self.sign_in_again = sign_in_again
 
 
 class StoreError(ExplorerError):

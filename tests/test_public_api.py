@@ -59,6 +59,7 @@ ERROR_NAMES = [
     "ExplorerError",
     "Location",
     "NotOpenAPIError",
+    "OAuthError",
     "ParseError",
     "RefError",
     "RequestError",

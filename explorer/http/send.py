@@ -301,9 +301,7 @@ async def _exchange(
             auth: Any = httpx.USE_CLIENT_DEFAULT
             if current.digest_auth is not None:
                 auth = httpx.DigestAuth(*current.digest_auth)  # answers the challenge
-            response = await client.send(
-                request, stream=True, follow_redirects=False, auth=auth
-            )
+            response = await client.send(request, stream=True, follow_redirects=False, auth=auth)
             _show_location(response)
             try:
                 target = _redirect_target(response) if options.follow_redirects else None
