@@ -13,6 +13,7 @@ hypothesis for the quoting (one batch of them per language).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -271,11 +272,22 @@ HEADER_TEXT = st.text(
 EXAMPLES = 12  # requests per batch: one program per language runs them all
 
 
+def within_limits(language: str, text: str) -> str:
+    """A header value as the language can send it (the limits the README lists): Java's
+    HttpClient only ASCII; HTTPie reads a backslash before `:;=@` as an escape."""
+    if language == "java":
+        return text.encode("ascii", "replace").decode().replace("?", "q")
+    if language == "httpie":
+        return re.sub(r"\\(?=[:;=@])", "/", text)
+    return text
+
+
 def quoting_cases(
-    recorder: Recorder, values: list[tuple[str, str, str, str]]
+    recorder: Recorder, values: list[tuple[str, str, str, str]], language: str = ""
 ) -> dict[str, PreparedRequest]:
     cases = {}
     for i, (query, header, body, secret) in enumerate(values):
+        header, secret = within_limits(language, header), within_limits(language, secret)
         case = f"h{i}"
         try:
             cases[case] = build_request(
@@ -299,7 +311,7 @@ def quoting_cases(
 
 @pytest.mark.parametrize("language", sorted(RUNNERS))
 @settings(
-    max_examples=1,
+    max_examples=2,
     deadline=None,
     database=None,
     phases=(Phase.generate,),
@@ -317,9 +329,9 @@ def test_generated_values_are_quoted_right(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     tmp = tmp_path_factory.mktemp(f"hyp-{language}")
-    cases = quoting_cases(recorder, values)
+    cases = quoting_cases(recorder, values, language)
     # The bearer token is a secret read from the environment: one value for the batch.
-    secret = values[0][3].strip() or "t"
+    secret = within_limits(language, values[0][3]).strip() or "t"
     for case, prepared in list(cases.items()):
         cases[case] = PreparedRequest(
             prepared.method,

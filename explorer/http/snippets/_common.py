@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from explorer.http.model import PreparedRequest
+    from explorer.http.model import PreparedRequest, RequestInput
     from explorer.spec.model import Operation, Spec
 
 __all__ = [
@@ -75,12 +75,13 @@ class SnippetOptions:
 
 @dataclass(frozen=True)
 class SnippetContext:
-    """What a generator may know beyond the request: the document and the operation
-    (the `ts-sdk` snippet is named from its tags and operationId), and the values the
-    form held for its parameters and body (name -> typed value)."""
+    """What a generator may know beyond the request: the document, the operation and
+    the `RequestInput` the request was built from (the `ts-sdk` snippet is named from
+    the operation's tag and operationId and takes the typed parameter values)."""
 
     api: Spec | None = None
     operation: Operation | None = None
+    request: RequestInput | None = None
 
 
 @dataclass(frozen=True)
