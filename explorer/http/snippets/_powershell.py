@@ -19,7 +19,6 @@ from explorer.http.snippets._common import (
     Value,
     expression,
     merged,
-    multiline,
     request_view,
 )
 
@@ -72,8 +71,8 @@ def to_powershell(
         params.append("-Headers $headers")
     body = view.body
     if isinstance(body, TextBody):
-        text = multiline(body.text, ps_string, _env, indent="    ")
-        lines.append(f"$body = [Text.Encoding]::UTF8.GetBytes({text})")
+        # A verbatim string may span lines: the text as it is, line breaks included.
+        lines.append(f"$body = [Text.Encoding]::UTF8.GetBytes({_expr(body.text)})")
         params.append("-Body $body")
     elif isinstance(body, BytesBody):
         encoded = base64.b64encode(body.data).decode("ascii")

@@ -19,8 +19,9 @@ from explorer.http.snippets._common import (
     c_string,
     is_plain,
     merged,
-    multiline,
+    plain,
     request_view,
+    value_lines,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ def _expr(value: Value) -> str:
     value = merged(value)
     if is_plain(value):
         return rust_string("".join(p for p in value if isinstance(p, str)))
+    if len(value) == 1 and not isinstance(value[0], str):
+        return f'&env::var("{value[0].name}")?'
     template = "".join(
         p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in value
     )
@@ -82,8 +85,12 @@ def to_rust(prepared: PreparedRequest, options: SnippetOptions, context: Snippet
     body = view.body
     if isinstance(body, TextBody):
         if is_plain(body.text):
-            text = multiline(body.text, rust_string, lambda n: n, indent="            ")
-            lines.append(f"        .body({text})")
+            parts = [rust_string(plain(line)) for line in value_lines(body.text)]
+            if len(parts) > 1:
+                inner = "".join(f"\n            {part}," for part in parts)
+                lines.append(f"        .body(concat!({inner}\n        ))")
+            else:
+                lines.append(f"        .body({parts[0] if parts else rust_string('')})")
         else:
             lines.append(f"        .body({_expr(body.text)}.to_string())")
     elif isinstance(body, BytesBody):

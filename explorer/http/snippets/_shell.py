@@ -183,14 +183,16 @@ def _form_path(path: str) -> str:
 
 
 def _cmd(value: Value) -> str:
-    """A Value as one cmd.exe argument for curl: in double quotes, `"` as `\\"` (and the
-    backslashes before it doubled, as the C runtime reads them), variables as %NAME%."""
+    """A Value as one cmd.exe argument for curl: in double quotes, `"` as `""` (the C
+    runtime reads it as one quote, and cmd's own idea of being inside quotes stays right,
+    so `&`, `|`, `<` and `>` stay literal; `\\"` would end cmd's quotes), the backslashes
+    before a quote doubled, variables as %NAME%."""
     out: list[str] = []
     for piece in value:
         if isinstance(piece, Env):
             out.append(f"%{piece.name}%")
             continue
-        text = re.sub(r'(\\*)"', lambda m: m.group(1) * 2 + '\\"', piece)
+        text = re.sub(r'(\\*)"', lambda m: m.group(1) * 2 + '""', piece)
         text = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text)
         out.append(text)
     return '"' + "".join(out) + '"'
