@@ -331,7 +331,8 @@ def test_generated_values_are_quoted_right(
     tmp = tmp_path_factory.mktemp(f"hyp-{language}")
     cases = quoting_cases(recorder, values, language)
     # The bearer token is a secret read from the environment: one value for the batch.
-    secret = within_limits(language, values[0][3]).strip() or "t"
+    # Secrets read from the environment are taken to be ASCII (tokens and keys are).
+    secret = values[0][3].encode("ascii", "replace").decode().replace("?", "q").strip() or "t"
     for case, prepared in list(cases.items()):
         cases[case] = PreparedRequest(
             prepared.method,

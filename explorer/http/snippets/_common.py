@@ -345,7 +345,7 @@ def c_string(
     *,
     quote: str = '"',
     extra: dict[str, str] | None = None,
-    control: Callable[[int], str] = lambda cp: f"\\x{cp:02x}",
+    control: Callable[[int], str] = lambda cp: f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}",
     non_ascii: Callable[[int], str] | None = None,
 ) -> str:
     """`text` as a double-quoted string literal of a C-like language: backslash, the quote,

@@ -31,8 +31,9 @@ __all__ = ["go_string", "to_go"]
 
 
 def go_string(text: str) -> str:
-    """A Go interpreted string literal."""
-    return c_string(text)
+    """A Go interpreted string literal (a Go string is bytes: `\\x` is one byte, so a
+    character past ASCII is written as itself or as `\\u`)."""
+    return c_string(text, control=lambda cp: f"\\x{cp:02x}" if cp < 0x80 else f"\\u{cp:04x}")
 
 
 def _bytes_literal(data: bytes) -> str:

@@ -48,10 +48,11 @@ def _expr(value: Value) -> str:
 
 
 def _header_value(value: Value) -> str:
-    """A header value: as it is when ASCII, else its UTF-8 bytes as Latin-1 text (a
-    secret from the environment may be anything)."""
+    """A header value: as it is when what is written is ASCII (a secret read from the
+    environment is taken to be ASCII, as tokens and keys are), else its UTF-8 bytes as
+    Latin-1 text."""
     text = _expr(value)
-    if all(isinstance(p, str) and p.isascii() for p in value):
+    if all(p.isascii() for p in value if isinstance(p, str)):
         return text
     return f'Buffer.from({text}).toString("latin1")'
 

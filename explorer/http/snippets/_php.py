@@ -32,8 +32,13 @@ __all__ = ["php_string", "to_php"]
 
 
 def php_string(text: str) -> str:
-    """A PHP double-quoted string literal."""
-    return c_string(text, extra={"$": "\\$"})
+    """A PHP double-quoted string literal (bytes: a control character past ASCII is
+    written `\\u{...}`, which PHP encodes as UTF-8)."""
+    return c_string(
+        text,
+        extra={"$": "\\$"},
+        control=lambda cp: f"\\x{cp:02x}" if cp < 0x80 else f"\\u{{{cp:x}}}",
+    )
 
 
 def _bytes_literal(data: bytes) -> str:

@@ -49,9 +49,9 @@ def _uses_os(view: RequestView) -> bool:
 
 
 def _header_value(value: Value) -> str:
-    """A header value: text when it is ASCII, else UTF-8 bytes (a secret from the
-    environment may be anything)."""
-    if all(isinstance(p, str) and p.isascii() for p in value):
+    """A header value: text when what is written is ASCII (a secret read from the
+    environment is taken to be ASCII, as tokens and keys are), else UTF-8 bytes."""
+    if all(p.isascii() for p in value if isinstance(p, str)):
         return _expr(value)
     return _bytes(value)
 

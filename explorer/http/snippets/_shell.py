@@ -298,7 +298,7 @@ def to_httpie(
             pipe = piped
         else:
             assert isinstance(body, TextBody)
-            opts.append(f"--raw {sh(body.text)}")
+            opts.append(f"--raw={sh(body.text)}")  # `=`: a body may start with "-"
     if not pipe:
         opts.insert(0, "--ignore-stdin")  # in a script, stdin is no body
     items: list[str] = []
