@@ -19,15 +19,23 @@ error when the document, the endpoint, a parameter or the body cannot be used.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from explorer.http.model import AuthInput, BodyInput, ParamValue, RequestInput
     from explorer.spec import Operation, Spec
 
-__all__ = ["SnippetError", "request_for", "run_snippet"]
+__all__ = [
+    "COMMON_OPERATIONS",
+    "CommonOperation",
+    "Given",
+    "SnippetError",
+    "common_operations",
+    "request_for",
+    "run_snippet",
+]
 
 PLACEHOLDER = "explorer-placeholder-secret"
 """The secret used when its variable is not set: the snippet reads the variable anyway."""
@@ -39,12 +47,14 @@ class SnippetError(Exception):
 
 @dataclass(frozen=True)
 class Given:
-    """What the command line says about the request."""
+    """What the command line says about the request. `environ` holds the secrets'
+    variables (None: the process's environment)."""
 
     params: Sequence[str] = ()
     body: str | None = None
     base_url: str = ""
     inline: bool = False
+    environ: Mapping[str, str] | None = None
 
 
 def find_operation(api: Spec, endpoint: str) -> Operation:
@@ -121,10 +131,13 @@ def _body(op: Operation, text: str | None) -> BodyInput | None:
     return BodyInput(media.media_type, text=text)
 
 
-def _auth(api: Spec, op: Operation, inline: bool) -> AuthInput | None:
+def _auth(
+    api: Spec, op: Operation, inline: bool, environ: Mapping[str, str] | None
+) -> AuthInput | None:
     """The credential the Auth tab starts with for `op`, its secret from the environment."""
     import os
 
+    variables = os.environ if environ is None else environ
     from explorer.http.build import basic_env_names
     from explorer.http.model import AuthInput
     from explorer.http.snippets import env_name_for
@@ -141,7 +154,7 @@ def _auth(api: Spec, op: Operation, inline: bool) -> AuthInput | None:
         env = env_name_for(api, kind, scheme.name if scheme is not None else "")
 
         def secret(variable: str) -> str:
-            value = os.environ.get(variable, "")
+            value = variables.get(variable, "")
             if value:
                 return value
             if inline:
@@ -181,7 +194,7 @@ def request_for(api: Spec, op: Operation, given: Given) -> RequestInput:
         path=op.path,
         params=_params(op, given.params),
         body=_body(op, given.body),
-        auth=_auth(api, op, given.inline),
+        auth=_auth(api, op, given.inline, given.environ),
     )
 
 
@@ -201,10 +214,10 @@ def run_snippet(source: str, endpoint: str, language: str, given: Given) -> int:
         api = spec.load(source)
         op = find_operation(api, endpoint)
         if given.body == "-":
-            given = Given(given.params, sys.stdin.read(), given.base_url, given.inline)
+            given = replace(given, body=sys.stdin.read())
         elif given.body is not None:
             with open(given.body, encoding="utf-8") as handle:
-                given = Given(given.params, handle.read(), given.base_url, given.inline)
+                given = replace(given, body=handle.read())
         inp = request_for(api, op, given)
         prepared = build_request(inp)
     except (spec.SpecError, SnippetError, RequestError) as exc:
@@ -217,3 +230,67 @@ def run_snippet(source: str, endpoint: str, language: str, given: Given) -> int:
     text = generate(language, prepared, options, SnippetContext(api, op, inp))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+# --- the demo's common operations (its welcome page) -------------------------------------
+
+
+@dataclass(frozen=True)
+class CommonOperation:
+    """One of ECOSIRE's common operations with its snippet (`text`; `error` when the
+    document has no such endpoint or it cannot be built)."""
+
+    title: str
+    key: str
+    text: str = ""
+    error: str = ""
+
+
+COMMON_OPERATIONS: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
+    (
+        "Log in",
+        "POST /auth/login",
+        (),
+        '{\n  "email": "demo@ecosire.com",\n  "password": "demo-password"\n}',
+    ),
+    ("List contacts", "GET /contacts", ("page=1", "limit=20"), None),
+    ("Create a contact", "POST /contacts", (), None),
+    (
+        "Capture a CRM lead",
+        "POST /crm/capture",
+        (),
+        '{\n  "name": "Ada Lovelace",\n  "email": "ada@example.com",\n'
+        '  "source": "website",\n  "consent": true\n}',
+    ),
+    ("Validate a license", "POST /licenses/validate", (), None),
+    (
+        "Ask the AI assistant",
+        "POST /ecosire-ai/ask",
+        (),
+        '{\n  "question": "How do I import my contacts from a CSV file?"\n}',
+    ),
+)
+"""(title, endpoint, parameters, body or None for the window's own) of each operation
+ECOSIRE's documentation starts with."""
+
+
+def common_operations(api: Spec, base_url: str, language: str) -> list[CommonOperation]:
+    """ECOSIRE's common operations as snippets in `language`, sent to `base_url` (the
+    demo's local server), secrets from environment variables (ECOSIRE_TOKEN after the
+    log in), built as `explorer snippet` builds them."""
+    from explorer.errors import RequestError
+    from explorer.http.build import build_request
+    from explorer.http.snippets import SnippetContext, generate
+
+    out = []
+    for title, key, params, body in COMMON_OPERATIONS:
+        try:
+            op = find_operation(api, key)
+            inp = request_for(api, op, Given(params, body, base_url, environ={}))
+            prepared = build_request(inp)
+            text = generate(language, prepared, context=SnippetContext(api, op, inp))
+        except (SnippetError, RequestError) as exc:
+            out.append(CommonOperation(title, key, error=str(exc)))
+            continue
+        out.append(CommonOperation(title, key, text))
+    return out

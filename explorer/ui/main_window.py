@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.banner = WelcomePage()
         self.banner.open_requested.connect(self.choose_file)
         self.banner.reopen_requested.connect(lambda source: self.open_source(source))
+        self.banner.operation_requested.connect(self._open_common_operation)
 
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("requestTabs")
@@ -307,6 +308,22 @@ class MainWindow(QMainWindow):
         self.code_button.clicked.connect(lambda: self.code_action.setChecked(True))
         self.code.hide_button.clicked.connect(lambda: self.code_action.setChecked(False))
 
+    def show_common_operations(self) -> None:
+        """The demo's welcome page: ECOSIRE's common operations as snippets in the code
+        panel's language, sent to the demo's local server."""
+        api, base = self.api, self.preferred_server
+        if api is None or not base or api.source != str(self.services.demo_spec):
+            return
+        from explorer.snippet import common_operations
+
+        snippet = self.code.snippet
+        items = common_operations(api, base, snippet.name)
+        self.banner.show_operations(items, snippet.title, snippet.lexer)
+
+    def _open_common_operation(self, key: str) -> None:
+        if self.tree.select_operation(key):
+            self.refresh_code()
+
     def _build_copy_as(self, request_menu: QMenu) -> None:
         """Request > Copy as: the current request as code in any language; and the code
         panel's language and curl spelling, remembered in the settings."""
@@ -322,6 +339,7 @@ class MainWindow(QMainWindow):
         self.code.set_language(settings.get("code.language"))
         self.code.set_long_flags(settings.get("code.curl_long_flags"))
         self.code.language_changed.connect(lambda name: settings.set("code.language", name))
+        self.code.language_changed.connect(lambda _name: self.show_common_operations())
         self.code.long_flags_changed.connect(lambda on: settings.set("code.curl_long_flags", on))
 
     def _toggle_code(self, on: bool) -> None:
@@ -499,6 +517,9 @@ class MainWindow(QMainWindow):
         last = self.services.settings.get("general.last_spec")
         on_demo = api.source == str(self.services.demo_spec)
         self.banner.offer_reopen(last if on_demo and last != api.source else "")
+        self.banner.show_operations([])
+        if on_demo and preferred_server:
+            QTimer.singleShot(0, self.show_common_operations)
         self.setWindowTitle(f"{cut(api.title, 100)} {cut(api.version, 40)} — Explorer")
         self.spec_title.setText(
             f"<b>{html_text(api.title, 300)}</b> <span style='color:#868e96'>"

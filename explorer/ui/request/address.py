@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSizePolicy, QWidget
 
 from explorer.ui.safe_text import tooltip
 from explorer.ui.style import mono_font
@@ -114,7 +114,7 @@ class AddressEdit(QLineEdit):
             return
         super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+    def context_menu(self) -> QMenu:
         """The line edit's own menu, and "Copy as" with every snippet language."""
         from explorer.http.snippets import SNIPPETS
 
@@ -124,9 +124,14 @@ class AddressEdit(QLineEdit):
         copy_as.setObjectName("copyAsMenu")
         for snippet in SNIPPETS:
             action = copy_as.addAction(snippet.title)
+            action.setData(snippet.name)
             action.triggered.connect(
                 lambda _c=False, n=snippet.name: self.copy_as_requested.emit(n)
             )
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
         menu.exec(event.globalPos())
         menu.deleteLater()
 
