@@ -64,7 +64,11 @@ def recorder() -> Iterator[Recorder]:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("uploads")
+    return make_uploads(tmp_path_factory.mktemp("uploads"))
+
+
+def make_uploads(folder: Path) -> dict[str, Path]:
+    """The files the multipart requests upload."""
     report = folder / "report v2.csv"
     report.write_bytes(b"name,qty\nwidget,3\n")
     notes = folder / "notes.txt"
