@@ -8,7 +8,9 @@ deepObject, unicode, quotes, `$`, backslashes and line breaks in every place a v
 go, JSON, urlencoded, multipart with files, a binary body, a big body, a body without a
 Content-Type, each kind of credential (bearer, basic, API key in a header, the query and
 a cookie), secrets from the environment and written inline; then values made by
-hypothesis for the quoting (one batch of them per language).
+hypothesis for the quoting (batches of 12 per language; derandomized so that CI is
+steady: to explore new values, remove `derandomize` and run it a few times, as was done
+when these generators were written).
 """
 
 from __future__ import annotations
@@ -278,11 +280,13 @@ EXAMPLES = 12  # requests per batch: one program per language runs them all
 
 def within_limits(language: str, text: str) -> str:
     """A header value as the language can send it (the limits the README lists): Java's
-    HttpClient only ASCII; HTTPie reads a backslash before `:;=@` as an escape."""
+    HttpClient only ASCII; HTTPie reads a backslash before `:;=@` as an escape and strips
+    Unicode spaces (NBSP, ...) around a header value."""
     if language == "java":
         return text.encode("ascii", "replace").decode().replace("?", "q")
     if language == "httpie":
-        return re.sub(r"\\(?=[:;=@])", "/", text)
+        # ... and strips a header value of any Unicode space at its ends.
+        return re.sub(r"\\(?=[:;=@])", "/", text).strip()
     return text
 
 
@@ -316,6 +320,7 @@ def quoting_cases(
 @pytest.mark.parametrize("language", sorted(RUNNERS))
 @settings(
     max_examples=2,
+    derandomize=True,  # the same values every run in CI; see the module docstring
     deadline=None,
     database=None,
     phases=(Phase.generate,),

@@ -367,6 +367,22 @@ def c_string(
     return quote + "".join(out) + quote
 
 
+def byte_string(data: bytes, escaped: str = '"\\', *, upper: bool = False) -> str:
+    """Bytes as a double-quoted literal of a language whose strings are bytes (Go, PHP,
+    Ruby, Rust's b""): printable ASCII as it is, the characters of `escaped` after a
+    backslash, every other byte as \\xNN."""
+    out = []
+    for byte in data:
+        ch = chr(byte)
+        if ch in escaped:
+            out.append("\\" + ch)
+        elif 0x20 <= byte < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{byte:02X}" if upper else f"\\x{byte:02x}")
+    return '"' + "".join(out) + '"'
+
+
 def value_lines(value: Value) -> list[Value]:
     """A Value cut after each line break (for writing long text one line a literal)."""
     lines: list[list[str | Env]] = [[]]

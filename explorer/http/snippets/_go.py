@@ -17,6 +17,7 @@ from explorer.http.snippets._common import (
     SnippetOptions,
     TextBody,
     Value,
+    byte_string,
     c_string,
     expression,
     multiline,
@@ -37,17 +38,7 @@ def go_string(text: str) -> str:
 
 
 def _bytes_literal(data: bytes) -> str:
-    """A Go string literal holding exactly `data` (any bytes)."""
-    out = []
-    for byte in data:
-        ch = chr(byte)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif 0x20 <= byte < 0x7F:
-            out.append(ch)
-        else:
-            out.append(f"\\x{byte:02x}")
-    return '"' + "".join(out) + '"'
+    return byte_string(data, '"\\')
 
 
 def _env(name: str) -> str:

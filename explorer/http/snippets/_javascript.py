@@ -35,8 +35,8 @@ __all__ = ["js_string", "to_axios", "to_fetch"]
 
 
 def js_string(text: str) -> str:
-    """A JavaScript string literal (double quotes)."""
-    return c_string(text)
+    """A JavaScript string literal, in single quotes when that spares escaping `"`."""
+    return c_string(text, quote="'" if '"' in text and "'" not in text else '"')
 
 
 def _env(name: str) -> str:

@@ -33,7 +33,8 @@ __all__ = ["to_httpx", "to_httpx_async", "to_requests"]
 
 
 def _lit(text: str) -> str:
-    return c_string(text)
+    """A Python string literal, in single quotes when that spares escaping `"`."""
+    return c_string(text, quote="'" if '"' in text and "'" not in text else '"')
 
 
 def _env(name: str) -> str:

@@ -18,6 +18,7 @@ from explorer.http.snippets._common import (
     SnippetOptions,
     TextBody,
     Value,
+    byte_string,
     c_string,
     expression,
     multiline,
@@ -36,16 +37,7 @@ def ruby_string(text: str) -> str:
 
 
 def _bytes_literal(data: bytes) -> str:
-    out = []
-    for byte in data:
-        ch = chr(byte)
-        if ch in ('"', "\\", "#"):
-            out.append("\\" + ch)
-        elif 0x20 <= byte < 0x7F:
-            out.append(ch)
-        else:
-            out.append(f"\\x{byte:02X}")
-    return '"' + "".join(out) + '".b'
+    return byte_string(data, '"\\#', upper=True) + ".b"
 
 
 def _env(name: str) -> str:

@@ -16,6 +16,7 @@ from explorer.http.snippets._common import (
     SnippetOptions,
     TextBody,
     Value,
+    byte_string,
     c_string,
     is_plain,
     merged,
@@ -36,16 +37,7 @@ def rust_string(text: str) -> str:
 
 
 def _bytes_literal(data: bytes) -> str:
-    out = []
-    for byte in data:
-        ch = chr(byte)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif 0x20 <= byte < 0x7F:
-            out.append(ch)
-        else:
-            out.append(f"\\x{byte:02x}")
-    return 'b"' + "".join(out) + '"'
+    return "b" + byte_string(data, '"\\')
 
 
 def _expr(value: Value) -> str:

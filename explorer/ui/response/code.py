@@ -63,6 +63,7 @@ class CodePanel(QWidget):
         for snippet in SNIPPETS:
             self.language.addItem(snippet.title, snippet.name)
         self.language.setToolTip("The language of the code")
+        self.language.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.language.currentIndexChanged.connect(self._language_changed)
         self.options_button = QToolButton()
         self.options_button.setObjectName("snippetOptions")
