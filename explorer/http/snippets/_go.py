@@ -41,6 +41,17 @@ def _bytes_literal(data: bytes) -> str:
     return byte_string(data, '"\\')
 
 
+def _raw_string(value: Value) -> str:
+    """A Go raw string literal (backquotes, any number of lines) for text that one can
+    hold exactly (no backquote, no carriage return, no other control character), else ""."""
+    if len(value) != 1 or not isinstance(value[0], str):
+        return ""
+    text = value[0]
+    if "`" in text or any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in text):
+        return ""
+    return f"`{text}`"
+
+
 def _env(name: str) -> str:
     return f'os.Getenv("{name}")'
 
@@ -61,7 +72,7 @@ def to_go(prepared: PreparedRequest, options: SnippetOptions, context: SnippetCo
     content_type = ""
     if isinstance(body, TextBody):
         imports.add("strings")
-        text = multiline(body.text, go_string, _env, indent="\t\t")
+        text = _raw_string(body.text) or multiline(body.text, go_string, _env, indent="\t\t")
         lines.append(f"\tbody := strings.NewReader({text})")
         body_arg = "body"
     elif isinstance(body, BytesBody):

@@ -107,6 +107,7 @@ class CodePanel(QWidget):
         self.editor = QPlainTextEdit()
         self.editor.setReadOnly(True)
         self.editor.setFont(mono_font())
+        self.editor.setTabStopDistance(self.editor.fontMetrics().horizontalAdvance(" ") * 4)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.document().setDocumentMargin(8)
         self.editor.setPlaceholderText("Select an endpoint to see its request as code")
