@@ -3,6 +3,8 @@
 explorer [SPEC_OR_URL] [--screenshot FILE.png] [--select "METHOD /path"]
 explorer inspect SPEC [--json] [--allow-remote-refs] [--allow-outside-refs]
 explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
+explorer snippet SPEC "METHOD /path" --lang LANG [--param name=value]... [--body FILE|-]
+                 [--base-url URL] [--inline-secrets]
 """
 
 from __future__ import annotations
@@ -75,6 +77,37 @@ def _mock(argv: list[str]) -> int:
     )
 
 
+def _snippet(argv: list[str]) -> int:
+    from explorer.http.snippets import LANGUAGES
+
+    parser = argparse.ArgumentParser(
+        prog="explorer snippet",
+        description="Print the code that sends one request of a document, built as the "
+        "window builds it.",
+    )
+    parser.add_argument("spec", help="file path or http(s) URL of an OpenAPI document")
+    parser.add_argument("endpoint", help='the endpoint, as "METHOD /path"')
+    parser.add_argument("--lang", required=True, choices=LANGUAGES, metavar="LANG",
+                        help=f"one of: {', '.join(LANGUAGES)}")  # fmt: skip
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="a parameter's value (repeat it for the items of an array)",
+    )  # fmt: skip
+    parser.add_argument("--body", metavar="FILE", help="the body's text; - reads standard input")
+    parser.add_argument("--base-url", default="", metavar="URL", help="the server to send to")
+    parser.add_argument(
+        "--inline-secrets",
+        action="store_true",
+        help="write the secrets themselves (read from their variables) instead of reading "
+        "them from the environment",
+    )
+    args = parser.parse_args(argv)
+    from explorer.snippet import Given, run_snippet
+
+    given = Given(tuple(args.param), args.body, args.base_url, args.inline_secrets)
+    return run_snippet(args.spec, args.endpoint, args.lang, given)
+
+
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="explorer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -109,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args[1:])
     if args and args[0] == "mock":
         return _mock(args[1:])
+    if args and args[0] == "snippet":
+        return _snippet(args[1:])
     return _gui(args)
 
 

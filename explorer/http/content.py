@@ -388,25 +388,42 @@ def break_long_piece(piece: str, column: int, limit: int = LONG_LINE) -> tuple[s
     return "\n".join(out), column, True
 
 
-@lru_cache(maxsize=16)
+_LEXERS: dict[str, tuple[str, str]] = {
+    "json": ("data", "JsonLexer"),
+    "xml": ("html", "XmlLexer"),
+    "html": ("html", "HtmlLexer"),
+    "yaml": ("data", "YamlLexer"),
+    "bash": ("shell", "BashLexer"),
+    "batch": ("shell", "BatchLexer"),
+    "powershell": ("shell", "PowerShellLexer"),
+    "python": ("python", "PythonLexer"),
+    "javascript": ("javascript", "JavascriptLexer"),
+    "typescript": ("javascript", "TypeScriptLexer"),
+    "go": ("go", "GoLexer"),
+    "java": ("jvm", "JavaLexer"),
+    "php": ("php", "PhpLexer"),
+    "ruby": ("ruby", "RubyLexer"),
+    "csharp": ("dotnet", "CSharpLexer"),
+    "rust": ("rust", "RustLexer"),
+}
+"""Each kind's lexer (module of pygments.lexers, class): body kinds and snippet languages."""
+
+
+@lru_cache(maxsize=32)
 def lexer_for(kind: str) -> Lexer | None:
     """The pygments lexer for a body kind (None for plain text)."""
     # From their modules, not `from pygments.lexers import ...`: that package swaps itself
     # for a lazy module when first imported, and a second thread importing it meanwhile
     # gets the old module and an ImportError (seen: the code panel and a body at once).
-    from pygments.lexers.data import JsonLexer, YamlLexer
-    from pygments.lexers.html import HtmlLexer, XmlLexer
-    from pygments.lexers.shell import BashLexer
+    import importlib
 
-    lexers: dict[str, type[Lexer]] = {
-        "json": JsonLexer,
-        "xml": XmlLexer,
-        "html": HtmlLexer,
-        "yaml": YamlLexer,
-        "bash": BashLexer,
-    }
-    cls = lexers.get(kind)
-    return cls(stripnl=False, ensurenl=False) if cls else None
+    where = _LEXERS.get(kind)
+    if where is None:
+        return None
+    module, name = where
+    cls: type[Lexer] = getattr(importlib.import_module(f"pygments.lexers.{module}"), name)
+    options: dict[str, bool] = {"startinline": True} if kind == "php" else {}
+    return cls(stripnl=False, ensurenl=False, **options)
 
 
 _ROLES: tuple[tuple[str, str], ...] = (

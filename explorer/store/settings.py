@@ -35,9 +35,7 @@ class Setting:
             return isinstance(value, int | float) and not isinstance(value, bool)
         if self.type is list:
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return isinstance(value, self.type) and not (
-            self.type is int and isinstance(value, bool)
-        )
+        return isinstance(value, self.type) and not (self.type is int and isinstance(value, bool))
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -50,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("window.geometry", str, "", "Window size and position (Qt, base64)."),
     Setting("window.state", str, "", "Splitter and panel layout (Qt, base64)."),
     Setting("window.code_panel", bool, True, "Show the code panel beside the request."),
+    Setting(
+        "code.language",
+        str,
+        "curl",
+        "The language of the code panel, and the first of Copy as (a snippet language name).",
+    ),
+    Setting("code.curl_long_flags", bool, False, "Spell curl's options long (--header)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.banner = WelcomePage()
         self.banner.open_requested.connect(self.choose_file)
         self.banner.reopen_requested.connect(lambda source: self.open_source(source))
+        self.banner.operation_requested.connect(self._open_common_operation)
 
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("requestTabs")
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
             if shortcut.name == "open_demo":
                 self.recent_menu = menu.addMenu("Open &recent")
                 self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._build_copy_as(menus["Request"])
         self.code_action = self.actions_by_name["code_panel"]
         self.code_action.setCheckable(True)
         self.code_action.setChecked(bool(self.services.settings.get("window.code_panel")))
@@ -313,6 +315,40 @@ class MainWindow(QMainWindow):
         self.code_button.setVisible(not self.code_action.isChecked())
         self.code_button.clicked.connect(lambda: self.code_action.setChecked(True))
         self.code.hide_button.clicked.connect(lambda: self.code_action.setChecked(False))
+
+    def show_common_operations(self) -> None:
+        """The demo's welcome page: ECOSIRE's common operations as snippets in the code
+        panel's language, sent to the demo's local server."""
+        api, base = self.api, self.preferred_server
+        if api is None or not base or api.source != str(self.services.demo_spec):
+            return
+        from explorer.snippet import common_operations
+
+        snippet = self.code.snippet
+        items = common_operations(api, base, snippet.name)
+        self.banner.show_operations(items, snippet.title, snippet.lexer)
+
+    def _open_common_operation(self, key: str) -> None:
+        if self.tree.select_operation(key):
+            self.refresh_code()
+
+    def _build_copy_as(self, request_menu: QMenu) -> None:
+        """Request > Copy as: the current request as code in any language; and the code
+        panel's language and curl spelling, remembered in the settings."""
+        from explorer.http.snippets import SNIPPETS
+
+        request_menu.addSeparator()
+        self.copy_as_menu = request_menu.addMenu("Copy &as")
+        self.copy_as_menu.setObjectName("copyAsMenu")
+        for snippet in SNIPPETS:
+            action = self.copy_as_menu.addAction(snippet.title)
+            action.triggered.connect(lambda _c=False, n=snippet.name: self.copy_as(n))
+        settings = self.services.settings
+        self.code.set_language(settings.get("code.language"))
+        self.code.set_long_flags(settings.get("code.curl_long_flags"))
+        self.code.language_changed.connect(lambda name: settings.set("code.language", name))
+        self.code.language_changed.connect(lambda _name: self.show_common_operations())
+        self.code.long_flags_changed.connect(lambda on: settings.set("code.curl_long_flags", on))
 
     def _toggle_code(self, on: bool) -> None:
         """Show or collapse the code panel (its width goes to the request, never the
@@ -489,6 +525,9 @@ class MainWindow(QMainWindow):
         last = self.services.settings.get("general.last_spec")
         on_demo = api.source == str(self.services.demo_spec)
         self.banner.offer_reopen(last if on_demo and last != api.source else "")
+        self.banner.show_operations([])
+        if on_demo and preferred_server:
+            QTimer.singleShot(0, self.show_common_operations)
         self.setWindowTitle(f"{cut(api.title, 100)} {cut(api.version, 40)} — Explorer")
         self.spec_title.setText(
             f"<b>{html_text(api.title, 300)}</b> <span style='color:#868e96'>"
@@ -652,6 +691,7 @@ class MainWindow(QMainWindow):
         tab.send_requested.connect(self._send_session)
         tab.cancel_requested.connect(lambda s: self.bench.cancel(s))
         tab.retargeted.connect(self._retargeted)
+        tab.copy_as_requested.connect(self.copy_as)
         self._tabs_by_session[session.id] = tab
         if self.api is not None:
             tab.load(self.api, self.preferred_server, state)
@@ -839,14 +879,45 @@ class MainWindow(QMainWindow):
         if tab is None or not tab.built or not self.code.isVisible():
             return
         from explorer.http.build import build_request
+        from explorer.http.snippets import SnippetContext
 
         inp = tab.editor.request_input()
+        context = SnippetContext(self.api, tab.operation(), inp)
         try:
             prepared = build_request(inp)
         except RequestError as exc:
-            self.code.set_request(build_request(inp, lenient=True), unfinished=str(exc))
+            lenient = build_request(inp, lenient=True)
+            self.code.set_request(lenient, unfinished=str(exc), context=context)
             return
-        self.code.set_request(prepared)
+        self.code.set_request(prepared, context=context)
+
+    def copy_as(self, language: str) -> str:
+        """Put the current request on the clipboard as code in `language` (secrets as
+        environment variables, as the code panel's options say for curl); returns the
+        text ("" when there is no request)."""
+        tab = self.current_tab()
+        if tab is None:
+            self.set_status("No request to copy: pick an endpoint first")
+            return ""
+        tab.ensure_built()
+        from PySide6.QtGui import QGuiApplication
+
+        from explorer.http.build import build_request
+        from explorer.http.snippets import SnippetContext, SnippetOptions, by_name
+
+        inp = tab.editor.request_input()
+        snippet = by_name(language)
+        unfinished = ""
+        try:
+            prepared = build_request(inp)
+        except RequestError as exc:
+            prepared, unfinished = build_request(inp, lenient=True), str(exc)
+        options = SnippetOptions(long_flags=self.code.long_action.isChecked())
+        text = snippet.generate(prepared, options, SnippetContext(self.api, tab.operation(), inp))
+        QGuiApplication.clipboard().setText(text)
+        note = f" (not ready to run: {unfinished})" if unfinished else ""
+        self.set_status(f"Copied the request as {snippet.title}{note}")
+        return text
 
     # -- sending --------------------------------------------------------------------------
 

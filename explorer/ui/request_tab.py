@@ -78,6 +78,8 @@ class RequestTab(QWidget):
     cancel_requested = Signal(object)
     retargeted = Signal(object)
     """The user linked the request to another endpoint, or made it ad hoc (the session)."""
+    copy_as_requested = Signal(str)
+    """"Copy as" on the address bar: the request as code in that language (its name)."""
 
     def __init__(self, session: RequestSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +119,7 @@ class RequestTab(QWidget):
 
         self._built = True
         self.editor = RequestEditor(self)
+        self.editor.address.copy_as_requested.connect(self.copy_as_requested)
         self.docs = DocsView()
         self.editor.set_docs_widget(self.docs)
         self.response = ResponseView()

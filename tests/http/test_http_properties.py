@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from explorer.errors import RequestError
 from explorer.http import ParamValue, RequestInput, build_request
-from explorer.http.snippets import _quote
+from explorer.http.snippets._common import split_secrets
+from explorer.http.snippets._shell import sh
 
 # Text a form field can hold: any character but NUL and lone surrogates.
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -90,7 +91,7 @@ SH = shutil.which("sh")
 )
 def test_shell_quoting_gives_back_exactly_the_text(before: str, secret: str, after: str) -> None:
     whole = before + secret + after
-    quoted = _quote(whole, [(secret, "THE_SECRET")])
+    quoted = sh(split_secrets(whole, [(secret, "THE_SECRET")]))
     done = subprocess.run(
         [SH or "sh", "-c", "printf '%s' " + quoted],
         capture_output=True,

@@ -48,7 +48,7 @@ def test_curl_with_env_placeholder_and_note(panel: CodePanel) -> None:
     assert panel.note.isVisible()
     assert panel.note.text() == ("Secrets are shown as $ECOSIRE_API_KEY; export it before running.")
     assert [panel.language.itemText(i) for i in range(panel.language.count())] == [
-        s.name for s in SNIPPETS
+        s.title for s in SNIPPETS
     ]
 
 
@@ -83,3 +83,50 @@ def test_error_is_shown_instead_and_cannot_be_copied(panel: CodePanel) -> None:
     assert not panel.copy_button.isEnabled()
     panel.set_request(None)
     assert panel.text == "" and not panel.copy_button.isEnabled()
+
+
+def coloured(panel: CodePanel) -> set[str]:
+    doc = panel.editor.document()
+    return {
+        rng.format.foreground().color().name()
+        for block_no in range(doc.blockCount())
+        for rng in doc.findBlockByNumber(block_no).layout().formats()
+    }
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.name for s in SNIPPETS])
+def test_every_language_is_shown_highlighted_without_the_secret(
+    panel: CodePanel, snippet: object
+) -> None:
+    chosen: list[str] = []
+    panel.language_changed.connect(chosen.append)
+    panel.set_request(request_with_secret())
+    name = snippet.name  # type: ignore[attr-defined]
+    panel.set_language(name)
+    assert panel.snippet.name == name
+    if name != SNIPPETS[0].name:
+        assert chosen == [name]
+    assert "/api/contacts?page=2" in panel.text and "127.0.0.1:8080" in panel.text
+    assert SECRET not in panel.text and "ECOSIRE_API_KEY" in panel.text
+    assert LIGHT["string"] in coloured(panel)
+
+
+def test_secrets_inline_only_when_asked_and_then_with_a_warning(panel: CodePanel) -> None:
+    panel.set_request(request_with_secret())
+    panel.set_language("python-requests")
+    assert SECRET not in panel.text
+    panel.inline_action.setChecked(True)
+    assert SECRET in panel.text and "ECOSIRE_API_KEY" not in panel.text
+    assert "do not share" in panel.note.text()
+    panel.inline_action.setChecked(False)
+    assert SECRET not in panel.text
+
+
+def test_curl_long_option_names(panel: CodePanel) -> None:
+    toggled: list[bool] = []
+    panel.long_flags_changed.connect(toggled.append)
+    panel.set_request(request_with_secret())
+    assert "-H 'Content-Type: application/json'" in panel.text
+    panel.set_long_flags(True)
+    assert "--header 'Content-Type: application/json'" in panel.text
+    assert toggled == [True]

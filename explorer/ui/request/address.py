@@ -4,8 +4,8 @@ typed by hand, and a one-line label that elides (the endpoint's summary)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSizePolicy, QWidget
 
 from explorer.ui.safe_text import tooltip
 from explorer.ui.style import mono_font
@@ -55,6 +55,8 @@ class AddressEdit(QLineEdit):
     """The user finished typing a URL (the text)."""
     submitted = Signal()
     """Enter was pressed (after `committed`, when the text had changed)."""
+    copy_as_requested = Signal(str)
+    """"Copy as" in the context menu: the request as code in that language (its name)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +113,27 @@ class AddressEdit(QLineEdit):
             self.revert()
             return
         super().keyPressEvent(event)
+
+    def context_menu(self) -> QMenu:
+        """The line edit's own menu, and "Copy as" with every snippet language."""
+        from explorer.http.snippets import SNIPPETS
+
+        menu = self.createStandardContextMenu()
+        menu.addSeparator()
+        copy_as = menu.addMenu("Copy &as")
+        copy_as.setObjectName("copyAsMenu")
+        for snippet in SNIPPETS:
+            action = copy_as.addAction(snippet.title)
+            action.setData(snippet.name)
+            action.triggered.connect(
+                lambda _c=False, n=snippet.name: self.copy_as_requested.emit(n)
+            )
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
