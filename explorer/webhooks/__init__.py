@@ -1,0 +1,51 @@
+"""Webhooks: the events a document declares, their signatures, deliveries and a local
+receiver. No Qt here.
+
+    >>> from explorer import webhooks
+    >>> event = webhooks.find_event(api, "license.activated")
+    >>> scheme = event.scheme                                  # from its x-signature
+    >>> delivery = webhooks.build_delivery(url, event.sample_body(), scheme, secret)
+    >>> webhooks.delivery_curl(delivery)                       # the secret as ${NAME}
+    >>> scheme.verify(body, headers, secret)                   # a Verdict: ok, or why not
+    >>> with webhooks.Receiver(verifier) as receiver: ...      # 127.0.0.1, deliveries listed
+"""
+
+from explorer.webhooks.delivery import (
+    USER_AGENT,
+    Delivery,
+    build_delivery,
+    delivery_curl,
+    replay_request,
+)
+from explorer.webhooks.events import EXTENSION, WebhookEvent, count_events, events_of, find_event
+from explorer.webhooks.signing import (
+    ALGORITHMS,
+    DEFAULT_TOLERANCE,
+    REASONS,
+    SCHEME_KINDS,
+    Scheme,
+    SignatureBook,
+    Verdict,
+    scheme_from_extension,
+)
+
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_TOLERANCE",
+    "EXTENSION",
+    "REASONS",
+    "SCHEME_KINDS",
+    "USER_AGENT",
+    "Delivery",
+    "Scheme",
+    "SignatureBook",
+    "Verdict",
+    "WebhookEvent",
+    "build_delivery",
+    "count_events",
+    "delivery_curl",
+    "events_of",
+    "find_event",
+    "replay_request",
+    "scheme_from_extension",
+]
