@@ -18,6 +18,7 @@ from explorer.webhooks.delivery import (
     replay_request,
 )
 from explorer.webhooks.events import EXTENSION, WebhookEvent, count_events, events_of, find_event
+from explorer.webhooks.receiver import MAX_DELIVERY, ReceivedDelivery, Receiver, ReceiverError
 from explorer.webhooks.signing import (
     ALGORITHMS,
     DEFAULT_TOLERANCE,
@@ -28,22 +29,29 @@ from explorer.webhooks.signing import (
     Verdict,
     scheme_from_extension,
 )
+from explorer.webhooks.verifier import Verifier, event_type
 
 __all__ = [
     "ALGORITHMS",
     "DEFAULT_TOLERANCE",
     "EXTENSION",
+    "MAX_DELIVERY",
     "REASONS",
     "SCHEME_KINDS",
     "USER_AGENT",
     "Delivery",
+    "ReceivedDelivery",
+    "Receiver",
+    "ReceiverError",
     "Scheme",
     "SignatureBook",
     "Verdict",
+    "Verifier",
     "WebhookEvent",
     "build_delivery",
     "count_events",
     "delivery_curl",
+    "event_type",
     "events_of",
     "find_event",
     "replay_request",

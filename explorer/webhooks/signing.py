@@ -59,6 +59,7 @@ REASONS = (
     "wrong-secret",
     "body-changed",
     "mismatch",
+    "too-large",
 )
 _MAX_HEADER = 8192
 
