@@ -34,8 +34,6 @@ from typing import Any, cast
 import uvicorn
 
 from explorer.errors import ExplorerError
-from explorer.mock._protocol import ConnectionGuard
-from explorer.mock._server import _bind, _config, _serve
 from explorer.webhooks.delivery import replay_request
 from explorer.webhooks.signing import Verdict
 from explorer.webhooks.verifier import event_type
@@ -140,6 +138,11 @@ class Receiver:
         """Listen; returns once deliveries are accepted. A port in use is a ReceiverError."""
         if self._thread is not None:
             return self
+        # The mock server's binding and connection guard (imported here: the mock imports
+        # this package for its events).
+        from explorer.mock._protocol import ConnectionGuard
+        from explorer.mock._server import _bind, _config, _serve
+
         try:
             sock = _bind(self.host, self.port)
         except OSError as exc:

@@ -1,0 +1,1 @@
+"""The webhook workbench page: events, compose and send, verify, receive."""
