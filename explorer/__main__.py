@@ -3,6 +3,7 @@
 explorer [SPEC_OR_URL] [--screenshot FILE.png] [--select "METHOD /path"]
 explorer inspect SPEC [--json] [--allow-remote-refs] [--allow-outside-refs]
 explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
+explorer webhook {sign,verify,listen,send} ...
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         return _inspect(args[1:])
     if args and args[0] == "mock":
         return _mock(args[1:])
+    if args and args[0] == "webhook":
+        from explorer.webhooks.cli import main as webhook_main
+
+        return webhook_main(args[1:])
     return _gui(args)
 
 

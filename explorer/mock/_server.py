@@ -264,6 +264,12 @@ def cli_main(
     user = app.demo.settings.user if app.demo is not None else None
     if user is not None:
         print(f"Demo login: {user.email} / {user.password}", flush=True)
+    if api.webhooks:
+        print(
+            f'Webhook events: POST {{"event": NAME, "url": URL}} to '
+            f"http://{_url_host(host)}:{real_port}/_explorer/webhooks/deliver",
+            flush=True,
+        )
     print("Press Ctrl+C to stop.", flush=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = _config(app, ConnectionGuard(), log_level="info", access_log=False, log_config=None)
