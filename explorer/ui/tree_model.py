@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 from explorer.spec import Operation, Spec
 from explorer.spec.search import OperationIndex
 from explorer.ui.safe_text import tooltip
-from explorer.webhooks.events import events_of
 
 __all__ = ["EndpointModel", "ModuleEntry"]
 
@@ -127,6 +126,8 @@ class EndpointModel(QAbstractItemModel):
                 for m in api.modules
                 if m.operations
             ]
+            from explorer.webhooks.events import events_of
+
             events = [event.operation for event in events_of(api)]
             if events:
                 self._modules.append(

@@ -8,28 +8,74 @@ receiver. No Qt here.
     >>> webhooks.delivery_curl(delivery)                       # the secret as ${NAME}
     >>> scheme.verify(body, headers, secret)                   # a Verdict: ok, or why not
     >>> with webhooks.Receiver(verifier) as receiver: ...      # 127.0.0.1, deliveries listed
+
+Names are loaded on first use: the tree counts events (`events`) without loading the
+HTTP stack or the receiver's server.
 """
 
-from explorer.webhooks.delivery import (
-    USER_AGENT,
-    Delivery,
-    build_delivery,
-    delivery_curl,
-    replay_request,
-)
-from explorer.webhooks.events import EXTENSION, WebhookEvent, count_events, events_of, find_event
-from explorer.webhooks.receiver import MAX_DELIVERY, ReceivedDelivery, Receiver, ReceiverError
-from explorer.webhooks.signing import (
-    ALGORITHMS,
-    DEFAULT_TOLERANCE,
-    REASONS,
-    SCHEME_KINDS,
-    Scheme,
-    SignatureBook,
-    Verdict,
-    scheme_from_extension,
-)
-from explorer.webhooks.verifier import Verifier, event_type
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.webhooks.delivery import (
+        USER_AGENT,
+        Delivery,
+        build_delivery,
+        delivery_curl,
+        replay_request,
+    )
+    from explorer.webhooks.events import (
+        EXTENSION,
+        WebhookEvent,
+        count_events,
+        events_of,
+        find_event,
+    )
+    from explorer.webhooks.receiver import (
+        MAX_DELIVERY,
+        ReceivedDelivery,
+        Receiver,
+        ReceiverError,
+    )
+    from explorer.webhooks.signing import (
+        ALGORITHMS,
+        DEFAULT_TOLERANCE,
+        REASONS,
+        SCHEME_KINDS,
+        Scheme,
+        SignatureBook,
+        Verdict,
+        scheme_from_extension,
+    )
+    from explorer.webhooks.verifier import Verifier, event_type
+
+_LAZY = {
+    **dict.fromkeys(
+        ("USER_AGENT", "Delivery", "build_delivery", "delivery_curl", "replay_request"),
+        "explorer.webhooks.delivery",
+    ),
+    **dict.fromkeys(
+        ("EXTENSION", "WebhookEvent", "count_events", "events_of", "find_event"),
+        "explorer.webhooks.events",
+    ),
+    **dict.fromkeys(
+        ("MAX_DELIVERY", "ReceivedDelivery", "Receiver", "ReceiverError"),
+        "explorer.webhooks.receiver",
+    ),
+    **dict.fromkeys(
+        (
+            "ALGORITHMS",
+            "DEFAULT_TOLERANCE",
+            "REASONS",
+            "SCHEME_KINDS",
+            "Scheme",
+            "SignatureBook",
+            "Verdict",
+            "scheme_from_extension",
+        ),
+        "explorer.webhooks.signing",
+    ),
+    **dict.fromkeys(("Verifier", "event_type"), "explorer.webhooks.verifier"),
+}
 
 __all__ = [
     "ALGORITHMS",
@@ -57,3 +103,17 @@ __all__ = [
     "replay_request",
     "scheme_from_extension",
 ]
+
+
+assert sorted(__all__) == sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'explorer.webhooks' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, cast
 
-import uvicorn
-
 from explorer.errors import ExplorerError
+from explorer.http.model import PreparedRequest
 from explorer.webhooks.delivery import replay_request
 from explorer.webhooks.signing import Verdict
 from explorer.webhooks.verifier import event_type
@@ -119,7 +118,7 @@ class Receiver:
         self._kept: deque[ReceivedDelivery] = deque(maxlen=keep)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
+        self._server: Any = None  # a uvicorn.Server while running
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self.received = 0
@@ -140,6 +139,8 @@ class Receiver:
             return self
         # The mock server's binding and connection guard (imported here: the mock imports
         # this package for its events).
+        import uvicorn
+
         from explorer.mock._protocol import ConnectionGuard
         from explorer.mock._server import _bind, _config, _serve
 
@@ -214,9 +215,9 @@ class Receiver:
         with self._lock:
             self._kept.clear()
 
-    def replay(self, delivery: ReceivedDelivery, url: str) -> Any:
-        """The request that sends `delivery` again, as it came, to `url` (a
-        PreparedRequest for `explorer.http.Sender`)."""
+    def replay(self, delivery: ReceivedDelivery, url: str) -> PreparedRequest:
+        """The request that sends `delivery` again, as it came, to `url` (for
+        `explorer.http.Sender`)."""
         return replay_request(url, delivery.headers, delivery.body, delivery.method)
 
     # -- ASGI -------------------------------------------------------------------------
