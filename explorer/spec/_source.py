@@ -262,9 +262,7 @@ def pointers_of(doc: Any, wanted: set[int]) -> dict[int, str]:
             found[id(node)] = pointer
         items = node.items() if isinstance(node, dict) else enumerate(node)
         stack.extend(
-            (v, f"{pointer}/{escape_token(str(k))}")
-            for k, v in items
-            if isinstance(v, dict | list)
+            (v, f"{pointer}/{escape_token(str(k))}") for k, v in items if isinstance(v, dict | list)
         )
     return found
 

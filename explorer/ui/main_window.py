@@ -648,6 +648,7 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, _index: int) -> None:
         tab = self.current_tab()
         if tab is None:
+            self.code.set_request(None)  # the webhook page: no request of a tab to show
             self._update_actions()
             return
         tab.ensure_built()

@@ -122,7 +122,7 @@ def _difference(before: bytes, after: bytes) -> str:
     )
     if len(before) == len(after):
         count = sum(1 for a, b in zip(before, after, strict=True) if a != b)
-        what = f"{count} byte{'s' if count != 1 else ''} differ"
+        what = f"{count} byte{'s differ' if count != 1 else ' differs'}"
     else:
         what = f"{len(after):,} bytes instead of {len(before):,}"
     return f"{what}, the first at byte {first:,}"

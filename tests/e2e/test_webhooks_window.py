@@ -98,7 +98,7 @@ def test_register_activate_send_tamper_and_curl(
         tampered = _rows(page)[-1]
         assert not tampered.verdict.ok and tampered.status == 401
         assert tampered.verdict.reason == "body-changed", tampered.verdict
-        assert "1 byte differ" in tampered.verdict.message
+        assert "1 byte differs" in tampered.verdict.message
         assert "Invalid webhook signature" in send.response.result.body.decode()
 
         # copy as curl: a command that signs with the secret from the environment, and works

@@ -153,6 +153,7 @@ class SendPanel(QWidget):
             self.signature.setText("")
             self.signature.setPlaceholderText("set the signing secret to sign")
             return
-        self.signature.setText(
-            scheme.signature(self.text(), self.scheme_box.value(), int(time.time()))
-        )
+        text = self.text()
+        value = scheme.signature(text, self.scheme_box.value(), int(time.time()))
+        self.book.remember(value, text.encode("utf-8"))  # a kept one is known as made here
+        self.signature.setText(value)

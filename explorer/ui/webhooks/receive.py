@@ -237,11 +237,15 @@ class ReceivePanel(QWidget):
         """Show the receiver as running at `url` ("" stopped)."""
         self.listening = bool(url)
         self.url.setText(url)
+        self.url.setCursorPosition(0)
         self.start_button.setText("Stop receiver" if url else "Start receiver")
         self.port.setEnabled(not url)
 
     def add(self, delivery: ReceivedDelivery) -> None:
         self.model.add(delivery)
+        if self.model.rowCount() <= 2:
+            self.table.resizeColumnsToContents()
+            self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         last = self.model.index(self.model.rowCount() - 1, 0)
         if (
             not self.table.currentIndex().isValid()

@@ -93,6 +93,7 @@ class SchemeBox(QWidget):
                 QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
             )
         )
+        self.secret_name.setMinimumWidth(self.secret_name.fontMetrics().horizontalAdvance("M" * 17))
         srow.addWidget(self.secret_name, 1)
         srow.addWidget(self.secret, 2)
         srow.addWidget(self.show_secret)
@@ -154,4 +155,5 @@ class SchemeBox(QWidget):
     def set_secret(self, name: str, value: str) -> None:
         """Show a secret by name (quietly: not an edit of the user's)."""
         self.secret_name.setText(name)
+        self.secret_name.setCursorPosition(0)
         self.secret.setText(value)

@@ -59,16 +59,16 @@ class VerifyPanel(QWidget):
         self.tolerance.setSpecialValueText("any age")
         form.addRow("Tolerance", self.tolerance)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Raw body, exactly as it arrived"))
-        self.body = CodeEditor(self)
-        self.body.setObjectName("verifyBody")
-        self._highlighter = JsonHighlighter(self.body.document())
-        layout.addWidget(self.body, 1)
         self.result = QLabel("", self)
         self.result.setObjectName("verifyResult")
         self.result.setTextFormat(Qt.TextFormat.PlainText)
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
+        layout.addWidget(QLabel("Raw body, exactly as it arrived"))
+        self.body = CodeEditor(self)
+        self.body.setObjectName("verifyBody")
+        self._highlighter = JsonHighlighter(self.body.document())
+        layout.addWidget(self.body, 1)
         self.verdict: Verdict | None = None
         for signal in (
             self.headers.textChanged,
