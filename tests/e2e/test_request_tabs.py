@@ -479,9 +479,7 @@ def test_references_outside_the_folder_are_read_only_with_consent(
                         "default": {
                             "description": "an error",
                             "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "../common/Error.json"}
-                                }
+                                "application/json": {"schema": {"$ref": "../common/Error.json"}}
                             },
                         }
                     }

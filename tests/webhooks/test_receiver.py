@@ -132,7 +132,7 @@ class _Endpoint(BaseHTTPRequestHandler):
 
     seen: list[tuple[str, Any, bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         _Endpoint.seen.append((self.path, self.headers, self.rfile.read(length)))
         self.send_response(202)
