@@ -105,9 +105,6 @@ __all__ = [
 ]
 
 
-assert sorted(__all__) == sorted(_LAZY)
-
-
 def __getattr__(name: str) -> Any:
     home = _LAZY.get(name)
     if home is None:

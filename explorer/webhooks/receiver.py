@@ -43,6 +43,8 @@ log = logging.getLogger("explorer.webhooks")
 
 MAX_DELIVERY = 1024 * 1024
 """Bytes of one delivery's body the receiver reads and keeps (more: 413)."""
+DRAIN = 64 * 1024 * 1024
+"""Bytes of a too-large body read (and dropped) so that its sender gets the 413."""
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 Verify = Callable[[bytes, Sequence[tuple[str, str]]], Verdict]
@@ -238,24 +240,26 @@ class Receiver:
         await send({"type": "http.response.body", "body": answer.body})
 
     async def _read(self, receive: Any, declared: int | None) -> tuple[bytes, int, bool]:
-        """(the first max_body bytes, bytes seen, truncated); a larger body is not read on."""
-        if declared is not None and declared > self.max_body:
+        """(the first max_body bytes, bytes seen, truncated). The rest of a larger body is
+        read and dropped, so that its sender gets the 413 rather than a reset, up to
+        `DRAIN` bytes; past that the connection is closed on it."""
+        if declared is not None and declared > DRAIN:
             return b"", declared, True
         chunks: list[bytes] = []
-        size = 0
+        kept = size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
-                chunks.append(chunk[: max(0, self.max_body - (size - len(chunk)))])
-                return b"".join(chunks), size, True
-            chunks.append(chunk)
-            if not message.get("more_body", False):
+            if kept < self.max_body:
+                piece = chunk[: self.max_body - kept]
+                chunks.append(piece)
+                kept += len(piece)
+            if size > DRAIN or not message.get("more_body", False):
                 break
-        return b"".join(chunks), size, False
+        return b"".join(chunks), size, size > self.max_body
 
     async def _handle(self, scope: Scope, receive: Any) -> _Answer:
         headers = tuple(

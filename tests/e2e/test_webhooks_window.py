@@ -5,6 +5,7 @@ the window copied."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -18,6 +19,14 @@ from PySide6.QtWidgets import QApplication
 from explorer.ui.main_window import MainWindow
 from explorer.ui.webhooks import WebhookPage
 from tests.e2e.test_window import Wait, open_demo, send_and_wait
+
+
+@pytest.fixture(autouse=True)
+def _collect_first() -> None:
+    """Earlier tests' garbage (closed event loops with Qt timers) is collected here, on
+    the main thread, not at random in the receiver's thread (a Qt object must die on
+    its own thread)."""
+    gc.collect()
 
 
 def _rows(page: WebhookPage) -> list[Any]:

@@ -327,7 +327,13 @@ class WebhookPage(QWidget):
             port=panel.port.value(),
             forward_to=panel.forward.text().strip(),
         )
-        receiver.listeners.append(self.feed.arrived.emit)
+        loop = asyncio.get_running_loop()
+
+        def arrived(delivery: ReceivedDelivery) -> None:  # in the receiver's thread
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self._arrived, delivery)
+
+        receiver.listeners.append(arrived)
         try:
             await asyncio.to_thread(receiver.start)
         except ReceiverError as exc:
@@ -428,8 +434,10 @@ class WebhookPage(QWidget):
         task.add_done_callback(self._tasks.discard)
 
     async def aclose(self) -> None:
-        """Stop the receiver and every task of the page."""
+        """Stop the receiver and every task of the page (its widgets' checks too)."""
         self._send_task.cancel()
+        self.send_panel.body.shutdown()
+        self.send_panel.response.clear()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
