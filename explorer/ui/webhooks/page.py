@@ -343,8 +343,15 @@ class WebhookPage(QWidget):
         self.receiver = receiver
         panel.set_listening(receiver.url)
         panel.status.setStyleSheet("")
+        names = sorted({e.secret_name for e in self.events if e.secret_name})
+        using = (
+            f"each event's own secret ({', '.join(names)})"
+            if panel.scheme_box.declared and names
+            else "the secret set here"
+        )
         panel.status.setText(
-            f"Listening on {receiver.url}: deliveries that do not verify are answered 401"
+            f"Listening on {receiver.url}, verifying with {using}: deliveries that do not "
+            "verify are answered 401"
         )
         if not self.send_panel.url.text().strip():
             self.send_panel.url.setText(receiver.url)

@@ -190,7 +190,10 @@ class ReceivePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur))
 
         detail = QWidget(self)
@@ -243,9 +246,6 @@ class ReceivePanel(QWidget):
 
     def add(self, delivery: ReceivedDelivery) -> None:
         self.model.add(delivery)
-        if self.model.rowCount() <= 2:
-            self.table.resizeColumnsToContents()
-            self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         last = self.model.index(self.model.rowCount() - 1, 0)
         if (
             not self.table.currentIndex().isValid()

@@ -103,6 +103,7 @@ class SchemeBox(QWidget):
             lambda: self.secret_edited.emit(self.name(), self.secret.text())
         )
         form.addRow("Secret", secret_row)
+        self.secret_row = secret_row
         self._form = form
         self._kind_changed()
 
@@ -110,9 +111,8 @@ class SchemeBox(QWidget):
         kind = self.kind.currentData()
         self.hmac_row.setEnabled(kind == "hmac")
         self._form.setRowVisible(self.hmac_row, kind == "hmac")
-        declared = kind == DECLARED
-        self.secret_name.setEnabled(not declared)
-        self.secret.setEnabled(not declared)
+        # each event's own secret (by the name it declares) when the document says
+        self._form.setRowVisible(self.secret_row, kind != DECLARED)
         self.changed.emit()
 
     # -- reading and setting ----------------------------------------------------------
