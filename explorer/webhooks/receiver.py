@@ -20,6 +20,7 @@ inside is a 500, never a stopped receiver.
 from __future__ import annotations
 
 import asyncio
+import errno
 import itertools
 import json
 import logging
@@ -29,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from explorer.errors import ExplorerError
 from explorer.http.model import PreparedRequest
@@ -120,9 +121,7 @@ class Receiver:
         self._kept: deque[ReceivedDelivery] = deque(maxlen=keep)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._server: Any = None  # a uvicorn.Server while running
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._runner: Any = None  # explorer.mock._server.ServerThread while running
         self.received = 0
 
     # -- running ----------------------------------------------------------------------
@@ -133,68 +132,37 @@ class Receiver:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._runner is not None and self._runner.running
 
     def start(self, timeout: float = 10.0) -> Receiver:
         """Listen; returns once deliveries are accepted. A port in use is a ReceiverError."""
-        if self._thread is not None:
+        if self._runner is not None:
             return self
-        # The mock server's binding and connection guard (imported here: the mock imports
-        # this package for its events).
-        import uvicorn
-
+        # The mock server's way of serving (imported here: the mock imports this package
+        # for its events).
         from explorer.mock._protocol import ConnectionGuard
-        from explorer.mock._server import _bind, _config, _serve
+        from explorer.mock._server import ServerThread
 
+        runner = ServerThread(self, ConnectionGuard(), "webhook receiver")
         try:
-            sock = _bind(self.host, self.port)
+            self.port = runner.start(self.host, self.port, timeout)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            if getattr(exc, "errno", None) == 98 or "in use" in reason.lower():
+            if exc.errno == errno.EADDRINUSE:
                 raise ReceiverError(
                     f"Port {self.port} on {self.host} is already in use: choose another port, "
                     "or 0 for a free one"
                 ) from None
             raise ReceiverError(f"Cannot listen on {self.host}:{self.port}: {reason}") from None
-        self.port = sock.getsockname()[1]
-        server = uvicorn.Server(
-            _config(cast(Any, self), ConnectionGuard(), log_level="warning", access_log=False)
-        )
-        self._server = server
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            try:
-                loop.run_until_complete(_serve(server, sock))
-            except BaseException as exc:  # reported by start()
-                self._error = exc
-            finally:
-                sock.close()
-                loop.close()
-
-        self._thread = threading.Thread(
-            target=run, name=f"webhook-receiver-{self.port}", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if self._error is not None or not self._thread.is_alive():
-                self._thread.join()
-                self._thread = None
-                raise ReceiverError(f"The receiver did not start: {self._error}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise ReceiverError("The receiver did not start in time")
-            time.sleep(0.005)
+        except RuntimeError as exc:
+            raise ReceiverError(str(exc).capitalize()) from None
+        self._runner = runner
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        self._server = None
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.stop(timeout)
 
     def __enter__(self) -> Receiver:
         return self.start()
