@@ -35,7 +35,9 @@ class Setting:
             return isinstance(value, int | float) and not isinstance(value, bool)
         if self.type is list:
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return isinstance(value, self.type) and not (self.type is int and isinstance(value, bool))
+        return isinstance(value, self.type) and not (
+            self.type is int and isinstance(value, bool)
+        )
 
 
 SETTINGS: tuple[Setting, ...] = (
