@@ -5,6 +5,7 @@ explorer inspect SPEC [--json] [--allow-remote-refs] [--allow-outside-refs]
 explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
 explorer snippet SPEC "METHOD /path" --lang LANG [--param name=value]... [--body FILE|-]
                  [--base-url URL] [--inline-secrets]
+explorer webhook {sign,verify,listen,send} ...
 """
 
 from __future__ import annotations
@@ -144,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         return _mock(args[1:])
     if args and args[0] == "snippet":
         return _snippet(args[1:])
+    if args and args[0] == "webhook":
+        from explorer.webhooks.cli import main as webhook_main
+
+        return webhook_main(args[1:])
     return _gui(args)
 
 

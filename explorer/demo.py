@@ -101,7 +101,9 @@ class DemoSettings:
     server when not declared) and valid `token_lifetime` seconds, and also sent in the
     `cookie` (the document's cookie security scheme); API keys are one of
     `api_key_prefixes` (by environment: "test", "live") and `api_key_length` letters and
-    digits; `webhook_secrets` sign webhook events, by the name in their `x-signature`.
+    digits; `webhook_secrets` sign webhook events, by the name in their `x-signature`;
+    `webhook_triggers` name the events an operation ("METHOD /path") sends to the
+    registered endpoints when it succeeds.
     The values are a local demo's, made up: none is a real secret.
     """
 
@@ -112,6 +114,7 @@ class DemoSettings:
     api_key_prefixes: Mapping[str, str] = field(default_factory=dict)
     api_key_length: int = 32
     webhook_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    webhook_triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_api_key(self, value: str) -> bool:
         """Whether `value` has the form of one of the demo's API keys."""
@@ -148,6 +151,7 @@ def demo_settings(api: Spec) -> DemoSettings | None:
         "cookie": cookie,
         "api_key_prefixes": _texts(raw.get("apiKeyPrefixes")),
         "webhook_secrets": _texts(raw.get("webhookSecrets")),
+        "webhook_triggers": _triggers(raw.get("webhookTriggers")),
     }
     if _text(raw.get("jwtSecret")):
         values["jwt_secret"] = raw["jwtSecret"].encode()
@@ -167,6 +171,21 @@ def _texts(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
     return {k: v for k, v in value.items() if isinstance(k, str) and _text(v)}
+
+
+def _triggers(value: Any) -> dict[str, tuple[str, ...]]:
+    """ "METHOD /path" -> the event names it sends (a name or a list of names)."""
+    if not isinstance(value, Mapping):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, events in value.items():
+        names = [events] if isinstance(events, str) else events
+        if isinstance(key, str) and isinstance(names, list):
+            kept = tuple(n for n in names if isinstance(n, str) and n)
+            method, _, path = key.strip().partition(" ")
+            if kept and path:
+                out[f"{method.upper()} {path.strip()}"] = kept
+    return out
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:

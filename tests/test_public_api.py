@@ -15,7 +15,7 @@ from explorer import errors, spec
 
 PACKAGE = Path(explorer.__file__).resolve().parent
 QT_MODULES = ("PySide6", "qasync", "shiboken6")
-CORE = ("spec", "http", "store", "mock", "workbench")
+CORE = ("spec", "http", "store", "mock", "workbench", "webhooks")
 
 SPEC_NAMES = [
     "CYCLE_KEY",
@@ -193,7 +193,17 @@ def test_ui_is_widgets_and_qt_models_only() -> None:
 
 BOTTOM = ("errors.py", "jsonpointer.py", "spec", "http", "store")
 """The bottom of the core: reading documents, making and sending requests, files."""
-ABOVE = ("mock", "workbench", "ui", "app", "demo", "demo_build", "inspect", "__main__")
+ABOVE = (
+    "mock",
+    "workbench",
+    "webhooks",
+    "ui",
+    "app",
+    "demo",
+    "demo_build",
+    "inspect",
+    "__main__",
+)
 """What is built on the bottom, and which the bottom never imports."""
 
 
@@ -219,7 +229,15 @@ def test_json_pointers_and_errors_import_nothing_of_explorer() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["explorer.spec", "explorer.inspect", "explorer.errors", "explorer.http.model"]
+    "module",
+    [
+        "explorer.spec",
+        "explorer.inspect",
+        "explorer.errors",
+        "explorer.http.model",
+        "explorer.webhooks.receiver",
+        "explorer.webhooks.cli",
+    ],
 )
 def test_core_modules_load_without_qt(module: str) -> None:
     """Also transitively: importing the core pulls in no Qt at all."""
@@ -251,3 +269,14 @@ def test_inspect_command_does_not_load_qt(tmp_path: Path) -> None:
     result = _run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "QT:"
+
+
+def test_webhooks_exports_load_on_first_use() -> None:
+    """Every name of explorer.webhooks resolves, and each has a docstring."""
+    from explorer import webhooks
+
+    for name in webhooks.__all__:
+        obj = getattr(webhooks, name)
+        if callable(obj):
+            assert (obj.__doc__ or "").strip(), name
+    assert sorted(webhooks.__all__) == sorted(webhooks._LAZY)

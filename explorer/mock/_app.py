@@ -35,13 +35,14 @@ from urllib.parse import parse_qsl, quote
 
 from starlette.requests import cookie_parser
 
-from explorer.mock._demo import Demo, is_demo
+from explorer.mock._demo import Demo, Later, is_demo
 from explorer.mock._guard import HostCheck, log_target, query_secrets
 from explorer.mock._log import ThrottledLogger, shorten
 from explorer.mock._problem import MockProblem, Reply, problem
 from explorer.mock._respond import MAX_ANSWER, Responder, parse_prefer
 from explorer.mock._security import Clock, RateLimiter, SecurityChecker
 from explorer.mock._validate import RequestParts, check_body, check_parameters, choose_status
+from explorer.mock._webhooks import CONTROL_PATH, Dispatcher, control_delivery, control_reply
 from explorer.mock._worker import OutOfTime, WorkerPool
 from explorer.spec import Operation, Spec
 from explorer.spec.routes import Match, Router, server_path
@@ -95,6 +96,12 @@ def flat_schema(schema: Any, depth: int = 0) -> bool:
     )
 
 
+def _delivery_id() -> str:
+    import secrets
+
+    return "dly_" + secrets.token_hex(10).upper()
+
+
 class _TooLarge(Exception):
     pass
 
@@ -137,6 +144,8 @@ class MockApp:
         max_pending: int = MAX_PENDING,
         allow_hosts: Sequence[str] = (),
         access_log: bool = False,
+        webhook_attempts: int = 5,
+        webhook_backoff: float = 1.0,
     ) -> None:
         self.api = api
         self.router = Router(api)
@@ -152,9 +161,19 @@ class MockApp:
         self.access_log = access_log
         self._secrets = query_secrets(api)
         self.demo = (
-            Demo(api, self.responder, clock, seed)
+            Demo(
+                api,
+                self.responder,
+                clock,
+                seed,
+                webhook_attempts=webhook_attempts,
+                webhook_backoff=webhook_backoff,
+            )
             if (is_demo(api) if demo is None else demo)
             else None
+        )
+        self.dispatcher = Dispatcher(
+            clock, attempts=webhook_attempts, backoff=webhook_backoff, new_id=_delivery_id
         )
         self._demo_lock = threading.Lock()  # the demo's state is touched by one worker at a time
         self.security = SecurityChecker(api, self.demo.token_check if self.demo else None)
@@ -176,6 +195,9 @@ class MockApp:
         """Let the worker threads end (the server has stopped)."""
         self.workers.close()
         self.light_workers.close()
+        self.dispatcher.close()
+        if self.demo is not None:
+            self.demo.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -291,6 +313,8 @@ class MockApp:
         refusal = self.hosts.refusal(server[0] if server else None, headers.get("host"))
         if refusal is not None:
             return problem(421, refusal, instance)
+        if instance == CONTROL_PATH:
+            return await self._control(method, receive, headers, instance)
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(instance)
         raw_path = raw_path.split("?", 1)[0]
@@ -322,6 +346,35 @@ class MockApp:
             return await self._answer_off_loop(op, parts_of(scope, headers, match), body)
         finally:
             self._pending -= len(body)
+
+    async def _control(
+        self, method: str, receive: Receive, headers: dict[str, str], instance: str
+    ) -> Reply:
+        """`POST CONTROL_PATH`: deliver an event of the document to a local URL."""
+        if method != "POST":
+            return problem(
+                405,
+                f'POST {{"event": ..., "url": ...}} to {CONTROL_PATH}',
+                instance,
+                headers=[("Allow", "POST")],
+            )
+        try:
+            body = await self._body(receive, headers)
+        except MockProblem as exc:
+            return problem(exc.status, exc.message, instance, headers=[("Connection", "close")])
+        secrets = self.demo.settings.webhook_secrets if self.demo is not None else {}
+        try:
+            job, _ = control_delivery(self.api, body, self.dispatcher, secrets)
+            record = await self.light_workers.run(
+                lambda: self.dispatcher.deliver(job), self.work_budget
+            )
+        except MockProblem as exc:
+            return problem(exc.status, exc.message, instance)
+        except OutOfTime:
+            return problem(503, "The delivery took too long", instance)
+        finally:
+            self._pending -= len(body)
+        return control_reply(record, job.url)
 
     async def _answer_off_loop(self, op: Operation, parts: RequestParts, body: bytes) -> Reply:
         if self._cheap(op, parts, body):
@@ -405,12 +458,19 @@ class MockApp:
             preferred = (422, 400, 404) if path_details and not details else (422, 400)
             raise MockProblem(choose_status(op, preferred), "Validation failed", all_details)
         parts.body = value
+        reply: Reply | None = None
         if self.demo is not None:
             with self._demo_lock:
-                reply = self.demo.handle(op, parts)
-            if reply is not None:
-                return reply
-        prefer = parse_prefer(parts.headers.get("prefer", ""))
-        return self.responder.reply(
-            op, prefer, parts.headers.get("accept", "*/*"), parts.instance, parts.method
-        )
+                answer = self.demo.handle(op, parts)
+            if isinstance(answer, Later):  # waits on the network: not under the lock
+                return answer.finish()
+            reply = answer
+        if reply is None:
+            prefer = parse_prefer(parts.headers.get("prefer", ""))
+            reply = self.responder.reply(
+                op, prefer, parts.headers.get("accept", "*/*"), parts.instance, parts.method
+            )
+        if self.demo is not None and 200 <= reply.status < 300:
+            with self._demo_lock:
+                self.demo.after_success(op, parts)
+        return reply

@@ -11,6 +11,12 @@ with the user, secrets and key formats declared there:
   declared prefix (`ecos_test_`, `ecos_live_`) and length (not one revoked here).
 - Contacts, API keys and webhook endpoints live in memory: what you create you can get,
   list (page, limit, q, simple filters), search, update, replace and delete.
+- Webhook endpoints receive signed deliveries (`_webhooks.Dispatcher`): of the events
+  they subscribe to when an operation named in `webhookTriggers` succeeds (a license
+  activated, a checkout completed), and of the event asked for on `POST
+  /webhooks/{id}/test`; failed ones are retried with backoff and listed by `GET
+  /webhooks/{id}/deliveries`. Events are signed with the secrets declared for their
+  `x-signature` (`webhookSecrets`).
 
 Every answer is built on the document's own examples, so it keeps to its schemas.
 What it keeps in memory is bounded: `MAX_RECORDS` per collection and as many users, each
@@ -19,6 +25,7 @@ record at most `MAX_RECORD` bytes as JSON (413 for a larger one, 507 past the co
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -35,10 +42,12 @@ from explorer.mock._problem import Detail, MockProblem, Reply
 from explorer.mock._respond import Responder, default_response, serialize
 from explorer.mock._security import bearer_token, jwt_decode, jwt_encode
 from explorer.mock._validate import RequestParts, choose_status
+from explorer.mock._webhooks import DeliveryJob, Dispatcher
 from explorer.spec import Operation, Spec
 from explorer.spec.describe import main_type, schema_types
+from explorer.webhooks.events import WebhookEvent, events_of
 
-__all__ = ["Demo", "is_demo"]
+__all__ = ["Demo", "Later", "is_demo"]
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -110,6 +119,13 @@ def _body_schema(op: Operation | None) -> Any:
     return media.schema if media else None
 
 
+class Later:
+    """An answer the app finishes outside the demo's lock (it waits on the network)."""
+
+    def __init__(self, finish: Callable[[], Reply]) -> None:
+        self.finish = finish
+
+
 @dataclass
 class _Collection:
     """One in-memory resource: /name (list, create) and /name/{id} (get, update, delete)."""
@@ -127,7 +143,16 @@ class _Collection:
 class Demo:
     """ECOSIRE behaviour on top of the generic mock."""
 
-    def __init__(self, api: Spec, responder: Responder, clock: Callable[[], float], seed: int = 0):
+    def __init__(
+        self,
+        api: Spec,
+        responder: Responder,
+        clock: Callable[[], float],
+        seed: int = 0,
+        *,
+        webhook_attempts: int = 5,
+        webhook_backoff: float = 1.0,
+    ):
         self._api = api
         self._responder = responder
         self._clock = clock
@@ -139,6 +164,19 @@ class Demo:
         self._key_secrets: dict[str, str] = {}  # key id -> its secret
         self._success: dict[Operation, tuple[int, Any, Any]] = {}
         self._collections = self._find_collections(api)
+        self._events: dict[str, WebhookEvent] = {
+            e.name: e for e in events_of(api) if e.kind == "webhook"
+        }
+        self.dispatcher = Dispatcher(
+            clock,
+            attempts=webhook_attempts,
+            backoff=webhook_backoff,
+            new_id=lambda: "dly_" + self._ulid(),
+        )
+
+    def close(self) -> None:
+        """Stop delivering webhook events (the server has stopped)."""
+        self.dispatcher.close()
 
     def _ok(self, op: Operation, *, copy_example: bool = True) -> tuple[int, Any, Any]:
         """(status, schema, first example) of an operation's default success response.
@@ -227,9 +265,16 @@ class Demo:
         return _json_reply(status, body, [("Set-Cookie", cookie)])
 
     # -- dispatch ------------------------------------------------------------------------
-    def handle(self, op: Operation, req: RequestParts) -> Reply | None:
-        """The demo's own answer, or None to let the generic mock answer."""
+    def handle(self, op: Operation, req: RequestParts) -> Reply | Later | None:
+        """The demo's own answer (or one to finish outside the lock), or None to let the
+        generic mock answer."""
         path, method = op.path, op.method.upper()
+        hooks = self._webhook_collection()
+        if hooks is not None and path.startswith(hooks.item + "/"):
+            if path == hooks.item + "/test" and method == "POST":
+                return self._test_event(hooks, op, req)
+            if path == hooks.item + "/deliveries" and method == "GET":
+                return self._deliveries(hooks, op, req)
         if path == "/auth/login" and method == "POST":
             return self._login(op, req)
         if path == "/auth/register" and method == "POST":
@@ -513,3 +558,136 @@ class Demo:
             example[coll.param] = record["id"]
             return _json_reply(status, example)
         return None
+
+    # -- webhook deliveries --------------------------------------------------------------
+    def _webhook_collection(self) -> _Collection | None:
+        return next((c for c in self._collections if c.name == "webhooks"), None)
+
+    def _endpoint(self, coll: _Collection, op: Operation, req: RequestParts) -> dict[str, Any]:
+        self._seed(coll)
+        record_id = req.path_params.get(coll.param, "")
+        record = coll.records.get(record_id)
+        if record is None:
+            raise self._not_found(coll, op, record_id)
+        return record
+
+    def _payload(self, event: WebhookEvent, req: RequestParts | None) -> tuple[bytes, str]:
+        """An event's body (its example, a new id, now) and the event id."""
+        try:
+            value = json.loads(event.sample_body())
+        except ValueError:
+            return event.sample_body(), ""
+        if not isinstance(value, dict):
+            return event.sample_body(), ""
+        now = self._clock()
+        event_id = "evt_" + "".join(self._random.choice(_ALNUM) for _ in range(24))
+        value["id"] = event_id
+        value["created"] = math.floor(now)
+        data = value.get("data")
+        obj = data.get("object") if isinstance(data, dict) else None
+        sent = req.body if req is not None and isinstance(req.body, dict) else {}
+        if isinstance(obj, dict) and event.name.startswith("license."):
+            for name in ("productId", "instanceId", "domain"):
+                if isinstance(sent.get(name), str) and name in obj:
+                    obj[name] = sent[name]
+            key = sent.get("licenseKey")
+            if isinstance(key, str) and key.count("-") == 4 and "licenseKey" in obj:
+                parts = key.split("-")
+                obj["licenseKey"] = "-".join([parts[0], parts[1], "****", "****", parts[4]])
+            if "occurredAt" in obj:
+                obj["occurredAt"] = _iso(now)
+        body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        return body, event_id
+
+    def _job(self, endpoint: Mapping[str, Any], event: WebhookEvent, body: bytes) -> DeliveryJob:
+        scheme = event.scheme
+        secret = self.settings.webhook_secrets.get(event.secret_name, "")
+        if scheme is None or not secret:
+            raise MockProblem(
+                409, f"The demo declares no signing secret for {event.name} (x-explorer-demo)"
+            )
+        return DeliveryJob(
+            str(endpoint.get("id", "")),
+            str(endpoint.get("url", "")),
+            event.name,
+            body,
+            scheme,
+            secret,
+        )
+
+    def _test_event(self, coll: _Collection, op: Operation, req: RequestParts) -> Later:
+        endpoint = self._endpoint(coll, op, req)
+        body = req.body if isinstance(req.body, dict) else {}
+        name = str(body.get("event", ""))
+        event = self._events.get(name)
+        if event is None:
+            raise MockProblem(
+                choose_status(op, (422, 400)), f"No event {name!r}", [Detail("event", "unknown")]
+            )
+        payload, event_id = self._payload(event, None)
+        job = self._job(endpoint, event, payload)
+        status = default_response(op)[0]
+
+        def finish() -> Reply:
+            record = self.dispatcher.deliver(job, event_id)
+            return _json_reply(
+                status,
+                {
+                    "deliveryId": record["id"],
+                    "event": name,
+                    "success": record["status"] == "succeeded",
+                    "responseStatus": record["responseStatus"],
+                    "durationMs": record["durationMs"],
+                },
+            )
+
+        return Later(finish)
+
+    def _deliveries(self, coll: _Collection, op: Operation, req: RequestParts) -> Reply | None:
+        endpoint = self._endpoint(coll, op, req)
+        records = self.dispatcher.deliveries(str(endpoint.get("id", "")))
+        query = dict(req.query)
+        wanted = query.get("status")
+        if wanted:
+            records = [r for r in records if r.get("status") == wanted]
+        status, _, example = self._ok(op)
+        if not isinstance(example, dict):
+            return None
+        try:
+            page = max(1, int(query.get("page") or 1))
+            limit = max(1, min(100, int(query.get("limit") or 20)))
+        except (TypeError, ValueError, OverflowError):
+            page, limit = 1, 20
+        chunk = records[(page - 1) * limit : page * limit]
+        for key, value in example.items():
+            if isinstance(value, list):
+                example[key] = chunk
+            elif isinstance(value, dict) and "total" in value:
+                value.update(
+                    page=page,
+                    limit=limit,
+                    total=len(records),
+                    totalPages=math.ceil(len(records) / limit),
+                )
+        return _json_reply(status, example)
+
+    def after_success(self, op: Operation, req: RequestParts) -> None:
+        """An operation answered 2xx: deliver the events it triggers to the endpoints
+        subscribed to them (on the dispatcher's thread)."""
+        names = self.settings.webhook_triggers.get(op.key, ())
+        coll = self._webhook_collection() if names else None
+        if coll is None:
+            return
+        self._seed(coll)
+        for name in names:
+            event = self._events.get(name)
+            if event is None:
+                continue
+            for endpoint in list(coll.records.values()):
+                events = endpoint.get("events")
+                if endpoint.get("enabled") is False or not isinstance(events, list):
+                    continue
+                if name in events:
+                    payload, event_id = self._payload(event, req)
+                    with contextlib.suppress(MockProblem):
+                        self.dispatcher.enqueue(self._job(endpoint, event, payload), event_id)

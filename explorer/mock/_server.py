@@ -29,7 +29,7 @@ from explorer.mock._app import MockApp
 from explorer.mock._log import ThrottledLogger
 from explorer.mock._protocol import HEADER_TIMEOUT, ConnectionGuard
 
-__all__ = ["MockServer", "cli_main", "create_app", "demo_spec_path"]
+__all__ = ["MockServer", "ServerThread", "cli_main", "create_app", "demo_spec_path"]
 
 
 def create_app(
@@ -109,6 +109,76 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+class ServerThread:
+    """An ASGI app served by uvicorn behind a connection guard, on a thread of its own
+    with its own event loop: the mock server's and the webhook receiver's.
+
+        runner = ServerThread(app, ConnectionGuard(), "mock server")
+        port = runner.start("127.0.0.1", 0)      # OSError: the address cannot be bound
+        runner.stop()
+    """
+
+    def __init__(self, app: Any, guard: ConnectionGuard, what: str) -> None:
+        self.app = app
+        self.guard = guard
+        self.what = what
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self, host: str, port: int, timeout: float = 10.0) -> int:
+        """Bind and serve; returns the port once connections are accepted. An address
+        that cannot be bound is an OSError; a server that does not start, a RuntimeError."""
+        sock = _bind(host, port)
+        port = sock.getsockname()[1]
+        config = _config(self.app, self.guard, log_level="warning", access_log=False)
+        server = uvicorn.Server(config)
+        self._server = server
+        self._error = None
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            try:
+                loop.run_until_complete(_serve(server, sock))
+            except BaseException as exc:  # reported by start()
+                self._error = exc
+            finally:
+                sock.close()
+                loop.close()
+
+        name = f"{self.what.replace(' ', '-')}-{port}"
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if self._error is not None or not self._thread.is_alive():
+                self._thread.join()
+                self._thread = None
+                raise RuntimeError(f"the {self.what} did not start: {self._error}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the {self.what} did not start in time")
+            time.sleep(0.005)
+        return port
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Shut the server down and wait for its thread."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._server = None
+
+
 class MockServer:
     """A mock server on a background thread with its own event loop.
 
@@ -136,9 +206,7 @@ class MockServer:
         self.guard = ConnectionGuard(max_connections, header_timeout)
         self.host = host
         self.port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._runner = ServerThread(self.app, self.guard, "mock server")
 
     @property
     def base_url(self) -> str:
@@ -152,51 +220,18 @@ class MockServer:
 
     def start(self, timeout: float = 10.0) -> MockServer:
         """Start serving; returns once the server accepts connections."""
-        if self._thread is not None:
-            return self
-        sock = _bind(self.host, self.port)
-        self.port = sock.getsockname()[1]
-        config = _config(self.app, self.guard, log_level="warning", access_log=False)
-        server = uvicorn.Server(config)
-        self._server = server
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            try:
-                loop.run_until_complete(_serve(server, sock))
-            except BaseException as exc:  # reported by start() / stop()
-                self._error = exc
-            finally:
-                sock.close()
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name=f"mock-server-{self.port}", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if self._error is not None or not self._thread.is_alive():
-                self._thread.join()
-                self._thread = None
-                raise RuntimeError(f"the mock server did not start: {self._error}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the mock server did not start in time")
-            time.sleep(0.005)
+        if not self._runner.started:
+            self.port = self._runner.start(self.host, self.port, timeout)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
         """Shut the server down and wait for its thread."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        self._server = None
+        self._runner.stop(timeout)
         self.app.close()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._runner.running
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -264,6 +299,12 @@ def cli_main(
     user = app.demo.settings.user if app.demo is not None else None
     if user is not None:
         print(f"Demo login: {user.email} / {user.password}", flush=True)
+    if api.webhooks:
+        print(
+            f'Webhook events: POST {{"event": NAME, "url": URL}} to '
+            f"http://{_url_host(host)}:{real_port}/_explorer/webhooks/deliver",
+            flush=True,
+        )
     print("Press Ctrl+C to stop.", flush=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = _config(app, ConnectionGuard(), log_level="info", access_log=False, log_config=None)

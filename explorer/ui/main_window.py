@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
+    from explorer.ui.webhooks import WebhookPage
     from explorer.workbench.credentials import Credentials
 
 __all__ = ["MainWindow", "build_window"]
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._tasks: set[asyncio.Future[Any]] = set()
         self._tabs_by_session: dict[int, RequestTab] = {}
+        self.webhooks: WebhookPage | None = None  # the webhook workbench, made when first shown
         self.actions_by_name: dict[str, QAction] = {}
         services.on_error.append(self._show_unexpected)
 
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("requestTabs")
         tab_bar = TabBar(self.tab_widget)
-        tab_bar.middle_clicked.connect(lambda i: self.close_tab(self._tab_at(i)))
+        tab_bar.middle_clicked.connect(self._close_at)
         self.tab_widget.setTabBar(tab_bar)
         self.tab_widget.setDocumentMode(True)
         self.tab_widget.setTabsClosable(True)
@@ -126,7 +128,7 @@ class MainWindow(QMainWindow):
         self.tab_widget.setElideMode(Qt.TextElideMode.ElideRight)
         self.tab_widget.setUsesScrollButtons(True)
         self.tab_widget.setIconSize(ICON_SIZE)
-        self.tab_widget.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+        self.tab_widget.tabCloseRequested.connect(self._close_at)
         self.tab_widget.currentChanged.connect(self._tab_changed)
         tab_bar.tabMoved.connect(lambda _a, _b: self._sync_session_order())
         corner = QWidget(self.tab_widget)
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
             "cancel": self.cancel,
             "shortcuts": self.show_shortcuts,
             "warnings": self.show_warnings,
+            "webhooks": lambda: self.show_webhooks(),
         }
         for shortcut in SHORTCUTS:
             menu = menus.get(shortcut.menu)
@@ -519,6 +522,8 @@ class MainWindow(QMainWindow):
         if self.workspace.problem:
             self.notice(self.workspace.problem)
         self.tree.set_spec(api)
+        if self.webhooks is not None:
+            self.webhooks.set_spec(api, preferred_server)
         self.code.set_request(None)
         self.banner.show_spec(api)
         # On the demo, offer the document of the last session (the demo opens by default).
@@ -725,10 +730,36 @@ class MainWindow(QMainWindow):
             self.tab_widget.removeTab(index)
         tab.shutdown()
         tab.deleteLater()
-        if not self.tabs():
+        if not self.tab_widget.count():
             self.centre.setCurrentWidget(self.banner)
             self.code.set_request(None)
         self._update_actions()
+
+    def _close_at(self, index: int) -> None:
+        """Close the tab at `index`: a request tab, or the webhook page (kept, with its
+        receiver running, for the next time it is shown)."""
+        page = self.tab_widget.widget(index)
+        if page is not None and page is self.webhooks:
+            self.tab_widget.removeTab(index)
+            if not self.tab_widget.count():
+                self.centre.setCurrentWidget(self.banner)
+            return
+        self.close_tab(self._tab_at(index))
+
+    def show_webhooks(self, event: str | None = None) -> WebhookPage:
+        """Show the webhook workbench as a tab (made on first use), on `event` if given."""
+        from explorer.ui.webhooks import WebhookPage
+
+        if self.webhooks is None:
+            self.webhooks = WebhookPage(self.services)
+            self.webhooks.set_spec(self.api, self.preferred_server)
+        if self.tab_widget.indexOf(self.webhooks) < 0:
+            self.tab_widget.addTab(self.webhooks, "Webhooks")
+        self.centre.setCurrentWidget(self.tab_widget)
+        self.tab_widget.setCurrentWidget(self.webhooks)
+        if event:
+            self.webhooks.select_event(event)
+        return self.webhooks
 
     def reopen_closed_tab(self) -> RequestTab | None:
         session = self.bench.reopen_closed()
@@ -759,6 +790,7 @@ class MainWindow(QMainWindow):
             return
         tab = self.current_tab()
         if tab is None:
+            self.code.set_request(None)  # the webhook page: no request of a tab to show
             self._update_actions()
             return
         tab.ensure_built()
@@ -833,6 +865,9 @@ class MainWindow(QMainWindow):
     def select_operation(self, op: spec_mod.Operation) -> None:
         """The tree's selection: where the workbench places it (`Workbench.place`)."""
         if self.api is None:
+            return
+        if op.kind != "operation":  # an event the API sends: the webhook workbench
+            self.show_webhooks(op.key)
             return
         tab = self.current_tab()
         if tab is not None:
@@ -1105,6 +1140,8 @@ class MainWindow(QMainWindow):
     async def aclose(self) -> None:
         """Cancel every request and load of the window, and wait for them to end."""
         await self.bench.aclose()
+        if self.webhooks is not None:
+            await self.webhooks.aclose()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

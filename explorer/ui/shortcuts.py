@@ -51,6 +51,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("find_endpoint", "View", "&Find endpoint", ("Ctrl+K",), "Filter the endpoint tree"),
     Shortcut("focus_url", "View", "Go to the &address", ("Ctrl+L",), "Edit the method and URL"),
     Shortcut("code_panel", "View", "&Code panel", ("Ctrl+Shift+C",), "Show or hide the code panel"),
+    Shortcut(
+        "webhooks",
+        "View",
+        "&Webhooks",
+        ("Ctrl+Shift+H",),
+        "Webhook events: sign, send, verify, and a local receiver",
+    ),
     Shortcut("send", "Request", "&Send", ("Ctrl+Return", "Ctrl+Enter"), "Send the request"),
     Shortcut("cancel", "Request", "&Cancel", ("Escape",), "Cancel the request in flight"),
     Shortcut("shortcuts", "Help", "&Keyboard shortcuts", ("F1",), "This list"),

@@ -309,15 +309,20 @@ class TreePanel(QWidget):
             )
             self._stack.setCurrentWidget(self._empty)
             return
-        total = model.total
+        total, events = model.total, model.events
         if model.is_filtered:
-            self._count.setText(f"{model.matches:,} of {total:,}")
+            text = f"{model.matches:,} of {total:,}"
+            if events:
+                text += f" · {model.event_matches:,} of {events:,} events"
         else:
-            self._count.setText(f"{total:,} endpoint{'' if total == 1 else 's'}")
-        if total == 0:
+            text = f"{total:,} endpoint{'' if total == 1 else 's'}"
+            if events:
+                text += f" · {events:,} event{'' if events == 1 else 's'}"
+        self._count.setText(text)
+        if total + events == 0:
             self._empty.setText("<b>This document has no endpoints.</b>")
             self._stack.setCurrentWidget(self._empty)
-        elif model.matches == 0:
+        elif model.matches + model.event_matches == 0:
             query = html.escape(self._filter.text().strip())
             self._empty.setText(
                 f"<b>No endpoints match “{query}”</b><br><br>"

@@ -222,6 +222,8 @@ class EndpointDelegate(QStyledItemDelegate):
     ) -> None:
         text, dim = colors.text, colors.dim
         method, path, summary, deprecated = op.method, op.path, op.summary, op.deprecated
+        if op.kind != "operation":  # an event the API sends: not an endpoint to call
+            method = "EVENT"
 
         # the badge: a rounded pill in the method's colour, the same width for every method
         badge_h = min(rect.height() - 6, self._metrics[self._BADGE].height() + 4)

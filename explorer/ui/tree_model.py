@@ -2,7 +2,9 @@
 
 A thin Qt adapter over the spec model and the Qt-free matcher in `explorer.spec.search`:
 two levels (module rows at the top, operation rows below them), one column. Filtering
-rebuilds the visible structure in one model reset, never row by row.
+rebuilds the visible structure in one model reset, never row by row. The events the API
+sends (webhooks, callbacks: `explorer.webhooks.events_of`) come last, in a section of
+their own ("Webhook events"), and are counted apart from the endpoints.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ __all__ = ["EndpointModel", "ModuleEntry"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
-WEBHOOKS_MODULE = "Webhooks"
+WEBHOOKS_MODULE = "Webhook events"
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
@@ -72,6 +74,8 @@ class EndpointModel(QAbstractItemModel):
         self._position: dict[int, tuple[int, int]] | None = None
         self._filter = ""
         self._matches = 0
+        self._event_matches = 0
+        self._events = 0
 
     # -- what the panel asks -------------------------------------------------------------
 
@@ -81,13 +85,23 @@ class EndpointModel(QAbstractItemModel):
 
     @property
     def total(self) -> int:
-        """Operations (and webhooks) in the document."""
-        return len(self._flat)
+        """Endpoints (operations) in the document; its events are counted by `events`."""
+        return len(self._flat) - self._events
+
+    @property
+    def events(self) -> int:
+        """Events (webhooks, callbacks) in the document: the last section's rows."""
+        return self._events
 
     @property
     def matches(self) -> int:
-        """Operations shown under the current filter."""
+        """Endpoints shown under the current filter."""
         return self._matches
+
+    @property
+    def event_matches(self) -> int:
+        """Events shown under the current filter."""
+        return self._event_matches
 
     @property
     def filter_text(self) -> str:
@@ -112,15 +126,20 @@ class EndpointModel(QAbstractItemModel):
                 for m in api.modules
                 if m.operations
             ]
-            if api.webhooks:
+            from explorer.webhooks.events import events_of
+
+            events = [event.operation for event in events_of(api)]
+            if events:
                 self._modules.append(
                     ModuleEntry(
                         WEBHOOKS_MODULE,
-                        "Requests the API sends to you when something happens.",
-                        list(api.webhooks),
+                        "Requests the API sends to you when something happens (webhooks and "
+                        "callbacks): open one to sign, send, verify and receive it.",
+                        events,
                         webhooks=True,
                     )
                 )
+        self._events = sum(len(m.operations) for m in self._modules if m.webhooks)
         self._flat = [op for m in self._modules for op in m.operations]
         self._module_of = [g for g, m in enumerate(self._modules) for _ in m.operations]
         names = [m.name for m in self._modules for _ in m.operations]
@@ -147,11 +166,11 @@ class EndpointModel(QAbstractItemModel):
     def _rebuild(self) -> None:
         self._position = None
         if self._search is None:
-            self._visible, self._matches = [], 0
+            self._visible, self._matches, self._event_matches = [], 0, 0
             return
         if not self.is_filtered:
             self._visible = [_Visible(m, m.operations) for m in self._modules]
-            self._matches = len(self._flat)
+            self._matches, self._event_matches = self.total, self._events
             return
         found = self._search.search(self._filter)
         visible: list[_Visible] = []
@@ -166,7 +185,8 @@ class EndpointModel(QAbstractItemModel):
                 last = g
             current.append(flat[i])
         self._visible = visible
-        self._matches = len(found)
+        self._event_matches = sum(len(v.operations) for v in visible if v.module.webhooks)
+        self._matches = len(found) - self._event_matches
 
     def module_rows(self) -> int:
         return len(self._visible)
@@ -282,23 +302,24 @@ class EndpointModel(QAbstractItemModel):
             return True
         if role == Qt.ItemDataRole.ToolTipRole:
             total = len(module.operations)
-            noun = "webhook" if module.webhooks else "endpoint"
+            noun = "event" if module.webhooks else "endpoint"
             head = f"{module.name} — {total} {noun}{'' if total == 1 else 's'}"
             text = module.description.strip()
             if len(text) > 400:
                 text = text[:400].rstrip() + "…"
             return tooltip(f"{head}\n\n{text}" if text else head)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{module.name}, {len(vis.operations)} endpoints"
+            noun = "events" if module.webhooks else "endpoints"
+            return f"{module.name}, {len(vis.operations)} {noun}"
         return None
 
     def _operation_data(self, op: Operation, module: ModuleEntry, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{op.method} {op.path}"
+            return op.path if module.webhooks else f"{op.method} {op.path}"
         if role == self.OperationRole:
             return op
         if role == self.MethodRole:
-            return op.method
+            return "EVENT" if module.webhooks else op.method
         if role == self.PathRole:
             return op.path
         if role == self.SummaryRole:
@@ -310,7 +331,7 @@ class EndpointModel(QAbstractItemModel):
         if role == self.ModuleNameRole:
             return module.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{op.method} {op.path}"]
+            lines = [f"Event {op.path} (the API sends it to you)" if module.webhooks else op.key]
             if op.operation_id:
                 lines.append(f"operationId: {op.operation_id}")
             if op.summary:

@@ -113,14 +113,18 @@ class WelcomePage(QWidget):
         self.reopen_button.setVisible(bool(source))
 
     def show_spec(self, api: spec_mod.Spec) -> None:
+        from explorer.webhooks.events import count_events
+
         ops = len(api.operations)
-        hooks = f" · {len(api.webhooks)} webhooks" if api.webhooks else ""
+        events = count_events(api)
+        hooks = f" · {events} webhook event{'' if events == 1 else 's'}" if events else ""
         self.heading.setText(
             f"<h2>{html_text(api.title, 300)} <span style='color:#868e96'>"
             f"{html_text(api.version, 100)}</span></h2>"
         )
         self.body.setText(
-            f"<p>{ops} endpoints in {len(api.modules)} modules{hooks} · OpenAPI "
+            f"<p>{ops} endpoint{'' if ops == 1 else 's'} in {len(api.modules)} modules{hooks}"
+            " · OpenAPI "
             f"{html_text(api.openapi_version, 100)}</p>"
             "<p style='color:#868e96'>Pick an endpoint on the left, or press "
             "<b>Ctrl+K</b> and type to find one; <b>Ctrl+Enter</b> sends it.</p>"

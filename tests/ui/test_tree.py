@@ -102,17 +102,20 @@ def test_model_passes_the_model_tester(qtmodeltester: Any) -> None:
 
 
 def test_modules_with_counts_and_webhooks_last(panel: TreePanel) -> None:
+    """Events come last, in a section of their own, and are counted apart."""
     panel.set_spec(_api())
     model = panel.model
     names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
-    assert names == ["Contacts", "Invoices", "Webhooks"]
+    assert names == ["Contacts", "Invoices", "Webhook events"]
     assert model.data(model.index(0, 0), EndpointModel.CountRole) == "4"
     assert "People you do business with" in model.data(
         model.index(0, 0), Qt.ItemDataRole.ToolTipRole
     )
     hook = model.index(0, 0, model.index(2, 0))
-    assert model.data(hook) == "POST contact.created"
-    assert panel._count.text() == "7 endpoints"
+    assert model.data(hook) == "contact.created"
+    assert model.data(hook, EndpointModel.MethodRole) == "EVENT"
+    assert panel._count.text() == "6 endpoints · 1 event"
+    assert (model.total, model.events) == (6, 1)
 
 
 def test_operation_rows_carry_what_the_delegate_paints(panel: TreePanel) -> None:
@@ -137,15 +140,15 @@ def test_filter_by_words_fuzzy_and_method(panel: TreePanel, qtbot: QtBot) -> Non
     assert visible_keys(panel) == [
         "[Contacts]",
         "POST /contacts",
-        "[Webhooks]",
-        "POST contact.created",
+        "[Webhook events]",
+        "contact.created",
     ]
     panel.set_filter("gcont")
     assert "GET /contacts" in visible_keys(panel)
     assert "POST /contacts" not in visible_keys(panel)
     panel.set_filter("invoices")
     assert visible_keys(panel) == ["[Invoices]", "GET /invoices", "POST /invoices"]
-    assert panel._count.text() == "2 of 7"
+    assert panel._count.text() == "2 of 6 · 0 of 1 events"
 
 
 def test_typing_filters_and_esc_clears(panel: TreePanel, qtbot: QtBot) -> None:
@@ -155,7 +158,7 @@ def test_typing_filters_and_esc_clears(panel: TreePanel, qtbot: QtBot) -> None:
     assert visible_keys(panel) == ["[Invoices]", "GET /invoices", "POST /invoices"]
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Escape)
     assert panel.filter_text() == ""
-    assert panel._count.text() == "7 endpoints"
+    assert panel._count.text() == "6 endpoints · 1 event"
     assert len(visible_keys(panel)) == 3 + 7  # small documents open fully
 
 
@@ -165,7 +168,7 @@ def test_no_match_says_so(panel: TreePanel) -> None:
     assert panel._stack.currentWidget() is panel._empty
     assert "No endpoints match" in panel._empty.text()
     assert "zzqq" in panel._empty.text()
-    assert panel._count.text() == "0 of 7"
+    assert panel._count.text() == "0 of 6 · 0 of 1 events"
     panel.set_filter("<b>")
     assert "&lt;b&gt;" in panel._empty.text()  # the query is shown, not interpreted
     panel.set_filter("")
