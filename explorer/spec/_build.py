@@ -82,6 +82,10 @@ def module_for_path(path: str) -> str:
     return "default"
 
 
+_LITERAL_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+
+
 class _Context:
     """What every operation of one document shares."""
 
@@ -96,6 +100,42 @@ class _Context:
         produces = root.get("produces") if self.swagger2 else None
         self.consumes = _str_list(consumes)
         self.produces = _str_list(produces)
+        self.patterns_seen: set[int] = set()
+        self.patterns_kept: list[Any] = []  # keeps the ids in patterns_seen theirs
+
+    def check_patterns(self, schema: Any, base: str, pointer: str) -> None:
+        """A warning for each `pattern` (or `patternProperties` name) of a resolved schema
+        that cannot be used even read as ECMA-262: it is not checked (values pass), and
+        the warning says so. Each part of a schema is looked at once per document."""
+        from explorer.spec.patterns import compile_pattern
+
+        stack = [(schema, False)]
+        while stack:
+            node, names = stack.pop()
+            if id(node) in self.patterns_seen:
+                continue
+            self.patterns_seen.add(id(node))
+            self.patterns_kept.append(node)
+            if isinstance(node, list):
+                stack.extend((v, False) for v in node if isinstance(v, dict | list))
+                continue
+            if not isinstance(node, dict):
+                continue
+            found = [node.get("pattern")] if not names else []
+            extra = node.get("patternProperties") if not names else None
+            if isinstance(extra, dict):
+                found.extend(extra)
+            for pattern in found:
+                if isinstance(pattern, str) and compile_pattern(pattern) is None:
+                    self.resolver.warn(
+                        f"pattern {pattern[:200]!r} is not a regular expression (read as "
+                        "ECMA-262): values are not checked against it",
+                        pointer,
+                        base or self.resolver.root_uri,
+                    )
+            for key, value in node.items():
+                if isinstance(value, dict | list) and (names or key not in _LITERAL_KEYS):
+                    stack.append((value, not names and key in _NAME_MAPS))
 
     def obj(
         self, value: Any, pointer: str, base: str = "", what: str = "an object"
@@ -250,7 +290,9 @@ class OperationSource:
 
     # -- helpers ---------------------------------------------------------------------
     def _deep(self, node: Any, base: str, pointer: str) -> Any:
-        return self.ctx.resolver.deep(node, base, pointer)
+        resolved = self.ctx.resolver.deep(node, base, pointer)
+        self.ctx.check_patterns(resolved, base, pointer)
+        return resolved
 
     def _examples(self, holder: dict[str, Any], base: str, pointer: str) -> tuple[Example, ...]:
         out: list[Example] = []

@@ -25,6 +25,7 @@ __all__ = [
     "HTTP_METHODS",
     "REF_KEY",
     "UNRESOLVED_KEY",
+    "follow_cycle",
     "Callback",
     "Example",
     "Header",
@@ -61,6 +62,16 @@ is spelled out once (and at most two references deep), then marked; an operation
 schemas are the same whatever was resolved before them."""
 UNRESOLVED_KEY = "x-explorer-unresolved"
 """Marks a `$ref` that could not be followed: the reference."""
+
+
+def follow_cycle(marker: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema a cycle marker stands for (itself resolved, with markers of its own),
+    or None for a marker that cannot be followed (one made by hand, not by the loader).
+
+    Validation follows markers (so what a schema inherits past the cut still counts), and
+    so does `sample()` where a value must go on (a required property)."""
+    follow = getattr(marker, "follow", None)
+    return follow() if callable(follow) else None
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 

@@ -14,12 +14,17 @@ from explorer import spec
 @pytest.mark.parametrize(
     ("schema", "value"),
     [
-        ({"type": "string", "example": "ex", "default": "de", "enum": ["en"]}, "ex"),
-        ({"type": "string", "default": "de", "enum": ["en"]}, "de"),
+        ({"type": "string", "example": "ex", "default": "de", "enum": ["en", "de", "ex"]}, "ex"),
+        ({"type": "string", "default": "de", "enum": ["en", "de"]}, "de"),
+        # a document's value that breaks its own schema is passed over
+        ({"type": "string", "example": "ex", "default": "de", "enum": ["en"]}, "en"),
+        ({"type": "integer", "example": "ten", "default": 3}, 3),
+        ({"type": "string", "example": "abc", "pattern": "^[0-9]+$"}, "0"),
         ({"type": "string", "enum": ["en", "fr"]}, "en"),
         ({"type": "string", "enum": [None, "fr"], "nullable": True}, "fr"),
         ({"type": "integer", "example": 0}, 0),
-        ({"type": "string", "example": None}, None),
+        ({"type": "string", "example": None}, "string"),  # null only where allowed
+        ({"type": "string", "nullable": True, "example": None}, None),
         ({"type": "string", "examples": ["first", "second"]}, "first"),
         ({"const": 3}, 3),
         ({"type": "string"}, "string"),
@@ -164,7 +169,8 @@ def test_self_referencing_loaded_schema(load_doc: Any) -> None:
         },
     }
     schema = load_doc(doc).find("POST /n").request_body.content[0].schema
-    assert spec.sample(schema) == {"name": "string", "children": [], "parent": None}
+    # the cycle ends at the optional property (left out) and the array (left empty)
+    assert spec.sample(schema) == {"name": "string", "children": []}
 
 
 # -- property: a sample of a simple schema validates against it ------------------------------
