@@ -140,7 +140,7 @@ class MockApp:
     ) -> None:
         self.api = api
         self.router = Router(api)
-        self.responder = Responder(max_answer)
+        self.responder = Responder(max_answer, api.openapi_version)
         self.rate_limiter = RateLimiter(clock)
         self.max_body = max_body
         self.work_budget = work_budget
@@ -365,7 +365,9 @@ class MockApp:
         try:
             reply = self._answer(op, parts, body, extra)
         except MockProblem as exc:
-            reply = problem(exc.status, exc.message, parts.instance, exc.details, exc.headers)
+            reply = self.responder.error_reply(
+                op, exc.status, exc.message, parts.instance, exc.details, exc.headers
+            )
         for name, value in extra:
             reply.set_header(name, value)
         return reply

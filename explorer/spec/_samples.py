@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from explorer.spec.describe import ref_name, schema_types
+from explorer.spec.describe import object_properties, ref_name, schema_types
 from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, follow_cycle
 from explorer.spec.patterns import pattern_example, pattern_search
 
@@ -135,10 +135,7 @@ def _fits_scalar(value: Any, schema: Mapping[str, Any]) -> bool:
             or (isinstance(value, str) and "string" in types)
             or (
                 _is_number(value)
-                and (
-                    "number" in types
-                    or ("integer" in types and float(value).is_integer())
-                )
+                and ("number" in types or ("integer" in types and float(value).is_integer()))
             )
         )
         if not ok:
@@ -225,13 +222,23 @@ class _Sampler:
         if "default" in schema:
             candidates.append(schema["default"])
         for candidate in candidates:
-            if _fits_scalar(candidate, schema):
+            if _fits_scalar(candidate, schema) and self.fits_whole(candidate, schema):
                 return True, candidate
         if real_enum:
             return True, real_enum[0]
         if isinstance(enum, list) and enum:
             return True, enum[0]
         return False, None
+
+    def fits_whole(self, value: Any, schema: Mapping[str, Any]) -> bool:
+        """Whether a document's object or array value fits the schema as a whole (those
+        the document gets wrong are passed over, and made instead)."""
+        if not isinstance(value, dict | list):
+            return True
+        from explorer.spec.schema import validate
+
+        issues = validate(value, schema, openapi_version=self.version, direction=self.direction)
+        return all(i.keyword == "schema" for i in issues)
 
     def choice(
         self, schema: Mapping[str, Any], key: str, choices: list[Any], depth: int, variant: int
@@ -254,12 +261,40 @@ class _Sampler:
                 first = value
             if len(options) == 1:
                 return value
-            issues = validate(
-                value, schema, openapi_version=self.version, direction=self.direction
-            )
+            if key == "oneOf":
+                value = self.apart(value, option, options)
+            issues = validate(value, schema, openapi_version=self.version, direction=self.direction)
             if not issues:
                 return value
         return first
+
+    def apart(self, value: Any, option: Mapping[str, Any], options: list[Any]) -> Any:
+        """An object value of one oneOf option made to fail the other options that it
+        would also fit (so that it fits exactly one): a property that only another option
+        names, given a value of another type, where this option lets it be anything."""
+        from explorer.spec.schema import validate
+
+        if not isinstance(value, dict):
+            return value
+        mine, _ = object_properties(option)
+        if option.get("additionalProperties") is False:
+            return value
+        out = dict(value)
+        for other in options:
+            if other is option:
+                continue
+            fits = validate(out, other, openapi_version=self.version, direction=self.direction)
+            if fits:
+                continue
+            theirs, _ = object_properties(self.merged(other, 0))
+            for name, sub in theirs.items():
+                if name in mine or name in out or not isinstance(sub, Mapping):
+                    continue
+                kind = next((t for t in schema_types(sub) if t != "null"), None)
+                if kind is not None and "null" not in schema_types(sub):
+                    out[name] = "" if kind != "string" else 0
+                    break
+        return out
 
     @staticmethod
     def discriminated(schema: Mapping[str, Any], option: Mapping[str, Any], value: Any) -> Any:
@@ -429,8 +464,8 @@ def _merge_into(out: dict[str, Any], part: Mapping[str, Any]) -> None:
         elif key == "type" and isinstance(current, list) and isinstance(value, str):
             out[key] = value if value in current else current
         elif key == "enum" and isinstance(current, list) and isinstance(value, list):
-            both = [v for v in current if v in value]
-            out[key] = both or current
+            common = [v for v in current if v in value]
+            out[key] = common or current
 
 
 # -- scalars --------------------------------------------------------------------------------
@@ -482,8 +517,8 @@ def _fit_length(text: str, low: int, high: int | None) -> str:
 
 
 def _number(schema: Mapping[str, Any], integer: bool, variant: int) -> int | float:
-    low = schema.get("minimum")
-    high = schema.get("maximum")
+    low: Any = schema.get("minimum")
+    high: Any = schema.get("maximum")
     ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     step_in = 1 if integer else 0.5
     low_open = high_open = False
@@ -495,7 +530,7 @@ def _number(schema: Mapping[str, Any], integer: bool, variant: int) -> int | flo
         high, high_open = ex_high, True
     elif ex_high is True and _is_number(high):
         high_open = True
-    start: float
+    start: Any
     if _is_number(low):
         start = low + step_in if low_open else low
     elif _is_number(high) and high < 0:
@@ -504,7 +539,7 @@ def _number(schema: Mapping[str, Any], integer: bool, variant: int) -> int | flo
         start = 0
     if integer:
         start = math.ceil(start)
-    step = schema.get("multipleOf")
+    step: Any = schema.get("multipleOf")
     if _is_number(step) and step > 0:
         start = _on_step(start, step, low if low_open else None)
         start += variant * step
@@ -514,9 +549,9 @@ def _number(schema: Mapping[str, Any], integer: bool, variant: int) -> int | flo
         top = high - (step_in if high_open and not (_is_number(step) and step > 0) else 0)
         if start > top or (high_open and start >= high):
             start = _highest(low, high, high_open, integer, step)
-    if integer or (isinstance(start, float) and start.is_integer() and integer):
+    if integer:
         return int(start)
-    return start
+    return float(start) if isinstance(start, float) else int(start)
 
 
 def _on_step(value: float, step: float, above: float | None) -> float:
@@ -529,7 +564,7 @@ def _on_step(value: float, step: float, above: float | None) -> float:
     return round(multiple, 12)
 
 
-def _highest(low: Any, high: float, open_top: bool, integer: bool, step: Any) -> float:
+def _highest(low: Any, high: Any, open_top: bool, integer: bool, step: Any) -> Any:
     """A value at the top of the range (where the bottom plus a variant overshot it)."""
     if _is_number(step) and step > 0:
         multiple = math.floor(round(high / step, 9)) * step

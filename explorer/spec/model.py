@@ -25,7 +25,6 @@ __all__ = [
     "HTTP_METHODS",
     "REF_KEY",
     "UNRESOLVED_KEY",
-    "follow_cycle",
     "Callback",
     "Example",
     "Header",
@@ -44,6 +43,7 @@ __all__ = [
     "Spec",
     "SpecWarning",
     "TagGroup",
+    "follow_cycle",
 ]
 
 Schema = Mapping[str, Any]
@@ -72,6 +72,7 @@ def follow_cycle(marker: Mapping[str, Any]) -> Mapping[str, Any] | None:
     so does `sample()` where a value must go on (a required property)."""
     follow = getattr(marker, "follow", None)
     return follow() if callable(follow) else None
+
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 

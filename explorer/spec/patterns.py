@@ -175,8 +175,11 @@ def ecma_to_python(pattern: str, *, ascii_classes: bool = False) -> str:
         if in_class:
             if c == "]" and i > class_start:
                 in_class = False
-            elif c == "-" and i + 2 < n and pattern[i + 1] == "\\" and pattern[i + 2] in (
-                _CLASS_ESCAPES
+            elif (
+                c == "-"
+                and i + 2 < n
+                and pattern[i + 1] == "\\"
+                and pattern[i + 2] in (_CLASS_ESCAPES)
             ):
                 c = "\\-"  # `[a-\d]`: a literal "-" in ECMA
             elif c in "[&~|" or (c == "-" and pattern.startswith("--", i)):
@@ -230,6 +233,13 @@ class _TooLong(Exception):
     pass
 
 
+def _sre_constants() -> Any:
+    """The opcodes of Python's regular-expression parser (`re._constants`)."""
+    import importlib
+
+    return importlib.import_module("re._constants")
+
+
 class _Maker:
     """Makes one string from a parsed pattern."""
 
@@ -252,7 +262,7 @@ class _Maker:
         return "".join(out)
 
     def item(self, op: Any, arg: Any) -> str:
-        from re import _constants as c
+        c = _sre_constants()
 
         if op is c.LITERAL:
             return chr(arg)
@@ -294,7 +304,7 @@ class _Maker:
         return self.rng.choice(chars) if self.rng else chars[0]
 
     def repeat(self, low: int, high: int, inner: Any) -> str:
-        from re import _constants as c
+        c = _sre_constants()
 
         if low * 1 > self.cap:
             raise _TooLong
@@ -315,7 +325,7 @@ class _Maker:
         return "".join(parts)
 
     def category(self, name: Any) -> str:
-        from re import _constants as c
+        c = _sre_constants()
 
         table = {
             c.CATEGORY_DIGIT: "0123456789",
@@ -328,7 +338,7 @@ class _Maker:
         return self.pick_from(table.get(name, "a"))
 
     def member(self, items: Any) -> str:
-        from re import _constants as c
+        c = _sre_constants()
 
         if items and items[0][0] is c.NEGATE:
             pool = _PREFERRED + "".join(chr(i) for i in range(33, 127))
@@ -357,7 +367,7 @@ class _Maker:
 
 def _in_set(ch: str, items: Any) -> bool:
     """Whether a character is in the items of a parsed character class."""
-    from re import _constants as c
+    c = _sre_constants()
 
     code = ord(ch)
     for op, arg in items:
@@ -387,8 +397,10 @@ def _parsed(pattern: str) -> Any:
     with _CACHE_LOCK:
         if pattern in _PARSED:
             return _PARSED[pattern]
+    import importlib
     import warnings
-    from re import _parser
+
+    _parser: Any = importlib.import_module("re._parser")
 
     try:
         with warnings.catch_warnings():
@@ -424,7 +436,9 @@ def pattern_example(
             maker = _Maker(0, random.Random(seed) if seeded else None, high)
             text = maker.make(tree)
             if len(text) < min_length:  # again, repeating to make up what is missing
-                maker = _Maker(min_length - len(text), random.Random(seed) if seeded else None, high)
+                maker = _Maker(
+                    min_length - len(text), random.Random(seed) if seeded else None, high
+                )
                 text = maker.make(tree)
         except (_TooLong, RecursionError):
             continue

@@ -93,7 +93,6 @@ class _Converter:
 
     def retrieve(self, uri: str) -> Any:
         """The `referencing` resource of a cycle marker's target, converted once."""
-        from referencing import Resource
         from referencing.exceptions import NoSuchResource
         from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -102,12 +101,12 @@ class _Converter:
             if hit is None:
                 number = uri.removeprefix(CYCLE_URI)
                 if not number.isdigit() or int(number) >= len(self.markers):
-                    raise NoSuchResource(ref=uri)
+                    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
                 target = follow_cycle(self.markers[int(number)])
                 contents = self.convert(target) if isinstance(target, Mapping) else {}
                 hit = self.retrieved[uri] = contents
         spec = DRAFT4 if self.legacy else DRAFT202012
-        return Resource(contents=hit, specification=spec)
+        return spec.create_resource(hit)
 
     def convert(self, node: Any) -> Any:
         if isinstance(node, list):
@@ -215,8 +214,6 @@ def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:
 # and ECMA-262 classes like `\p{L}` do not compile. These keywords are replaced with ones
 # that match through `pattern_search` (the `regex` module with a time budget). A match that
 # cannot be decided in time is never an error: the value passes that one check.
-
-
 
 
 PATTERNS_BUDGET = 1.0

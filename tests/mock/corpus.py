@@ -16,7 +16,6 @@ documented schema (what the window marks ✓).
 from __future__ import annotations
 
 import base64
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,9 +27,10 @@ import httpx
 from explorer import spec
 from explorer.http.build import build_request
 from explorer.http.media import initial_text, is_json_media_type, match_media, media_kind
-from explorer.http.model import BodyInput, ParamValue, RequestInput
+from explorer.http.model import BodyInput, FormField, ParamValue, RequestInput
 from explorer.spec.check import check_json_body
-from explorer.spec.form import entries_from_parameters
+from explorer.spec.form import entries_from_parameters, entries_from_schema
+from explorer.spec.values import format_value
 
 HERE = Path(__file__).resolve()
 SHARED = HERE.parents[3] / "shared" / "specs"
@@ -71,17 +71,39 @@ def param_values(op: spec.Operation) -> list[ParamValue]:
     return out
 
 
-def body_input(op: spec.Operation) -> tuple[BodyInput | None, spec.MediaType | None]:
-    """The body as the editor pre-fills it (the first media type the operation takes)."""
+def body_input(
+    api: spec.Spec, op: spec.Operation
+) -> tuple[BodyInput | None, spec.MediaType | None]:
+    """The body as the editor pre-fills it (the first media type the operation takes):
+    JSON from the first example that fits, else the sample; form fields as the form
+    starts them (required ones filled)."""
     if op.request_body is None or not op.request_body.content:
         return None, None
-    media = next(
-        (m for m in op.request_body.content if is_json_media_type(m.media_type)),
-        op.request_body.content[0],
-    )
-    if media_kind(media.media_type) != "json":
-        return None, media
-    return BodyInput(media.media_type, initial_text(media)), media
+    media = op.request_body.content[0]
+    kind = media_kind(media.media_type)
+    if kind == "json":
+        try:
+            from explorer.http.media import first_fitting_example
+        except ImportError:  # before it existed: the first example
+            index = 0
+        else:
+            index = first_fitting_example(media, api.openapi_version)
+        return BodyInput(media.media_type, initial_text(media, index)), media
+    if kind in ("urlencoded", "multipart"):
+        try:
+            from explorer.spec.form import preset
+        except ImportError:
+            return BodyInput(media.media_type), None
+        fields = []
+        for entry in entries_from_schema(media.schema):
+            found = preset(entry)
+            if found is not None:
+                value = found[0]
+                for v in value if isinstance(value, list) else [value]:
+                    text = v if isinstance(v, str) else format_value(v)
+                    fields.append(FormField(entry.name, value=text))
+        return BodyInput(media.media_type, fields=tuple(fields)), None
+    return None, None
 
 
 @dataclass
@@ -138,7 +160,9 @@ def example_problems(api: spec.Spec, op: spec.Operation) -> list[str]:
                 continue
             for ex in media.examples[:1]:
                 issues = spec.validate(
-                    ex.value, media.schema, openapi_version=api.openapi_version,
+                    ex.value,
+                    media.schema,
+                    openapi_version=api.openapi_version,
                     direction="response",
                 )
                 if issues:
@@ -146,31 +170,48 @@ def example_problems(api: spec.Spec, op: spec.Operation) -> list[str]:
     return out
 
 
-def credentials(api: spec.Spec, client: httpx.Client) -> None:
-    """What a user of the document would have: the demo's token, any other's made-up
-    credential in every place a scheme names."""
+def demo_token(api: spec.Spec, client: httpx.Client) -> str | None:
+    """The demo user's token, for a document that declares a demo."""
     from explorer.demo import demo_settings
 
     settings = demo_settings(api)
-    if settings is not None and settings.user is not None:
-        r = client.post(
-            "/auth/login",
-            json={"email": settings.user.email, "password": settings.user.password},
-        )
-        client.headers["Authorization"] = f"Bearer {r.json()['token']}"
-        return
+    if settings is None or settings.user is None:
+        return None
+    r = client.post(
+        "/auth/login", json={"email": settings.user.email, "password": settings.user.password}
+    )
+    return str(r.json()["token"])
+
+
+def credentials(
+    api: spec.Spec, op: spec.Operation, token: str | None
+) -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str]]:
+    """(headers, query, cookies) a user would send: the demo's token, or made-up values for
+    every scheme of the operation's first security alternative (all of them: AND)."""
+    if token is not None:
+        return {"Authorization": f"Bearer {token}"}, [], {}
+    headers: dict[str, str] = {}
+    query: list[tuple[str, str]] = []
+    cookies: dict[str, str] = {}
     basic = base64.b64encode(b"user:pass").decode()
-    for scheme in api.security_schemes.values():
+    for name in op.security[0] if op.security else {}:
+        scheme = api.security_schemes.get(name)
+        if scheme is None:
+            continue
         if scheme.type == "apiKey":
             if scheme.location == "header":
-                client.headers[scheme.param_name] = "test-key"
+                headers[scheme.param_name] = "test-key"
             elif scheme.location == "query":
-                client.params = client.params.set(scheme.param_name, "test-key")
+                query.append((scheme.param_name, "test-key"))
             elif scheme.location == "cookie":
-                client.cookies.set(scheme.param_name, "test-key")
+                cookies[scheme.param_name] = "test-key"
         elif scheme.type == "http" and scheme.scheme.lower() == "basic":
-            client.headers.setdefault("Authorization", f"Basic {basic}")
-    client.headers.setdefault("Authorization", "Bearer test-token")
+            headers["Authorization"] = f"Basic {basic}"
+        elif scheme.type == "http" and scheme.scheme.lower() not in ("", "bearer"):
+            headers["Authorization"] = f"{scheme.scheme} test-credentials"
+        else:
+            headers["Authorization"] = "Bearer test-token"
+    return headers, query, cookies
 
 
 class Ticking:
@@ -201,13 +242,10 @@ def run(path: Path | str, *, limit: int | None = None, clock: Any = None) -> Fig
         httpx.Client(base_url=server.base_url, timeout=30) as client,
     ):
         with httpx.Client(base_url=server.api_url, timeout=30) as login:
-            credentials(api, login)
-            client.headers.update(login.headers)
-            client.cookies.update(login.cookies)
-            client.params = login.params
+            token = demo_token(api, login)
         for op in ops:
             figures.example_warnings += example_problems(api, op)
-            body, media = body_input(op)
+            body, media = body_input(api, op)
             if body is not None and media is not None:
                 figures.bodies += 1
                 check = check_json_body(body.text, media.schema, api.openapi_version)
@@ -228,11 +266,18 @@ def run(path: Path | str, *, limit: int | None = None, clock: Any = None) -> Fig
                 figures.answers += 1
                 figures.answer_failures.append(f"{op.key}: not built: {exc}")
                 continue
+            headers, query, cookies = credentials(api, op, token)
+            if cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            sent: dict[str, Any] = {"content": prepared.content}
+            if prepared.form or prepared.files:
+                sent = {"files": [(k, (None, v)) for k, v in prepared.form]}
             r = client.request(
                 prepared.method,
                 prepared.url,
-                headers=dict(prepared.headers),
-                content=prepared.content,
+                headers={**headers, **dict(prepared.headers)},
+                params=query or None,
+                **sent,
             )
             figures.answers += 1
             figures.statuses[r.status_code] += 1
