@@ -294,7 +294,7 @@ class MockApp:
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(instance)
         raw_path = raw_path.split("?", 1)[0]
-        match = self.router.match(raw_path)
+        match = self.router.match(raw_path, method)
         if match is None:
             where = ", ".join(b or "/" for b in self.router.base_paths if b) or "/"
             return problem(
