@@ -165,10 +165,10 @@ class Router:
     def match(self, raw_path: str, method: str | None = None) -> Match | None:
         """The operations for a request path (percent-encoded, as sent), or None.
 
-        Every template that matches is tried, most specific first (a literal segment
-        before a templated one): the first that has `method` wins. Where none has it, the
-        most specific match is returned with the methods of all of them (a 405's Allow):
-        look-alike templates (`GET /x/{id}`, `POST /x/{name}`) are all reachable."""
+        The most specific template wins (a literal segment before a templated one, as
+        OpenAPI asks); look-alike templates that differ from it only in their parameters'
+        names (`GET /x/{id}`, `POST /x/{name}`) are all tried: the first that has `method`
+        wins. Where none has it, the match has the methods of all of them (a 405's Allow)."""
         for base in self.base_paths:
             if base:
                 if raw_path != base and not raw_path.startswith(base + "/"):
@@ -196,6 +196,8 @@ class Router:
                 break
         if not found:
             return None
+        shape = _PARAM.sub("{}", found[0].template)
+        found = [m for m in found if _PARAM.sub("{}", m.template) == shape]
         wanted = method.upper() if method else None
         for match in found:
             if wanted is None or wanted in match.methods:

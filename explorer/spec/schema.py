@@ -45,6 +45,7 @@ class SchemaIssue:
     pointer: str
     message: str
     keyword: str = ""
+    expected: Any = None  # the keyword's value in the schema (the format, the bound ...)
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
@@ -452,7 +453,10 @@ def validate(
         errors: Iterable[Any] = validator.iter_errors(value)
         for error in errors:
             pointer = join_pointer(error.absolute_path)
-            issues.append(SchemaIssue(pointer, error.message, str(error.validator)))
+            expected = error.validator_value
+            if not isinstance(expected, str | int | float | bool | None):
+                expected = None  # only plain values: an issue stays small and hashable
+            issues.append(SchemaIssue(pointer, error.message, str(error.validator), expected))
             if len(issues) >= MAX_ISSUES:
                 break
     except _BrokenSchema as exc:
