@@ -394,6 +394,18 @@ class BodyEditor(QWidget):
         self._load_page()
         self._on_edit()
 
+    def fill_examples(self) -> None:
+        """Fill an empty body with its example or sample, or a form body's empty fields
+        with example values ("Fill with examples")."""
+        media = self._current_media()
+        if media is None:
+            return
+        if media_kind(media.media_type) in ("json", "raw"):
+            if not self.text().strip():
+                self.reset()
+        elif self._form is not None:
+            self._form.fill_examples()
+
     def reset(self) -> None:
         """Start the current media type again from its example or sample."""
         media = self._current_media()
