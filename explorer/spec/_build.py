@@ -36,6 +36,7 @@ from explorer.spec.model import (
     ServerVariable,
     Spec,
     TagGroup,
+    path_tail,
 )
 
 __all__ = ["OperationSource", "build_spec"]
@@ -73,13 +74,29 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def module_for_path(path: str) -> str:
-    """The module of an untagged operation: its first meaningful path segment."""
-    for segment in path.split("/"):
+def module_for_path(path: str, operation_id: str = "") -> str:
+    """The module of an untagged operation: its first meaningful path segment. Paths of
+    operation-style APIs differ only after `#` or `?` (`/#X-Amz-Target=Svc.Op`,
+    `/?Action=Op`): those are grouped by the service the tail names, else by the
+    operationId's prefix (`ec2.DescribeInstances` -> "ec2"), else all in one module."""
+    cut = re.search(r"[#?]", path)
+    for segment in (path[: cut.start()] if cut else path).split("/"):
         if not segment or segment.startswith("{") or _VERSION_SEGMENT.match(segment):
             continue
         return segment
-    return "default"
+    if cut is None:
+        return "default"
+    service, _ = path_tail(path)
+    if service:
+        return service
+    prefix = re.split(r"[._:/]", operation_id, maxsplit=1)
+    if len(prefix) == 2 and prefix[0] and prefix[0].upper() not in _METHOD_WORDS:
+        return prefix[0]
+    key = path[cut.end() :].split("=", 1)
+    return key[0] if len(key) == 2 and key[0] else "operations"
+
+
+_METHOD_WORDS = frozenset(m.upper() for m in HTTP_METHODS)
 
 
 _LITERAL_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
@@ -600,7 +617,13 @@ def _path_operations(
             module = default_module
         else:
             module = (
-                tags[0] if tags else ("webhooks" if kind == "webhook" else module_for_path(path))
+                tags[0]
+                if tags
+                else (
+                    "webhooks"
+                    if kind == "webhook"
+                    else module_for_path(path, _str(op.get("operationId")))
+                )
             )
         out.append(
             Operation(
