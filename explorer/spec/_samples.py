@@ -455,6 +455,11 @@ def _merge_into(out: dict[str, Any], part: Mapping[str, Any]) -> None:
                 else:
                     props[name] = sub
             out[key] = props
+        elif key in ("items", "additionalProperties") and isinstance(current, Mapping):
+            if isinstance(value, Mapping):
+                both = dict(current)
+                _merge_into(both, value)
+                out[key] = both
         elif key == "required" and isinstance(current, list) and isinstance(value, list):
             out[key] = list(dict.fromkeys([*current, *value]))
         elif key in ("minimum", "minLength", "minItems", "minProperties") and _is_number(value):
