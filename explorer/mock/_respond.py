@@ -157,6 +157,31 @@ class _TooLarge(Exception):
     pass
 
 
+def _write_only_in(value: Any, schema: Any, depth: int = 0) -> bool:
+    """Whether a response value holds a `writeOnly` property (which a response should not
+    send: an example that does, the document gets wrong)."""
+    from explorer.spec.describe import object_properties
+
+    if depth > 16 or not isinstance(schema, Mapping):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items")
+        return any(_write_only_in(v, items, depth + 1) for v in value[:100])
+    if not isinstance(value, dict):
+        return False
+    parts = [schema] + [
+        c for k in ("anyOf", "oneOf") for c in (schema.get(k) or ()) if isinstance(c, Mapping)
+    ]
+    for part in parts:
+        props, _ = object_properties(part)
+        for name, sub in props.items():
+            if name not in value or not isinstance(sub, Mapping):
+                continue
+            if sub.get("writeOnly") is True or _write_only_in(value[name], sub, depth + 1):
+                return True
+    return False
+
+
 def _error_media(content: tuple[MediaType, ...]) -> MediaType:
     """The media type an error answer is written in: a problem type, else JSON, else the
     first documented."""
@@ -318,7 +343,9 @@ class Responder:
         issues = validate(
             value, media.schema, openapi_version=self.openapi_version, direction="response"
         )
-        return not issues or all(i.keyword == "schema" for i in issues)
+        if issues and not all(i.keyword == "schema" for i in issues):
+            return False
+        return not _write_only_in(value, media.schema)
 
     def body(
         self,
