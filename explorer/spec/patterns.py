@@ -225,6 +225,9 @@ def ecma_to_python(pattern: str, *, ascii_classes: bool = False) -> str:
 
 MAX_EXAMPLE = 4096
 """Characters of a string made from a pattern at most (longer ones are not made)."""
+EXAMPLE_BUDGET = 0.25
+"""Seconds `pattern_example` may spend checking its strings (a form is built on the
+window's thread: a pattern that takes the whole budget gets no example)."""
 _TRIES = 24
 _PREFERRED = "aA0_-. b1Z9xé"
 
@@ -422,6 +425,7 @@ def pattern_example(
     within the bounds, or None when none was found. The same arguments give the same
     string; another `variant` gives another string where the pattern allows one."""
     import random
+    import time
 
     tree = _parsed(pattern)
     if tree is None or compile_pattern(pattern) is None:
@@ -429,6 +433,7 @@ def pattern_example(
     high = MAX_EXAMPLE if max_length is None else min(max_length, MAX_EXAMPLE)
     if min_length > high:
         return None
+    ends = time.monotonic() + EXAMPLE_BUDGET
     for attempt in range(_TRIES):
         seeded = attempt > 0 or variant > 0
         seed = f"{pattern}|{variant}|{attempt}"
@@ -443,7 +448,10 @@ def pattern_example(
         except (_TooLong, RecursionError):
             continue
         for candidate in _fitted(text, maker.lookaheads, min_length, high):
-            if pattern_search(pattern, candidate) is True:
+            left = ends - time.monotonic()
+            if left <= 0:
+                return None  # a pattern that takes this long to match (ReDoS): no example
+            if pattern_search(pattern, candidate, timeout=min(PATTERN_TIMEOUT, left)) is True:
                 return candidate
     return None
 

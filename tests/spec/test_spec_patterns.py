@@ -72,3 +72,12 @@ def test_a_pattern_that_cannot_be_used_is_a_spec_warning_not_a_refusal(tmp_path:
     messages = [w.message for w in api.warnings]
     assert any("'(unclosed' is not a regular expression" in m for m in messages), messages
     assert not any("[\\w-.]" in m for m in messages)  # ECMA-262 that reads fine is no warning
+
+
+def test_a_catastrophic_pattern_gets_no_example_in_bounded_time() -> None:
+    from explorer.spec.patterns import pattern_example
+
+    started = time.monotonic()
+    made = pattern_example(r"^(a|aa)+$(?<=b)", 30)  # no string matches; each check backtracks
+    assert made is None
+    assert time.monotonic() - started < 3  # the budget is 0.25 s; a freeze would be minutes
