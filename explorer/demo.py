@@ -101,7 +101,9 @@ class DemoSettings:
     server when not declared) and valid `token_lifetime` seconds, and also sent in the
     `cookie` (the document's cookie security scheme); API keys are one of
     `api_key_prefixes` (by environment: "test", "live") and `api_key_length` letters and
-    digits; `webhook_secrets` sign webhook events, by the name in their `x-signature`;
+    digits; `api_key` is the one key accepted without being issued (with `api_key_scope`);
+    every credential is on `plan`, with `daily_quota` calls a day (0: none);
+    `webhook_secrets` sign webhook events, by the name in their `x-signature`;
     `webhook_triggers` name the events an operation ("METHOD /path") sends to the
     registered endpoints when it succeeds.
     The values are a local demo's, made up: none is a real secret.
@@ -115,6 +117,11 @@ class DemoSettings:
     api_key_length: int = 32
     webhook_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     webhook_triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    api_key: str = field(default="", repr=False)
+    api_key_scope: str = "admin"
+    api_key_name: str = "Demo key"
+    plan: str = "free"
+    daily_quota: int = 0
 
     def is_api_key(self, value: str) -> bool:
         """Whether `value` has the form of one of the demo's API keys."""
@@ -159,6 +166,19 @@ def demo_settings(api: Spec) -> DemoSettings | None:
         values["token_lifetime"] = raw["tokenLifetime"]
     if _int_in(raw.get("apiKeyLength"), 8, 256):
         values["api_key_length"] = raw["apiKeyLength"]
+    key = raw.get("apiKey")
+    if isinstance(key, Mapping) and _text(key.get("key")):
+        values["api_key"] = key["key"]
+        if key.get("scope") in ("read-only", "read-write", "admin"):
+            values["api_key_scope"] = key["scope"]
+        if _text(key.get("name")):
+            values["api_key_name"] = key["name"]
+    plan = raw.get("plan")
+    if isinstance(plan, Mapping):
+        if _text(plan.get("name")):
+            values["plan"] = plan["name"]
+        if _int_in(plan.get("dailyQuota"), 1, 10**9):
+            values["daily_quota"] = plan["dailyQuota"]
     return DemoSettings(**values)
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BodyKind",
     "essence",
+    "first_fitting_example",
     "initial_text",
     "is_json_media_type",
     "match_media",
@@ -72,6 +73,22 @@ def match_media(content_type: str, declared: Sequence[MediaType]) -> MediaType |
         if pattern == "*/*" or (pattern.endswith("/*") and ct.startswith(pattern[:-1])):
             return media
     return None
+
+
+def first_fitting_example(media: MediaType, openapi_version: str) -> int:
+    """Which example a request body starts from: the first of the media type's examples
+    that fits its schema; when none does (the document gets them wrong), the sample made
+    from the schema (the index after the examples). A body that opens pre-filled passes
+    the body check."""
+    from explorer.spec.schema import validate
+
+    if not media.examples or media.schema is None or media_kind(media.media_type) != "json":
+        return 0
+    for index, example in enumerate(media.examples):
+        issues = validate(example.value, media.schema, openapi_version=openapi_version)
+        if not issues or all(i.keyword == "schema" for i in issues):
+            return index
+    return len(media.examples)
 
 
 def initial_text(media: MediaType, example_index: int = 0) -> str:

@@ -553,6 +553,7 @@ class OAuthClient:
         interval = answer.get("interval")
         interval = max(1.0, float(interval)) if _is_number(interval) else DEFAULT_DEVICE_INTERVAL
         deadline = self._now() + min(lifetime, MAX_DEVICE_WAIT)
+        issued = time.monotonic()
         shown = show_device_code(_clip(user_code, 64), verification)
         if inspect.isawaitable(shown):
             await shown
@@ -574,6 +575,9 @@ class OAuthClient:
                 if exc.error == "slow_down":  # RFC 8628 3.5: 5 s more from now on
                     interval += 5.0
                     continue
+                if exc.error == "invalid_grant" and time.monotonic() - issued >= lifetime:
+                    # a provider may forget an expired code rather than call it expired
+                    raise refusal("expired_token", "", "device") from None
                 raise
 
     # -- renewal -----------------------------------------------------------------------------

@@ -149,7 +149,7 @@ class MockApp:
     ) -> None:
         self.api = api
         self.router = Router(api)
-        self.responder = Responder(max_answer)
+        self.responder = Responder(max_answer, api.openapi_version)
         self.rate_limiter = RateLimiter(clock)
         self.max_body = max_body
         self.work_budget = work_budget
@@ -318,7 +318,7 @@ class MockApp:
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(instance)
         raw_path = raw_path.split("?", 1)[0]
-        match = self.router.match(raw_path)
+        match = self.router.match(raw_path, method)
         if match is None:
             where = ", ".join(b or "/" for b in self.router.base_paths if b) or "/"
             return problem(
@@ -418,12 +418,23 @@ class MockApp:
         try:
             reply = self._answer(op, parts, body, extra)
         except MockProblem as exc:
-            reply = problem(exc.status, exc.message, parts.instance, exc.details, exc.headers)
+            reply = self.responder.error_reply(
+                op, exc.status, exc.message, parts.instance, exc.details, exc.headers
+            )
         for name, value in extra:
             reply.set_header(name, value)
+        if self.demo is not None:
+            with self._demo_lock:
+                self.demo.record(op, parts, reply.status)
         return reply
 
     def _client_key(self, parts: RequestParts) -> str:
+        """Who a rate limit counts: the demo's valid credential (its user or key), else
+        the address; for any other document, the credential sent, else the address."""
+        if self.demo is not None:
+            with self._demo_lock:
+                identity = self.demo.identity(parts)
+            return f"cred:{identity}" if identity else "addr:" + parts.client
         credential = parts.headers.get("authorization") or ""
         if not credential:
             credential = "|".join(f"{k}={v}" for k, v in sorted(parts.cookies.items()))
@@ -436,8 +447,11 @@ class MockApp:
     ) -> Reply:
         limits = RateLimiter.limits(op)
         if limits is not None:
+            # the authenticated endpoints share one budget per client; public ones count
+            # each on its own
+            bucket = f"authenticated:{limits[0]}/{limits[1]:g}" if op.security else op.key
             allowed, rl_headers, retry = self.rate_limiter.hit(
-                op.key, self._client_key(parts), *limits
+                bucket, self._client_key(parts), *limits
             )
             extra.extend(rl_headers)
             if not allowed:
@@ -449,6 +463,9 @@ class MockApp:
                     headers=[("Retry-After", str(retry))],
                 )
         self.security.check(op, parts)
+        if self.demo is not None:
+            with self._demo_lock:
+                extra.extend(self.demo.admit(op, parts))  # scopes (403), daily quota (429)
         version = self.api.openapi_version
         path_details, details = check_parameters(op, parts, version)
         content_type = parts.headers.get("content-type", "")

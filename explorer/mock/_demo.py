@@ -7,8 +7,16 @@ with the user, secrets and key formats declared there:
   (with `exp`), the user, and the HttpOnly session cookie (the document's cookie
   scheme); `/auth/register` adds users who can then log in; `/auth/me`,
   `/auth/refresh`, `/auth/logout` work.
-- Credentials: a valid demo JWT as a bearer token or in the cookie, or an API key of a
-  declared prefix (`ecos_test_`, `ecos_live_`) and length (not one revoked here).
+- Credentials: a valid demo JWT as a bearer token or in the cookie, the one demo key the
+  document names, or an API key issued here (`POST /api-keys`): not revoked, not past its
+  `expiresAt`; after a rotation the previous secret works for 24 hours, then 401. A
+  credential is held to its scope (`x-api-key-scope` of the operation: read-only, then
+  read-write, then admin; a user's JWT has the admin scope for the admin role): 403.
+- Every credential is on the document's plan, with its daily quota (429 past it, with
+  `X-Quota-*` headers and `Retry-After`). Rate limits count per credential (or per address
+  without a valid one); `_app` shares one budget among the authenticated endpoints.
+- What a key does is kept: `lastUsedAt`, its usage (`/api-keys/{id}/usage`), and an audit
+  entry for every authenticated request (`/audit-logs/entries`).
 - Contacts, API keys and webhook endpoints live in memory: what you create you can get,
   list (page, limit, q, simple filters), search, update, replace and delete.
 - Webhook endpoints receive signed deliveries (`_webhooks.Dispatcher`): of the events
@@ -162,6 +170,9 @@ class Demo:
         self.users: dict[str, tuple[str, dict[str, Any]]] = {}
         self.revoked: set[str] = set()
         self._key_secrets: dict[str, str] = {}  # key id -> its secret
+        self._keys: dict[str, _Key] = {}  # secret (current or previous) -> the issued key
+        self._quota: dict[str, tuple[int, int]] = {}  # identity -> (day, calls)
+        self._usage: dict[str, _Usage] = {}  # key id -> what it did
         self._success: dict[Operation, tuple[int, Any, Any]] = {}
         self._collections = self._find_collections(api)
         self._events: dict[str, WebhookEvent] = {
@@ -173,6 +184,10 @@ class Demo:
             backoff=webhook_backoff,
             new_id=lambda: "dly_" + self._ulid(),
         )
+        audit = self._audit_collection(api)
+        self._audit = audit
+        if audit is not None:
+            self._collections.append(audit)
 
     def close(self) -> None:
         """Stop delivering webhook events (the server has stopped)."""
@@ -208,13 +223,151 @@ class Demo:
         """Which credentials the demo accepts (see the module docstring)."""
         if kind == "basic":
             return False
-        if self.claims(value) is not None:
-            return True
-        return (
-            kind in ("bearer", "apikey")
-            and self.settings.is_api_key(value)
-            and value not in self.revoked
+        return self._credential_of(kind, value) is not None
+
+    def _credential_of(self, kind: str, value: str) -> Credential | None:
+        """Who a JWT or an API key is, when the demo accepts it."""
+        claims = self.claims(value)
+        if claims is not None:
+            sub = str(claims.get("sub") or "")
+            scope = "admin" if claims.get("role") == "admin" else "read-write"
+            return Credential(f"user:{sub}", sub, scope)
+        if kind not in ("bearer", "apikey", "cookie") or not self.settings.is_api_key(value):
+            return None
+        if self.settings.api_key and value == self.settings.api_key:
+            user = self.settings.user.id if self.settings.user else ""
+            return Credential("key:demo", user, self.settings.api_key_scope)
+        key = self._keys.get(value)
+        if key is None or value in self.revoked:
+            return None
+        now = self._clock()
+        if key.expires_at is not None and now >= key.expires_at:
+            self._set_status(key.record_id, "expired")
+            return None
+        if value != key.secret and (key.previous_until is None or now >= key.previous_until):
+            return None  # a rotated-out secret, past its 24 hours
+        return Credential(f"key:{key.record_id}", key.user_id, key.scope, key.record_id)
+
+    def credential(self, req: RequestParts) -> Credential | None:
+        """The credential of a request the demo accepts (bearer token or cookie)."""
+        token = bearer_token(req.headers)
+        if token:
+            found = self._credential_of("bearer", token)
+            if found is not None:
+                return found
+        cookie = req.cookies.get(self.settings.cookie)
+        return self._credential_of("cookie", cookie) if cookie else None
+
+    def identity(self, req: RequestParts) -> str | None:
+        """Who counts a request against a rate limit or a quota: the valid credential's
+        user or key, else None (the caller counts by address)."""
+        found = self.credential(req)
+        return found.identity if found is not None else None
+
+    def admit(self, op: Operation, req: RequestParts) -> list[tuple[str, str]]:
+        """After the security check: the credential's scope (403) and its daily quota
+        (429); the quota headers to send."""
+        found = self.credential(req)
+        if found is None:
+            return []
+        needed = op.extensions.get("x-api-key-scope")
+        if isinstance(needed, str) and needed in SCOPES and SCOPES[found.scope] < SCOPES[needed]:
+            raise MockProblem(
+                choose_status(op, (403,)),
+                f"This credential's scope ({found.scope}) does not allow "
+                f"{op.method} {op.path}: it needs the {needed} scope",
+            )
+        return self._count_quota(found)
+
+    def _count_quota(self, found: Credential) -> list[tuple[str, str]]:
+        quota = self.settings.daily_quota
+        if quota <= 0:
+            return []
+        now = self._clock()
+        day = int(now // 86400)
+        seen_day, calls = self._quota.get(found.identity, (day, 0))
+        if seen_day != day:
+            calls = 0
+        reset = (day + 1) * 86400
+        if calls >= quota:
+            headers = _quota_headers(quota, 0, reset)
+            raise MockProblem(
+                429,
+                f"Daily quota exceeded: {quota:,} calls a day on the {self.settings.plan} plan. "
+                f"It resets at midnight UTC, in {reset - math.floor(now)} seconds.",
+                headers=[*headers, ("Retry-After", str(max(1, reset - math.floor(now))))],
+            )
+        if len(self._quota) >= MAX_RECORDS * 10 and found.identity not in self._quota:
+            self._quota = {k: v for k, v in self._quota.items() if v[0] == day}
+        self._quota[found.identity] = (day, calls + 1)
+        return _quota_headers(quota, quota - calls - 1, reset)
+
+    def record(self, op: Operation, req: RequestParts, status: int) -> None:
+        """After the answer: a key's last use and usage, and an audit entry."""
+        found = self.credential(req)
+        if found is None:
+            return
+        now = self._clock()
+        if found.key_id is not None:
+            usage = self._usage.setdefault(found.key_id, _Usage())
+            usage.add(now, status)
+            self._set_field(found.key_id, "lastUsedAt", _iso(now))
+        self._audit_entry(op, req, found, status, now)
+
+    def _set_status(self, key_id: str, status: str) -> None:
+        self._set_field(key_id, "status", status)
+
+    def _set_field(self, key_id: str, name: str, value: Any) -> None:
+        for coll in self._collections:
+            if coll.name == "api-keys" and key_id in coll.records:
+                coll.records[key_id][name] = value
+
+    def _audit_collection(self, api: Spec) -> _Collection | None:
+        base = "/audit-logs/entries"
+        list_op = api.operation("GET", base)
+        get_op = next(
+            (o for o in api.operations if o.method == "GET" and o.path.startswith(base + "/{")),
+            None,
         )
+        if list_op is None or get_op is None:
+            return None
+        param = get_op.path[len(base) + 2 : -1]
+        return _Collection(
+            "audit-logs", base, get_op.path, param, "", {"list": list_op, "get": get_op}
+        )
+
+    def _audit_entry(
+        self, op: Operation, req: RequestParts, found: Credential, status: int, now: float
+    ) -> None:
+        coll = self._audit
+        if coll is None:
+            return
+        self._seed(coll)
+        _, _, example = self._ok(coll.ops["get"])
+        entry: dict[str, Any] = example if isinstance(example, dict) else {}
+        for name in ("resourceId", "changes", "apiKeyId", "ipAddress", "userAgent", "actorId"):
+            entry.pop(name, None)
+        entry.update(
+            id=f"aud_{self._ulid()}",
+            action=(op.operation_id or f"{op.method} {op.path}")[:255],
+            resourceType="api-request",
+            status="success" if status < 400 else "failure",
+            occurredAt=_iso(now),
+            createdAt=_iso(now),
+            updatedAt=_iso(now),
+        )
+        if re.fullmatch(r"usr_[0-9A-Z]{4,26}", found.user_id):
+            entry["actorId"] = found.user_id
+        if found.key_id is not None:
+            entry["apiKeyId"] = found.key_id
+        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", req.client):
+            entry["ipAddress"] = req.client
+        agent = req.headers.get("user-agent", "")
+        if agent:
+            entry["userAgent"] = agent[:255]
+        while len(coll.records) >= MAX_RECORDS:
+            del coll.records[next(iter(coll.records))]
+        coll.records[entry["id"]] = entry
 
     def _issue(self, user: Mapping[str, Any]) -> tuple[str, float]:
         now = self._clock()
@@ -324,6 +477,53 @@ class Demo:
         status, _ = default_response(op)
         return self._session(op, user, status)
 
+    def _issued(
+        self, record_id: str, body: Mapping[str, Any], req: RequestParts, secret: str
+    ) -> _Key:
+        scope = str(body.get("scope") or "read-only")
+        creator = self.credential(req)
+        return _Key(
+            record_id,
+            creator.user_id if creator else "",
+            scope if scope in SCOPES else "read-only",
+            secret,
+            _timestamp(body.get("expiresAt")),
+        )
+
+    def _usage_reply(self, op: Operation, req: RequestParts, key_id: str, now: float) -> Reply:
+        status, _, example = self._ok(op)
+        query = dict(req.query)
+        today = _iso(now)[:10]
+        last_week = _iso(now - 6 * 86400)[:10]
+        start = str(query.get("from") or last_week)
+        end = str(query.get("to") or today)
+        usage = self._usage.get(key_id, _Usage())
+        days = {d: v for d, v in usage.daily.items() if start <= d <= end}
+        requests = sum(v[0] for v in days.values())
+        errors = sum(v[1] for v in days.values())
+        body: dict[str, Any] = example if isinstance(example, dict) else {}
+        last = next(
+            (
+                r.get("lastUsedAt")
+                for c in self._collections
+                if c.name == "api-keys"
+                for k, r in c.records.items()
+                if k == key_id
+            ),
+            None,
+        )
+        body.update(
+            keyId=key_id,
+            **{"from": start, "to": end},
+            totalRequests=requests,
+            errorCount=errors,
+            errorRate=round(errors / requests, 4) if requests else 0,
+            lastUsedAt=last,
+            byStatus=dict(usage.by_status) if days else {},
+            daily=[{"date": d, "requests": v[0], "errors": v[1]} for d, v in sorted(days.items())],
+        )
+        return _json_reply(status, body)
+
     # -- in-memory collections -----------------------------------------------------------
     def _find_collections(self, api: Spec) -> list[_Collection]:
         found: list[_Collection] = []
@@ -418,6 +618,10 @@ class Demo:
                 secret = self._key_secrets.pop(record_id, None)
                 if secret:
                     self.revoked.add(secret)
+                for value, key in list(self._keys.items()):
+                    if key.record_id == record_id:
+                        self.revoked.add(value)  # the rotated-out secret too
+                        del self._keys[value]
                 status, _ = default_response(op)
                 return Reply(status)
             if method in ("PATCH", "PUT"):
@@ -472,6 +676,7 @@ class Demo:
                 secret = self._new_key(env)
                 record[name] = secret
                 self._key_secrets[record_id] = secret
+                self._keys[secret] = self._issued(record_id, body, req, secret)
                 if "prefix" in record:
                     record["prefix"] = self.settings.api_key_prefix(env)
                 if "last4" in record:
@@ -548,12 +753,20 @@ class Demo:
             old = self._key_secrets.get(record["id"])
             secret = self._new_key(env)
             self._key_secrets[record["id"]] = secret
-            if old:
-                self.revoked.discard(old)
+            until = now + ROTATION_GRACE
+            key = self._keys.get(old) if old else None
+            if key is not None and old is not None:
+                for value, other in list(self._keys.items()):
+                    if other is key and value != old:
+                        del self._keys[value]  # an older rotated-out secret ends now
+                key.secret, key.previous_until = secret, until
+                self._keys[secret] = key
             if "last4" in record:
                 record["last4"] = secret[-4:]
-            example.update(apiKey=record, key=secret, previousKeyExpiresAt=_iso(now + 24 * 3600))
+            example.update(apiKey=record, key=secret, previousKeyExpiresAt=_iso(until))
             return _json_reply(status, example)
+        if action == "usage" and op.method.upper() == "GET":
+            return self._usage_reply(op, req, record["id"], now)
         if coll.param in example:
             example[coll.param] = record["id"]
             return _json_reply(status, example)
@@ -691,3 +904,73 @@ class Demo:
                     payload, event_id = self._payload(event, req)
                     with contextlib.suppress(MockProblem):
                         self.dispatcher.enqueue(self._job(endpoint, event, payload), event_id)
+
+SCOPES = {"read-only": 0, "read-write": 1, "admin": 2}
+"""API key scopes, each reaching what the ones before it reach."""
+ROTATION_GRACE = 24 * 3600
+"""Seconds a rotated-out secret keeps working."""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who a request is: `identity` counts its limits ("user:usr_..", "key:key_.."), the
+    user behind it, its scope, and the issued key's id (None for a JWT or the demo key)."""
+
+    identity: str
+    user_id: str
+    scope: str
+    key_id: str | None = None
+
+
+@dataclass
+class _Key:
+    """An API key issued here: its current secret, and a rotated-out one's end."""
+
+    record_id: str
+    user_id: str
+    scope: str
+    secret: str
+    expires_at: float | None = None
+    previous_until: float | None = None
+
+
+@dataclass
+class _Usage:
+    """What one key did, by day (UTC) and status class."""
+
+    total: int = 0
+    errors: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    daily: dict[str, list[int]] = field(default_factory=dict)  # date -> [requests, errors]
+
+    def add(self, now: float, status: int) -> None:
+        error = status >= 400
+        self.total += 1
+        self.errors += error
+        kind = f"{status // 100}xx"
+        self.by_status[kind] = self.by_status.get(kind, 0) + 1
+        day = self.daily.setdefault(_iso(now)[:10], [0, 0])
+        day[0] += 1
+        day[1] += error
+        while len(self.daily) > 400:
+            del self.daily[min(self.daily)]
+
+
+def _quota_headers(limit: int, left: int, reset: int) -> list[tuple[str, str]]:
+    return [
+        ("X-Quota-Limit", str(limit)),
+        ("X-Quota-Remaining", str(max(0, left))),
+        ("X-Quota-Reset", str(reset)),
+    ]
+
+
+def _timestamp(text: Any) -> float | None:
+    """A date-time of a request body as Unix time (None when absent or unreadable)."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.fromisoformat(
+            text.replace("Z", "+00:00").replace("z", "+00:00")
+        ).timestamp()
+    except ValueError:
+        return None

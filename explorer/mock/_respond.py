@@ -13,13 +13,13 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
 from explorer.http.media import is_json_media_type
-from explorer.mock._problem import MockProblem, Reply, problem
-from explorer.spec import MediaType, Operation, Response, sample
+from explorer.mock._problem import Detail, MockProblem, Reply, problem, problem_body, reason
+from explorer.spec import MediaType, Operation, Response, sample, validate
 from explorer.spec.describe import main_type
 from explorer.spec.schema import SampleTooLarge
 
@@ -157,6 +157,79 @@ class _TooLarge(Exception):
     pass
 
 
+def _write_only_in(value: Any, schema: Any, depth: int = 0) -> bool:
+    """Whether a response value holds a `writeOnly` property (which a response should not
+    send: an example that does, the document gets wrong)."""
+    from explorer.spec.describe import object_properties
+
+    if depth > 16 or not isinstance(schema, Mapping):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items")
+        return any(_write_only_in(v, items, depth + 1) for v in value[:100])
+    if not isinstance(value, dict):
+        return False
+    parts = [schema] + [
+        c for k in ("anyOf", "oneOf") for c in (schema.get(k) or ()) if isinstance(c, Mapping)
+    ]
+    for part in parts:
+        props, _ = object_properties(part)
+        for name, sub in props.items():
+            if name not in value or not isinstance(sub, Mapping):
+                continue
+            if sub.get("writeOnly") is True or _write_only_in(value[name], sub, depth + 1):
+                return True
+    return False
+
+
+def _error_media(content: tuple[MediaType, ...]) -> MediaType:
+    """The media type an error answer is written in: a problem type, else JSON, else the
+    first documented."""
+    for media in content:
+        if "problem" in media.media_type.lower() and is_json_media_type(media.media_type):
+            return media
+    return next((m for m in content if is_json_media_type(m.media_type)), content[0])
+
+
+_MESSAGE_KEYS = ("message", "detail", "description", "error_description", "msg")
+_STATUS_KEYS = ("status", "statusCode", "status_code", "code", "httpStatus")
+
+
+def _fill_error(
+    value: dict[str, Any],
+    schema: Any,
+    status: int,
+    message: str,
+    details: Sequence[Detail],
+    depth: int = 0,
+) -> dict[str, Any]:
+    """A copy of an error value with the status, the message and the field details written
+    into the members that hold them (by name and type; one level of nesting, as in
+    Stripe's `{"error": {"message": ...}}`)."""
+    from explorer.spec.describe import object_properties
+
+    props, _ = object_properties(schema) if isinstance(schema, Mapping) else ({}, set())
+    out = dict(value)
+    for key, sub in props.items():
+        if not isinstance(sub, Mapping) or "enum" in sub or "const" in sub:
+            continue
+        kind = main_type(sub)
+        if key in _MESSAGE_KEYS and kind == "string":
+            out[key] = message
+        elif key in ("error", "title") and kind == "string":
+            out[key] = reason(status)
+        elif key in _STATUS_KEYS and kind == "integer":
+            out[key] = status
+        elif key in ("details", "errors") and kind == "array" and details:
+            item = sub.get("items")
+            names, _ = object_properties(item) if isinstance(item, Mapping) else ({}, set())
+            if "field" in names and "message" in names:
+                out[key] = [{"field": d.field, "message": d.message} for d in details]
+        elif kind == "object" and depth == 0 and isinstance(out.get(key), dict):
+            out[key] = _fill_error(out[key], sub, status, message, details, 1)
+    return out
+
+
 def too_large(value: Any, limit: int) -> bool:
     """Whether `value` written out (as JSON, roughly) would take more than `limit` bytes.
 
@@ -211,8 +284,9 @@ class Responder:
     up to a total size; one that would be larger than `max_answer` is a 500 problem that
     says so, never a runaway."""
 
-    def __init__(self, max_answer: int = MAX_ANSWER) -> None:
+    def __init__(self, max_answer: int = MAX_ANSWER, openapi_version: str = "3.0") -> None:
         self.max_answer = max_answer
+        self.openapi_version = openapi_version
         self._bodies: OrderedDict[tuple[int, str, str, str], tuple[bytes, str] | str] = (
             OrderedDict()
         )
@@ -249,11 +323,29 @@ class Responder:
                 f"Prefer: example={shown}: no such example for {status} {media.media_type} "
                 f"(examples: {names})",
             )
-        if prefer.get("dynamic", "false").lower() != "true" and media.examples:
-            first = media.examples[0]
-            if first.value is not None or not first.external_value:
-                return f"example:{first.name}", lambda: first.value
-        return "made", lambda: sample(media.schema, "response", limit=SAMPLE_LIMIT)
+        if prefer.get("dynamic", "false").lower() != "true":
+            for ex in media.examples:
+                if ex.value is None and ex.external_value:
+                    continue
+                if self._fits(ex.value, media):
+                    return f"example:{ex.name}", lambda chosen=ex: chosen.value
+        version = self.openapi_version
+        return "made", lambda: sample(
+            media.schema, "response", limit=SAMPLE_LIMIT, openapi_version=version
+        )
+
+    def _fits(self, value: Any, media: MediaType) -> bool:
+        """Whether a documented example fits its schema (one that does not, the document
+        gets wrong: the mock answers with a value made from the schema instead, and
+        `Prefer: example=NAME` still sends it as written)."""
+        if not media.schema or not is_json_media_type(media.media_type):
+            return True
+        issues = validate(
+            value, media.schema, openapi_version=self.openapi_version, direction="response"
+        )
+        if issues and not all(i.keyword == "schema" for i in issues):
+            return False
+        return not _write_only_in(value, media.schema)
 
     def body(
         self,
@@ -328,6 +420,61 @@ class Responder:
                     cached.append((header.name, text))
             self._headers[key] = cached
         return list(cached)
+
+    def error_reply(
+        self,
+        op: Operation,
+        status: int,
+        message: str,
+        instance: str,
+        details: Sequence[Detail] = (),
+        headers: Sequence[tuple[str, str]] = (),
+    ) -> Reply:
+        """An error answer as the operation documents it for `status` (exactly, its
+        `4XX` range or its `default`): that media type and schema, with the problem's
+        status, message and field details where the schema has a place for them; no body
+        where it documents none. A problem document only where nothing is documented."""
+        declared = op.response(status)
+        if declared is None:
+            return problem(status, message, instance, details, headers)
+        own = [(k, v) for k, v in headers]
+        named = {k.lower() for k, _ in own}
+        reply_headers = [(k, v) for k, v in self.headers(op, declared) if k.lower() not in named]
+        reply_headers += own
+        if not declared.content or status in _NO_BODY:
+            return Reply(status, headers=reply_headers)
+        media = _error_media(declared.content)
+        doc = json.loads(problem_body(status, message, instance, details))
+        if is_json_media_type(media.media_type) and media.schema:
+            if not self._fits(doc, media):
+                doc = self._shaped(op, status, declared, media, doc, details)
+            body, ctype = serialize(doc, media.media_type)
+        elif media.media_type.lower().startswith("text/"):
+            body, ctype = serialize(message, media.media_type)
+        else:
+            body, ctype = self.body(op, status, declared, media, {})
+        return Reply(status, body, ctype, reply_headers)
+
+    def _shaped(
+        self,
+        op: Operation,
+        status: int,
+        declared: Response,
+        media: MediaType,
+        doc: dict[str, Any],
+        details: Sequence[Detail],
+    ) -> Any:
+        """The documented error value (its fitting example, or one made from its schema)
+        with the problem written into the members it has for one."""
+        try:
+            raw, _ = self.body(op, status, declared, media, {})
+            base = json.loads(raw) if raw else None
+        except (MockProblem, ValueError):
+            return doc
+        if not isinstance(base, dict):
+            return base
+        shaped = _fill_error(base, media.schema, status, str(doc.get("message", "")), details)
+        return shaped if self._fits(shaped, media) else base
 
     def reply(
         self,

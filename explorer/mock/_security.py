@@ -22,7 +22,7 @@ from typing import Any
 
 from explorer.mock._problem import MockProblem
 from explorer.mock._validate import RequestParts, choose_status
-from explorer.spec import Operation, SecurityScheme, Spec
+from explorer.spec import Operation, SecurityRequirement, SecurityScheme, Spec
 
 __all__ = [
     "Clock",
@@ -168,25 +168,36 @@ class SecurityChecker:
             choose_status(op, (401,)),
             "Invalid or expired credentials"
             if invalid
-            else "Authentication required: send " + self._describe(names),
+            else "Authentication required: send " + self._describe(alternatives),
             headers=[("WWW-Authenticate", self._challenge(names))],
         )
 
-    def _describe(self, names: list[str]) -> str:
-        ways: list[str] = []
-        for name in dict.fromkeys(names):
-            scheme = self._schemes.get(name)
-            if scheme is None:
-                continue
-            if scheme.type == "apiKey":
-                way = f"the {scheme.location} {scheme.param_name!r}"
-            elif scheme.type == "http" and scheme.scheme == "basic":
-                way = "Authorization: Basic <credentials>"
-            else:
-                way = "Authorization: Bearer <token>"
-            if way not in ways:
-                ways.append(way)
-        return " or ".join(ways) or "credentials"
+    def _describe(self, alternatives: tuple[SecurityRequirement, ...]) -> str:
+        """What to send: each alternative's schemes together ("the header 'X-Key' and
+        the query 'token'"), alternatives joined with "or"."""
+        described: list[str] = []
+        for requirement in alternatives:
+            ways: list[str] = []
+            for name in requirement:
+                way = self._way(name)
+                if way and way not in ways:
+                    ways.append(way)
+            text = " and ".join(ways)
+            if text and text not in described:
+                described.append(text if len(ways) == 1 else f"({text})")
+        if len(described) == 1 and described[0].startswith("("):
+            described[0] = described[0][1:-1]
+        return " or ".join(described) or "credentials"
+
+    def _way(self, name: str) -> str:
+        scheme = self._schemes.get(name)
+        if scheme is None:
+            return ""
+        if scheme.type == "apiKey":
+            return f"the {scheme.location} {scheme.param_name!r}"
+        if scheme.type == "http" and scheme.scheme == "basic":
+            return "Authorization: Basic <credentials>"
+        return "Authorization: Bearer <token>"
 
     def _challenge(self, names: list[str]) -> str:
         out: list[str] = []

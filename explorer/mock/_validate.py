@@ -40,6 +40,7 @@ __all__ = [
     "choose_status",
     "field_name",
     "parse_json",
+    "worded",
 ]
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
@@ -120,10 +121,41 @@ def _details(prefix: str, issues: Sequence[SchemaIssue], whole: str) -> list[Det
                 extra = m.group(1).split("', '")[0]
                 name = field_name(name, "/" + escape_token(extra))
                 message = "is not an allowed property"
+            else:
+                message = worded(issue) or message
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 1] + "…"
         out.append(Detail(name or whole, message))
     return out
+
+
+_FORMAT_WORDS = {
+    "email": "Invalid email address",
+    "idn-email": "Invalid email address",
+    "uuid": "Invalid UUID",
+    "date": "Invalid date (YYYY-MM-DD)",
+    "date-time": "Invalid date-time (YYYY-MM-DDTHH:MM:SSZ)",
+    "uri": "Invalid URL",
+    "url": "Invalid URL",
+}
+
+
+def worded(issue: SchemaIssue) -> str | None:
+    """A field error in the words of ECOSIRE's documentation ("Invalid email address",
+    "Must be at least 8 characters"), for the keywords it shows; None for the others."""
+    expected = issue.expected
+    number = isinstance(expected, int | float) and not isinstance(expected, bool)
+    if issue.keyword == "format" and isinstance(expected, str):
+        return _FORMAT_WORDS.get(expected, f"Invalid {expected}")
+    if issue.keyword == "minLength" and number:
+        return f"Must be at least {expected} character{'s' if expected != 1 else ''}"
+    if issue.keyword == "maxLength" and number:
+        return f"Must be at most {expected} character{'s' if expected != 1 else ''}"
+    if issue.keyword == "minimum" and number and "less than the minimum" in issue.message:
+        return f"Must be at least {expected}"
+    if issue.keyword == "maximum" and number and "greater than the maximum" in issue.message:
+        return f"Must be at most {expected}"
+    return None
 
 
 # -- reading what the client sent ------------------------------------------------------
@@ -428,6 +460,9 @@ def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
     head = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
     message = BytesParser(policy=HTTP).parsebytes(head + body)
     if not message.is_multipart():
+        boundary = message.get_param("boundary")
+        if isinstance(boundary, str) and body.strip() == f"--{boundary}--".encode():
+            return []  # a form of no fields
         raise ValueError("the multipart body has no parts (check the boundary)")
     out: list[tuple[str, str]] = []
     for part in message.iter_parts():

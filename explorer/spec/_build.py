@@ -36,6 +36,7 @@ from explorer.spec.model import (
     ServerVariable,
     Spec,
     TagGroup,
+    path_tail,
 )
 
 __all__ = ["OperationSource", "build_spec"]
@@ -73,13 +74,33 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def module_for_path(path: str) -> str:
-    """The module of an untagged operation: its first meaningful path segment."""
-    for segment in path.split("/"):
+def module_for_path(path: str, operation_id: str = "") -> str:
+    """The module of an untagged operation: its first meaningful path segment. Paths of
+    operation-style APIs differ only after `#` or `?` (`/#X-Amz-Target=Svc.Op`,
+    `/?Action=Op`): those are grouped by the service the tail names, else by the
+    operationId's prefix (`ec2.DescribeInstances` -> "ec2"), else all in one module."""
+    cut = re.search(r"[#?]", path)
+    for segment in (path[: cut.start()] if cut else path).split("/"):
         if not segment or segment.startswith("{") or _VERSION_SEGMENT.match(segment):
             continue
         return segment
-    return "default"
+    if cut is None:
+        return "default"
+    service, _ = path_tail(path)
+    if service:
+        return service
+    prefix = re.split(r"[._:/]", operation_id, maxsplit=1)
+    if len(prefix) == 2 and prefix[0] and prefix[0].upper() not in _METHOD_WORDS:
+        return prefix[0]
+    key = path[cut.end() :].split("=", 1)
+    return key[0] if len(key) == 2 and key[0] else "operations"
+
+
+_METHOD_WORDS = frozenset(m.upper() for m in HTTP_METHODS)
+
+
+_LITERAL_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
 
 
 class _Context:
@@ -96,6 +117,42 @@ class _Context:
         produces = root.get("produces") if self.swagger2 else None
         self.consumes = _str_list(consumes)
         self.produces = _str_list(produces)
+        self.patterns_seen: set[int] = set()
+        self.patterns_kept: list[Any] = []  # keeps the ids in patterns_seen theirs
+
+    def check_patterns(self, schema: Any, base: str, pointer: str) -> None:
+        """A warning for each `pattern` (or `patternProperties` name) of a resolved schema
+        that cannot be used even read as ECMA-262: it is not checked (values pass), and
+        the warning says so. Each part of a schema is looked at once per document."""
+        from explorer.spec.patterns import compile_pattern
+
+        stack = [(schema, False)]
+        while stack:
+            node, names = stack.pop()
+            if id(node) in self.patterns_seen:
+                continue
+            self.patterns_seen.add(id(node))
+            self.patterns_kept.append(node)
+            if isinstance(node, list):
+                stack.extend((v, False) for v in node if isinstance(v, dict | list))
+                continue
+            if not isinstance(node, dict):
+                continue
+            found = [node.get("pattern")] if not names else []
+            extra = node.get("patternProperties") if not names else None
+            if isinstance(extra, dict):
+                found.extend(extra)
+            for pattern in found:
+                if isinstance(pattern, str) and compile_pattern(pattern) is None:
+                    self.resolver.warn(
+                        f"pattern {pattern[:200]!r} is not a regular expression (read as "
+                        "ECMA-262): values are not checked against it",
+                        pointer,
+                        base or self.resolver.root_uri,
+                    )
+            for key, value in node.items():
+                if isinstance(value, dict | list) and (names or key not in _LITERAL_KEYS):
+                    stack.append((value, not names and key in _NAME_MAPS))
 
     def obj(
         self, value: Any, pointer: str, base: str = "", what: str = "an object"
@@ -250,7 +307,9 @@ class OperationSource:
 
     # -- helpers ---------------------------------------------------------------------
     def _deep(self, node: Any, base: str, pointer: str) -> Any:
-        return self.ctx.resolver.deep(node, base, pointer)
+        resolved = self.ctx.resolver.deep(node, base, pointer)
+        self.ctx.check_patterns(resolved, base, pointer)
+        return resolved
 
     def _examples(self, holder: dict[str, Any], base: str, pointer: str) -> tuple[Example, ...]:
         out: list[Example] = []
@@ -558,7 +617,13 @@ def _path_operations(
             module = default_module
         else:
             module = (
-                tags[0] if tags else ("webhooks" if kind == "webhook" else module_for_path(path))
+                tags[0]
+                if tags
+                else (
+                    "webhooks"
+                    if kind == "webhook"
+                    else module_for_path(path, _str(op.get("operationId")))
+                )
             )
         out.append(
             Operation(

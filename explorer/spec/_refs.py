@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
@@ -114,6 +115,7 @@ class Resolver:
         self.allow_outside = allow_outside
         self.cache_dir = cache_dir
         self._folders = self._root_folders(root_uri)
+        self._lock = threading.RLock()
 
     # -- documents -----------------------------------------------------------------
     @staticmethod
@@ -370,13 +372,19 @@ class Resolver:
     # cycle marker. Each entry costs time linear in its component, and the same entry
     # always gives the same result.
 
+    def follow_marker(self, ref: str, base: str) -> Any:
+        """The target of a cycle marker, resolved as an entry of its own (kept). Markers
+        are followed from the mock's worker threads too: one at a time."""
+        with self._lock:
+            return self._deep_ref(ref, base, "", None, 0)
+
     def _deep_ref(self, ref: str, base: str, pointer: str, entry: _Entry | None, depth: int) -> Any:
         """The deeply resolved target of one reference, a cycle marker, or an unresolved one."""
         key = self.split(ref, base)
         if entry is not None and self._component.get(key) == entry.component:
             if key in entry.spelled or entry.hops >= CYCLE_HOPS:
                 name = _unescape(key[1].rsplit("/", 1)[-1]) or ref
-                return {CYCLE_KEY: ref, "title": name}
+                return CycleMarker({CYCLE_KEY: ref, "title": name}, self, ref, base)
             entry.spelled.add(key)
             entry.hops += 1
             try:
@@ -497,6 +505,30 @@ class Resolver:
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
+
+
+class CycleMarker(dict[str, Any]):
+    """A cycle marker (`{CYCLE_KEY: ref, "title": name}`, plain data to every reader) that
+    can also be followed: `follow()` is the target resolved as an entry of its own (kept,
+    so following the same marker again costs a lookup). See `model.follow_cycle`."""
+
+    __slots__ = ("_base", "_ref", "_resolver")
+
+    def __init__(self, data: dict[str, Any], resolver: Resolver, ref: str, base: str) -> None:
+        super().__init__(data)
+        self._resolver = resolver
+        self._ref = ref
+        self._base = base
+
+    def follow(self) -> Any:
+        """The deeply resolved target of the marker's reference."""
+        return self._resolver.follow_marker(self._ref, self._base)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)  # a copy is plain data: its keys are strings
 
 
 class _Entry:

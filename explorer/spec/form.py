@@ -12,10 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.spec._samples import sample
 from explorer.spec.describe import object_properties
 from explorer.spec.model import Parameter
 
-__all__ = ["LOCATION_ORDER", "FormEntry", "entries_from_parameters", "entries_from_schema"]
+__all__ = [
+    "LOCATION_ORDER",
+    "FormEntry",
+    "entries_from_parameters",
+    "entries_from_schema",
+    "example_value",
+    "preset",
+]
 
 LOCATION_ORDER = ("path", "query", "header", "cookie", "form")
 """The order of a form's sections."""
@@ -87,3 +95,47 @@ def entries_from_schema(schema: Mapping[str, Any] | None) -> list[FormEntry]:
             )
         )
     return out
+
+
+def _from_document(entry: FormEntry) -> bool:
+    """Whether the document names a value for the entry: an example, a default, a const
+    or an enum of one value."""
+    schema = entry.schema
+    if entry.example is not None:
+        return True
+    if any(k in schema for k in ("example", "default", "const")):
+        return True
+    examples = schema.get("examples")
+    enum = schema.get("enum")
+    if isinstance(examples, list) and examples:
+        return True
+    return isinstance(enum, list) and len([e for e in enum if e is not None]) == 1
+
+
+def example_value(entry: FormEntry) -> Any:
+    """A value for the entry that fits its schema: the document's own (the entry's
+    example, the schema's example, default, const or enum value) where it fits, else one
+    made from the schema (`spec.sample`)."""
+    schema: Mapping[str, Any] = entry.schema
+    if entry.example is not None:
+        schema = {**schema, "example": entry.example}
+    return sample(schema, "request", limit=10_000)
+
+
+def preset(entry: FormEntry) -> tuple[Any, str] | None:
+    """What a required entry starts filled with, and where it comes from ("document": the
+    document names it; "example": made from the schema), so that a form can be sent as
+    it opens. None for optional entries (they start empty), file uploads and values that
+    could not be made."""
+    from explorer.spec.schema import SampleTooLarge
+    from explorer.spec.values import is_binary
+
+    if not entry.required or is_binary(entry.schema):
+        return None
+    try:
+        value = example_value(entry)
+    except SampleTooLarge:
+        return None
+    if value is None:
+        return None
+    return value, "document" if _from_document(entry) else "example"

@@ -43,6 +43,8 @@ __all__ = [
     "Spec",
     "SpecWarning",
     "TagGroup",
+    "follow_cycle",
+    "path_tail",
 ]
 
 Schema = Mapping[str, Any]
@@ -61,6 +63,34 @@ is spelled out once (and at most two references deep), then marked; an operation
 schemas are the same whatever was resolved before them."""
 UNRESOLVED_KEY = "x-explorer-unresolved"
 """Marks a `$ref` that could not be followed: the reference."""
+
+
+_TAIL = re.compile(r"[#?]")
+
+
+def path_tail(path: str) -> tuple[str, str]:
+    """(service, operation) a path names after `#` or `?`: `/#X-Amz-Target=Svc.Op` ->
+    ("Svc", "Op"); `/?Action=Describe&Version=1` -> ("", "Describe"); ("", "") when the
+    path has no such tail."""
+    found = _TAIL.search(path)
+    if found is None:
+        return "", ""
+    tail = path[found.end() :]
+    first = re.split(r"[&;#?]", tail, maxsplit=1)[0]
+    value = first.partition("=")[2] or first
+    service, dot, operation = value.rpartition(".")
+    return (service if dot else ""), operation.strip()
+
+
+def follow_cycle(marker: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema a cycle marker stands for (itself resolved, with markers of its own),
+    or None for a marker that cannot be followed (one made by hand, not by the loader).
+
+    Validation follows markers (so what a schema inherits past the cut still counts), and
+    so does `sample()` where a value must go on (a required property)."""
+    follow = getattr(marker, "follow", None)
+    return follow() if callable(follow) else None
+
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 
@@ -246,6 +276,13 @@ class Operation:
     @property
     def title(self) -> str:
         return self.summary or self.operation_id or self.key
+
+    @property
+    def name(self) -> str:
+        """The operation's name where its path names it after `#` or `?` (operation-style
+        APIs: `/#X-Amz-Target=Svc.CreateThing` -> "CreateThing", `/?Action=Describe` ->
+        "Describe"); "" for an ordinary path."""
+        return path_tail(self.path)[1]
 
     def _src(self) -> OperationSource:
         if self._source is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -161,8 +162,13 @@ class Router:
             if node.template is None:
                 node.template = template
 
-    def match(self, raw_path: str) -> Match | None:
-        """The operations for a request path (percent-encoded, as sent), or None."""
+    def match(self, raw_path: str, method: str | None = None) -> Match | None:
+        """The operations for a request path (percent-encoded, as sent), or None.
+
+        The most specific template wins (a literal segment before a templated one, as
+        OpenAPI asks); look-alike templates that differ from it only in their parameters'
+        names (`GET /x/{id}`, `POST /x/{name}`) are all tried: the first that has `method`
+        wins. Where none has it, the match has the methods of all of them (a 405's Allow)."""
         for base in self.base_paths:
             if base:
                 if raw_path != base and not raw_path.startswith(base + "/"):
@@ -170,47 +176,60 @@ class Router:
                 rest = raw_path[len(base) :]
             else:
                 rest = raw_path
-            found = self.match_path(rest)
+            found = self.match_path(rest, method)
             if found is not None:
                 return Match(found.template, found.params, found.methods, base)
         return None
 
-    def match_path(self, rest: str) -> Match | None:
-        """The operations of a path already taken from under its base, or None."""
-        raw_segments = _split(rest)
-        segments = [unquote(s) for s in raw_segments]
+    def match_path(self, rest: str, method: str | None = None) -> Match | None:
+        """The operations of a path already taken from under its base, or None (see
+        `match` for `method`)."""
+        segments = [unquote(s) for s in _split(rest)]
+        found: list[Match] = []
         template = self._literal.get(tuple(segments))
         if template is not None:
-            return Match(template, {}, self._by_template[template])
-        params: dict[str, str] = {}
-        node = self._walk(self._root, segments, 0, params)
-        if node is None or node.template is None:
+            found.append(Match(template, {}, self._by_template[template]))
+        for node, params in self._walk(self._root, segments, 0, {}):
+            if node.template is not None:
+                found.append(Match(node.template, params, self._by_template[node.template]))
+            if len(found) >= _MAX_MATCHES:
+                break
+        if not found:
             return None
-        return Match(node.template, params, self._by_template[node.template])
+        shape = _PARAM.sub("{}", found[0].template)
+        found = [m for m in found if _PARAM.sub("{}", m.template) == shape]
+        wanted = method.upper() if method else None
+        for match in found:
+            if wanted is None or wanted in match.methods:
+                return match
+        methods: dict[str, Operation] = {}
+        for match in reversed(found):
+            methods.update(match.methods)
+        first = found[0]
+        return Match(first.template, first.params, methods)
 
     def _walk(
         self, node: _Node, segments: list[str], index: int, params: dict[str, str]
-    ) -> _Node | None:
+    ) -> Iterator[tuple[_Node, dict[str, str]]]:
+        """Every node the segments lead to (with the parameters taken on the way), most
+        specific first."""
         if index == len(segments):
-            return node if node.template is not None else None
+            if node.template is not None:
+                yield node, params
+            return
         text = segments[index]
         child = node.literal.get(text)
         if child is not None:
-            found = self._walk(child, segments, index + 1, params)
-            if found is not None:
-                return found
+            yield from self._walk(child, segments, index + 1, params)
         for seg, sub in node.templated:
             m = seg.regex.match(text)
             if m is None or not text:
                 continue
             values = {name: m.group(f"p{i}") for i, name in enumerate(seg.names)}
-            found = self._walk(sub, segments, index + 1, params)
-            if found is not None:
-                params.update(values)
-                return found
-        return None
+            yield from self._walk(sub, segments, index + 1, {**params, **values})
 
 
+_MAX_MATCHES = 64
 _ROUTERS: weakref.WeakKeyDictionary[Spec, Router] = weakref.WeakKeyDictionary()
 
 

@@ -16,179 +16,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from explorer.jsonpointer import join_pointer
-from explorer.spec.describe import main_type
+from explorer.spec._samples import MAX_SAMPLE_DEPTH, MAX_SAMPLE_STRING, SampleTooLarge, sample
 from explorer.spec.formats import format_checker
-from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY
+from explorer.spec.model import CYCLE_KEY, REF_KEY, UNRESOLVED_KEY, follow_cycle
 from explorer.spec.patterns import PATTERN_TIMEOUT, compile_pattern, pattern_search
 
-__all__ = ["SampleTooLarge", "SchemaIssue", "sample", "validate"]
+__all__ = [
+    "MAX_SAMPLE_DEPTH",
+    "MAX_SAMPLE_STRING",
+    "SampleTooLarge",
+    "SchemaIssue",
+    "sample",
+    "validate",
+]
 
 Direction = Literal["request", "response"]
 
-MAX_SAMPLE_DEPTH = 8
 MAX_ISSUES = 200
-
-_FORMAT_SAMPLES: dict[str, Any] = {
-    "date": "2024-01-15",
-    "date-time": "2024-01-15T09:30:00Z",
-    "time": "09:30:00Z",
-    "email": "user@example.com",
-    "idn-email": "user@example.com",
-    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    "uri": "https://example.com/resource",
-    "url": "https://example.com/resource",
-    "uri-reference": "/resource",
-    "iri": "https://example.com/resource",
-    "hostname": "example.com",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "byte": "U3dhZ2dlciByb2Nrcw==",
-    "binary": "",
-    "password": "********",
-    "duration": "P1D",
-    "regex": "^.*$",
-    "json-pointer": "/path",
-}
-
-
-def _number(schema: Mapping[str, Any], integer: bool) -> int | float:
-    low = schema.get("minimum")
-    high = schema.get("maximum")
-    ex_low = schema.get("exclusiveMinimum")
-    if isinstance(ex_low, int | float) and not isinstance(ex_low, bool):
-        low = ex_low + (1 if integer else 0.5)
-    elif ex_low is True and isinstance(low, int | float):
-        low = low + (1 if integer else 0.5)
-    value: float = low if isinstance(low, int | float) else 0
-    if isinstance(high, int | float) and value > high:
-        value = high
-    step = schema.get("multipleOf")
-    if isinstance(step, int | float) and step > 0 and value % step:
-        value = (value // step + 1) * step
-    return int(value) if integer else value
-
-
-def _string(schema: Mapping[str, Any]) -> str:
-    fmt = schema.get("format")
-    text = _FORMAT_SAMPLES.get(fmt, "string") if isinstance(fmt, str) else "string"
-    min_len = schema.get("minLength")
-    max_len = schema.get("maxLength")
-    if isinstance(min_len, int) and min_len > MAX_SAMPLE_STRING:
-        min_len = MAX_SAMPLE_STRING  # a document may ask for a gigabyte: it gets less
-    if isinstance(min_len, int) and len(text) < min_len:
-        text = (text * (min_len // max(len(text), 1) + 1))[:min_len] if text else "x" * min_len
-    if isinstance(max_len, int) and len(text) > max_len:
-        text = text[:max_len]
-    return text
-
-
-MAX_SAMPLE_STRING = 65_536
-"""A sample string is never longer than this, whatever `minLength` says."""
-
-
-class SampleTooLarge(ValueError):
-    """`sample()` would make more values than its `limit` (a schema whose shared parts
-    multiply: ten properties that each hold the next level, nine levels deep)."""
-
-
-def sample(
-    schema: Mapping[str, Any] | None,
-    direction: Direction = "request",
-    *,
-    limit: int | None = None,
-    _depth: int = 0,
-    _left: list[int] | None = None,
-) -> Any:
-    """A value that fits `schema`: its example, else default, else first enum, else one
-    made by type and format. allOf is merged, oneOf/anyOf take the first choice; readOnly
-    properties are left out of requests and writeOnly ones out of responses; recursion
-    stops at reference cycles and at MAX_SAMPLE_DEPTH. With a `limit`, making more than
-    that many values raises `SampleTooLarge` (time and memory stay bounded)."""
-    if _left is None and limit is not None:
-        _left = [limit, limit]  # values left to make, and the limit
-    if _left is not None:
-        _left[0] -= 1
-        if _left[0] < 0:
-            raise SampleTooLarge(f"the value would hold more than {_left[1]:,} values")
-    if not isinstance(schema, Mapping) or CYCLE_KEY in schema or UNRESOLVED_KEY in schema:
-        return None
-    if "example" in schema:
-        return schema["example"]
-    examples = schema.get("examples")
-    if isinstance(examples, list) and examples:
-        return examples[0]
-    if "default" in schema:
-        return schema["default"]
-    if "const" in schema:
-        return schema["const"]
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum:
-        return next((e for e in enum if e is not None), enum[0])
-    if _depth > MAX_SAMPLE_DEPTH:  # stop nesting, with the emptiest value of the type
-        kind = main_type(schema)
-        if kind == "object":
-            return {}
-        if kind == "array":
-            return []
-        if kind not in ("string", "integer", "number", "boolean"):
-            return None
-    all_of = schema.get("allOf")
-    if isinstance(all_of, list) and all_of:
-        parts = [sample(s, direction, _depth=_depth + 1, _left=_left) for s in all_of]
-        rest = {k: v for k, v in schema.items() if k != "allOf"}
-        if main_type(rest) or rest.get("properties"):
-            parts.append(sample(rest, direction, _depth=_depth + 1, _left=_left))
-        if all(isinstance(p, dict) for p in parts):
-            merged: dict[str, Any] = {}
-            for p in parts:
-                merged.update(p)
-            return merged
-        return next((p for p in parts if p is not None), None)
-    for key in ("oneOf", "anyOf"):
-        choices = schema.get(key)
-        if isinstance(choices, list) and choices:
-            non_null = [
-                c for c in choices if not (isinstance(c, Mapping) and c.get("type") == "null")
-            ]
-            choice = (non_null or choices)[0]
-            value = sample(choice, direction, _depth=_depth + 1, _left=_left)
-            if isinstance(value, dict) and schema.get("properties"):
-                rest = {k: v for k, v in schema.items() if k != key}
-                base = sample(rest, direction, _depth=_depth + 1, _left=_left)
-                if isinstance(base, dict):
-                    return {**base, **value}
-            return value
-    kind = main_type(schema)
-    if kind == "object":
-        out: dict[str, Any] = {}
-        props = schema.get("properties")
-        if isinstance(props, Mapping):
-            skip = "readOnly" if direction == "request" else "writeOnly"
-            for name, prop in props.items():
-                if isinstance(prop, Mapping) and prop.get(skip) is True:
-                    continue
-                out[str(name)] = sample(prop, direction, _depth=_depth + 1, _left=_left)
-        extra = schema.get("additionalProperties")
-        if not out and isinstance(extra, Mapping) and extra:
-            out["key"] = sample(extra, direction, _depth=_depth + 1, _left=_left)
-        return out
-    if kind == "array":
-        item = sample(schema.get("items"), direction, _depth=_depth + 1, _left=_left)
-        if item is None:
-            return []
-        count = schema.get("minItems")
-        return [item] * (count if isinstance(count, int) and 1 < count <= 10 else 1)
-    if kind == "string":
-        return _string(schema)
-    if kind == "integer":
-        return _number(schema, integer=True)
-    if kind == "number":
-        return _number(schema, integer=False)
-    if kind == "boolean":
-        return True
-    if kind == "null":
-        return None
-    return {} if schema.get("type") is None and not schema else None
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -201,27 +45,69 @@ class SchemaIssue:
     pointer: str
     message: str
     keyword: str = ""
+    expected: Any = None  # the keyword's value in the schema (the format, the bound ...)
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
 
 
-def _openapi30_to_jsonschema(node: Any, direction: Direction, legacy: bool) -> Any:
+def _openapi30_to_jsonschema(
+    node: Any, direction: Direction, legacy: bool, converter: _Converter | None = None
+) -> Any:
     """Rewrite an OpenAPI 3.0/2.0 (legacy) or 3.1 schema into plain JSON Schema.
 
     Resolved schemas share their parts (a schema used in many places is one object), so
     as a tree they can be astronomically large (Stripe's are): each part is converted
     once and the result shares it the same way.
     """
-    return _Converter(direction, legacy).convert(node)
+    return (converter or _Converter(direction, legacy)).convert(node)
+
+
+CYCLE_URI = "urn:explorer:cycle:"
+"""Where a converted schema refers to what a cycle marker stands for (see `_Converter`)."""
 
 
 class _Converter:
+    """Converts resolved schemas to plain JSON Schema (see `_openapi30_to_jsonschema`).
+
+    A cycle marker becomes a `$ref` to `CYCLE_URI` + a number, and `retrieve` (the
+    `referencing` registry's) converts what the marker stands for when validation first
+    reaches it: what a schema inherits past the cut (an `allOf` edge) is checked, and
+    nothing is converted that no value reaches."""
+
     def __init__(self, direction: Direction, legacy: bool) -> None:
         self.direction = direction
         self.legacy = legacy
         self.done: dict[int, Any] = {}
         self.keep: list[Any] = []  # keeps converted nodes alive, so their ids stay theirs
+        self.markers: list[Mapping[str, Any]] = []
+        self.marker_numbers: dict[int, int] = {}
+        self.retrieved: dict[str, Any] = {}
+        self.lock = threading.Lock()  # a cached validator is used by several threads
+
+    def marker_ref(self, marker: Mapping[str, Any]) -> dict[str, Any]:
+        number = self.marker_numbers.get(id(marker))
+        if number is None:
+            number = self.marker_numbers[id(marker)] = len(self.markers)
+            self.markers.append(marker)
+        return {"$ref": f"{CYCLE_URI}{number}"}
+
+    def retrieve(self, uri: str) -> Any:
+        """The `referencing` resource of a cycle marker's target, converted once."""
+        from referencing.exceptions import NoSuchResource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        with self.lock:
+            hit = self.retrieved.get(uri)
+            if hit is None:
+                number = uri.removeprefix(CYCLE_URI)
+                if not number.isdigit() or int(number) >= len(self.markers):
+                    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+                target = follow_cycle(self.markers[int(number)])
+                contents = self.convert(target) if isinstance(target, Mapping) else {}
+                hit = self.retrieved[uri] = contents
+        spec = DRAFT4 if self.legacy else DRAFT202012
+        return spec.create_resource(hit)
 
     def convert(self, node: Any) -> Any:
         if isinstance(node, list):
@@ -241,6 +127,9 @@ class _Converter:
         result: dict[str, Any] = {}
         self.done[id(node)] = result  # before the parts: a schema may contain itself
         self.keep.append(node)
+        if CYCLE_KEY in node and callable(getattr(node, "follow", None)):
+            result.update(self.marker_ref(node))
+            return result
         if CYCLE_KEY in node or UNRESOLVED_KEY in node:
             return result
         out = self._convert_schema(node)
@@ -328,12 +217,6 @@ def _exclusive_bounds(out: dict[str, Any], legacy: bool) -> None:
 # cannot be decided in time is never an error: the value passes that one check.
 
 
-def _compiled(pattern: object) -> None:
-    """Refuse a pattern that is not a regular expression: the schema cannot be used."""
-    if not isinstance(pattern, str) or compile_pattern(pattern) is None:
-        raise _BrokenSchema(f"the pattern {str(pattern)[:200]!r} is not a regular expression")
-
-
 PATTERNS_BUDGET = 1.0
 """Seconds all pattern checks of one `validate()` call may take together; checks after
 that are undecided at once (a body of a thousand ReDoS strings is not 50 s of work)."""
@@ -341,8 +224,11 @@ _deadline = threading.local()
 
 
 def _matches(pattern: str, text: str) -> bool | None:
-    """Whether `pattern` finds a match in `text`; None when undecided (ran out of time)."""
-    _compiled(pattern)
+    """Whether `pattern` finds a match in `text`; None when undecided (ran out of time, or
+    a pattern that cannot be used even read as ECMA-262: a spec warning, never a refusal
+    of the value)."""
+    if not isinstance(pattern, str) or compile_pattern(pattern) is None:
+        return None
     ends: float | None = getattr(_deadline, "at", None)
     if ends is None:
         return pattern_search(pattern, text)
@@ -525,8 +411,15 @@ def _validator(schema: Mapping[str, Any], direction: Direction, legacy: bool) ->
         # Not check_schema(): real documents bend the rules (a 3.1-style keyword in a 3.0
         # document, an empty `required`), and validating the parts that work is worth more
         # than refusing the whole schema. What really cannot be used fails below.
-        plain = _openapi30_to_jsonschema(schema, direction, legacy)
-        validator = cls(plain, format_checker=format_checker())
+        converter = _Converter(direction, legacy)
+        plain = _openapi30_to_jsonschema(schema, direction, legacy, converter)
+        if converter.markers:
+            from referencing import Registry
+
+            registry: Any = Registry(retrieve=converter.retrieve)  # type: ignore[call-arg]
+            validator = cls(plain, format_checker=format_checker(), registry=registry)
+        else:
+            validator = cls(plain, format_checker=format_checker())
     except Exception as exc:  # a broken schema can fail in many ways inside jsonschema
         raise _BrokenSchema(_first_line(exc)) from None
     _VALIDATORS[key] = (schema, validator)
@@ -560,7 +453,10 @@ def validate(
         errors: Iterable[Any] = validator.iter_errors(value)
         for error in errors:
             pointer = join_pointer(error.absolute_path)
-            issues.append(SchemaIssue(pointer, error.message, str(error.validator)))
+            expected = error.validator_value
+            if not isinstance(expected, str | int | float | bool | None):
+                expected = None  # only plain values: an issue stays small and hashable
+            issues.append(SchemaIssue(pointer, error.message, str(error.validator), expected))
             if len(issues) >= MAX_ISSUES:
                 break
     except _BrokenSchema as exc:

@@ -84,7 +84,7 @@ class EndpointDelegate(QStyledItemDelegate):
         self._metrics: list[QFontMetrics] = []
         self._badge_width = 0
         self._row_height = 0
-        self._cache: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
+        self._cache: dict[tuple[str, int, int, bool], tuple[QStaticText, int]] = {}
         self._colors: dict[tuple[int, bool, bool], _RowColors] = {}
         self.highlight_words: tuple[str, ...] = ()
         """Lower-case words to mark in paths and summaries (the filter's words)."""
@@ -110,20 +110,20 @@ class EndpointDelegate(QStyledItemDelegate):
         self._row_height = self._metrics[self._BASE].height() + 8
         self._cache.clear()
 
-    def _static(self, text: str, font: int, room: int = -1) -> tuple[QStaticText, int]:
-        """The text (elided to `room` pixels when given) shaped once, and its width."""
-        key = (text, font, room)
+    def _static(
+        self, text: str, font: int, room: int = -1, middle: bool = False
+    ) -> tuple[QStaticText, int]:
+        """The text (elided to `room` pixels when given: in the middle for paths, whose
+        look-alikes differ at the end, else at the end) shaped once, and its width."""
+        key = (text, font, room, middle)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         fm = self._metrics[font]
         shown = text
         if room >= 0 and fm.horizontalAdvance(text) > room:
-            shown = fm.elidedText(
-                text,
-                Qt.TextElideMode.ElideMiddle if font != self._BASE else Qt.TextElideMode.ElideRight,
-                room,
-            )
+            mode = Qt.TextElideMode.ElideMiddle if middle else Qt.TextElideMode.ElideRight
+            shown = fm.elidedText(text, mode, room)
         static = QStaticText(shown)
         static.setTextFormat(Qt.TextFormat.PlainText)
         static.prepare(QTransform(), self._fonts_by_id[font])
@@ -134,9 +134,16 @@ class EndpointDelegate(QStyledItemDelegate):
         return value
 
     def _draw(
-        self, painter: QPainter, x: int, rect: QRect, text: str, font: int, room: int = -1
+        self,
+        painter: QPainter,
+        x: int,
+        rect: QRect,
+        text: str,
+        font: int,
+        room: int = -1,
+        middle: bool = False,
     ) -> int:
-        static, width = self._static(text, font, room)
+        static, width = self._static(text, font, room, middle)
         fm = self._metrics[font]
         y = rect.top() + (rect.height() - fm.height()) // 2
         painter.setFont(self._fonts_by_id[font])
@@ -224,6 +231,8 @@ class EndpointDelegate(QStyledItemDelegate):
         method, path, summary, deprecated = op.method, op.path, op.summary, op.deprecated
         if op.kind != "operation":  # an event the API sends: not an endpoint to call
             method = "EVENT"
+        if op.name:  # an operation-style path (`/#X-Amz-Target=Svc.Op`): its name first
+            path = op.name
 
         # the badge: a rounded pill in the method's colour, the same width for every method
         badge_h = min(rect.height() - 6, self._metrics[self._BADGE].height() + 4)
@@ -250,7 +259,7 @@ class EndpointDelegate(QStyledItemDelegate):
             self._highlight(painter, x, rect, path, font, colors)
         if full > room or deprecated or "{" not in path:
             painter.setPen(path_color)
-            x += self._draw(painter, x, rect, path, font, room)
+            x += self._draw(painter, x, rect, path, font, room, middle=True)
         else:
             param_color = colors.param
             for part in _PARAM.split(path):

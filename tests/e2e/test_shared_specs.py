@@ -65,3 +65,62 @@ def test_open_select_and_send(
             assert window.code.text.startswith("curl")
 
         qloop.run_until_complete(scenario())
+
+
+def chosen_operations(api: spec.Spec) -> list[spec.Operation]:
+    """Operations a user is most likely to find unsendable: one with a required path or
+    header parameter, one with a JSON request body, one without either."""
+    picks: list[spec.Operation] = []
+    rules = (
+        lambda op: any(p.required and p.location in ("path", "header") for p in op.parameters),
+        lambda op: op.request_body is not None and op.request_body.required,
+        lambda op: op.method == "GET",
+    )
+    for rule in rules:
+        found = next((op for op in api.operations if rule(op) and op not in picks), None)
+        if found is not None:
+            picks.append(found)
+    return picks
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "digitalocean-3.0.json",
+        "stripe-3.0.yaml",
+        "oas-examples/train-travel-3.1.yaml",
+        "oas-examples/star-trek-3.0.yaml",
+    ],
+)
+def test_send_without_typing_is_marked_as_matching_the_spec(
+    name: str, qloop: Any, wait_for: Wait, window: MainWindow, shared_specs: Path
+) -> None:
+    """The issue's 'done when': open a public document, press Send on an operation without
+    typing, and the answer of `explorer mock` is marked ✓ (never ✗)."""
+    path = shared_specs / name
+    with MockServer(str(path)) as server:
+        api = spec.load(path)
+        first = api.servers[0].resolve() if api.servers else "/"
+        base = first.split("://", 1)[-1]
+        base = "/" + base.split("/", 1)[1] if "/" in base else ""
+
+        async def scenario() -> None:
+            assert await window.open_source_async(str(path), server.base_url + base.rstrip("/"))
+            assert window.api is not None
+            marks: list[str] = []
+            for op in chosen_operations(window.api):
+                assert window.tree.select_operation(op.key)
+                window.send()  # no credential either: a secured operation's 401 is documented
+                await wait_for(lambda: window.response.state_name != "sending", 20, "answer")
+                assert window.response.state_name == "result", op.key
+                result = window.response.result
+                assert result is not None and result.status < 500, (op.key, result.status)
+                assert op.response(result.status) is not None, (op.key, result.status)
+                label = window.response.schema_label
+                await wait_for(lambda lb=label: "Checking" not in lb.text(), 20, "the check")
+                if label.isVisibleTo(window):
+                    assert "✗" not in label.text(), (op.key, label.text())
+                    marks.append(label.text())
+            assert any(m.startswith("✓") for m in marks), marks
+
+        qloop.run_until_complete(scenario())

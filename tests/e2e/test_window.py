@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.ui.main_window import MainWindow
 
 Wait = Callable[..., Coroutine[Any, Any, None]]
-API_KEY = "ecos_test_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"
+API_KEY = "ecos_test_" + "A1b2C3d4" * 4  # the demo key the document names (x-explorer-demo)
 
 
 async def open_demo(window: MainWindow, wait_for: Wait) -> None:

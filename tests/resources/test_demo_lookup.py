@@ -93,7 +93,10 @@ def doc(extension: Any = None, title: str = "Shop", cookie: str | None = None) -
                     },
                     "responses": {
                         "200": {"description": "ok"},
-                        "401": {"description": "no"},
+                        "401": {
+                            "description": "no",
+                            "content": {"application/problem+json": {"schema": {"type": "object"}}},
+                        },
                     },
                 }
             }

@@ -633,3 +633,30 @@ def test_lazy_parts_are_kept(store: spec.Spec) -> None:
     op = store.find("listPets")
     assert op.parameters is op.parameters
     assert op.responses is op.responses
+
+
+def test_operation_style_documents_are_grouped_by_service(load_doc: Any) -> None:
+    """Paths that differ only after `#` or `?` (AWS-style documents) are grouped by the
+    service or the operationId prefix, and each operation has its name."""
+
+    def op(op_id: str) -> dict[str, Any]:
+        return {"operationId": op_id, "responses": {"200": {"description": "ok"}}}
+
+    doc = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/#X-Amz-Target=Cognito.AdminAddUserToGroup": {"post": op("AdminAddUserToGroup")},
+            "/#X-Amz-Target=Cognito.AdminCreateUser": {"post": op("AdminCreateUser")},
+            "/?Action=DescribeInstances&Version=2016-11-15": {"get": op("ec2.DescribeInstances")},
+            "/?Action=RunInstances&Version=2016-11-15": {"get": op("ec2.RunInstances")},
+            "/items/{id}": {"get": op("getItem")},
+        },
+    }
+    api = load_doc(doc)
+    modules = {m.name: [o.name or o.path for o in m.operations] for m in api.modules}
+    assert modules == {
+        "Cognito": ["AdminAddUserToGroup", "AdminCreateUser"],
+        "ec2": ["DescribeInstances", "RunInstances"],
+        "items": ["/items/{id}"],
+    }

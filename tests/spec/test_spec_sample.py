@@ -14,12 +14,17 @@ from explorer import spec
 @pytest.mark.parametrize(
     ("schema", "value"),
     [
-        ({"type": "string", "example": "ex", "default": "de", "enum": ["en"]}, "ex"),
-        ({"type": "string", "default": "de", "enum": ["en"]}, "de"),
+        ({"type": "string", "example": "ex", "default": "de", "enum": ["en", "de", "ex"]}, "ex"),
+        ({"type": "string", "default": "de", "enum": ["en", "de"]}, "de"),
+        # a document's value that breaks its own schema is passed over
+        ({"type": "string", "example": "ex", "default": "de", "enum": ["en"]}, "en"),
+        ({"type": "integer", "example": "ten", "default": 3}, 3),
+        ({"type": "string", "example": "abc", "pattern": "^[0-9]+$"}, "0"),
         ({"type": "string", "enum": ["en", "fr"]}, "en"),
         ({"type": "string", "enum": [None, "fr"], "nullable": True}, "fr"),
         ({"type": "integer", "example": 0}, 0),
-        ({"type": "string", "example": None}, None),
+        ({"type": "string", "example": None}, "string"),  # null only where allowed
+        ({"type": "string", "nullable": True, "example": None}, None),
         ({"type": "string", "examples": ["first", "second"]}, "first"),
         ({"const": 3}, 3),
         ({"type": "string"}, "string"),
@@ -164,7 +169,8 @@ def test_self_referencing_loaded_schema(load_doc: Any) -> None:
         },
     }
     schema = load_doc(doc).find("POST /n").request_body.content[0].schema
-    assert spec.sample(schema) == {"name": "string", "children": [], "parent": None}
+    # the cycle ends at the optional property (left out) and the array (left empty)
+    assert spec.sample(schema) == {"name": "string", "children": []}
 
 
 # -- property: a sample of a simple schema validates against it ------------------------------
@@ -262,3 +268,261 @@ _schemas = st.recursive(_leaf, _extend, max_leaves=12)
 def test_sample_validates_against_its_schema(schema: dict[str, Any], direction: Any) -> None:
     value = spec.sample(schema, direction)
     assert spec.validate(value, schema, openapi_version="3.0.3", direction=direction) == []
+
+
+# -- values that satisfy the schema: patterns, formats, depth, cycles ------------------------
+
+ECMA_PATTERNS = {  # pattern: (shortest, longest) length of a match (None: unbounded)
+    r"^[0-9]{12}$": (12, 12),  # an AWS account id
+    r"^\p{L}+$": (1, None),
+    r"^[\p{L}\p{N} .'-]{2,40}$": (2, 40),
+    r"^[\w-.]+@[\w-]+\.[a-z]{2,}$": (6, None),
+    r"^(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{8,}$": (8, None),
+    r"^key_[0-9A-HJKMNP-TV-Z]{10,26}$": (14, 30),
+    r"^arn:aws:iam::\d{12}:role/[\w+=,.@-]+$": (32, None),
+    r"^(?<year>\d{4})-(0[1-9]|1[0-2])$": (7, 7),
+    r"^[A-Z]{3}$": (3, 3),
+    r"^\d{3}-\d{4}$": (8, 8),
+    r"^#[0-9a-fA-F]{6}$": (7, 7),
+    r"^(sk|pk)_(test|live)_[A-Za-z0-9]{24}$": (32, 32),
+    r"[^\s]+": (1, None),
+    r"^\$[a-z]+$": (2, None),
+}
+
+
+@pytest.mark.parametrize("pattern", list(ECMA_PATTERNS))
+@pytest.mark.parametrize("bounds", [(None, None), (5, None), (None, 30), (12, 40)])
+def test_strings_match_their_pattern_within_their_lengths(
+    pattern: str, bounds: tuple[int | None, int | None]
+) -> None:
+    schema: dict[str, Any] = {"type": "string", "pattern": pattern}
+    low, high = bounds
+    if low is not None:
+        schema["minLength"] = low
+    if high is not None:
+        schema["maxLength"] = high
+    shortest, longest = ECMA_PATTERNS[pattern]
+    possible = (low or 0) <= (longest if longest is not None else 10**9) and shortest <= (
+        high if high is not None else 10**9
+    )
+    value = spec.sample(schema)
+    if possible:
+        assert spec.validate(value, schema) == [], value
+    else:  # no string fits: the value says so in the check, nothing is invented
+        assert spec.validate(value, schema) != []
+
+
+def test_an_aws_account_id_is_twelve_digits() -> None:
+    schema = {
+        "type": "object",
+        "required": ["accountId"],
+        "properties": {"accountId": {"type": "string", "pattern": "^[0-9]{12}$"}},
+    }
+    assert spec.sample(schema) == {"accountId": "000000000000"}
+
+
+def test_depth_counts_real_nesting_not_wrappers() -> None:
+    """allOf/anyOf/oneOf wrappers are not levels: ten wrappers around each level still give
+    a full value MAX_SAMPLE_DEPTH levels down (AWS-style documents wrap every shape)."""
+    leaf: dict[str, Any] = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "pattern": "^[a-z]{3}$"}},
+    }
+    schema = leaf
+    for _ in range(6):
+        wrapped: dict[str, Any] = {"type": "object", "properties": {"next": schema}}
+        for _ in range(10):
+            wrapped = {"allOf": [wrapped]}
+        schema = wrapped
+    value = spec.sample(schema)
+    for _ in range(6):
+        value = value["next"]
+    assert value == {"id": "aaa"}
+
+
+def test_null_only_where_allowed() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string", "enum": [None, "x"]},
+            "b": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 3}]},
+            "c": {"type": ["null", "boolean"]},
+        },
+    }
+    assert spec.sample(schema, openapi_version="3.1.0") == {"a": "x", "b": 3, "c": True}
+
+
+def test_unique_items_are_distinct() -> None:
+    schemas: list[dict[str, Any]] = [
+        {"type": "array", "uniqueItems": True, "minItems": 3, "items": {"type": "string"}},
+        {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 3,
+            "items": {"type": "string", "format": "email"},
+        },
+        {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 2,
+            "items": {"type": "string", "enum": ["a", "b", "c"]},
+        },
+        {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 4,
+            "items": {"type": "integer", "minimum": 1, "maximum": 9},
+        },
+        {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 3,
+            "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        },
+    ]
+    for schema in schemas:
+        value = spec.sample(schema)
+        assert len(value) == schema["minItems"], value
+        assert spec.validate(value, schema) == [], value
+
+
+def test_one_of_gives_a_value_that_fits_exactly_one_choice() -> None:
+    schema = {
+        "oneOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+            {"type": "object", "properties": {"c": {"type": "string"}, "d": {"type": "string"}}},
+        ]
+    }
+    value = spec.sample(schema)
+    assert spec.validate(value, schema) == []
+    tagged = {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string"}},
+                spec.REF_KEY: "#/components/schemas/Cat",
+            },
+            {
+                "type": "object",
+                "required": ["kind", "bark"],
+                "properties": {"kind": {"type": "string"}, "bark": {"type": "boolean"}},
+                spec.REF_KEY: "#/components/schemas/Dog",
+            },
+        ],
+        "discriminator": {"propertyName": "kind"},
+    }
+    assert spec.sample(tagged)["kind"] == "Cat"
+
+
+def test_a_required_cycle_is_followed_and_an_inherited_rule_checked(load_doc: Any) -> None:
+    """Bing's shape: Thing <- Response (allOf Thing) <- Thing's property of type Response.
+    What the cut at the allOf edge inherits (`_type` required) is still required."""
+    doc = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "required": ["_type"],
+                    "properties": {
+                        "_type": {"type": "string", "enum": ["Thing"]},
+                        "about": {"$ref": "#/components/schemas/Answer"},
+                    },
+                },
+                "Response": {
+                    "allOf": [{"$ref": "#/components/schemas/Thing"}],
+                    "properties": {"readLink": {"type": "string"}},
+                },
+                "Answer": {
+                    "allOf": [{"$ref": "#/components/schemas/Response"}],
+                    "required": ["main"],
+                    "properties": {"main": {"$ref": "#/components/schemas/Response"}},
+                },
+            }
+        },
+    }
+    schema = load_doc(doc).find("POST /x").request_body.content[0].schema
+    value = spec.sample(schema)
+    assert spec.validate(value, schema) == []
+    assert value["main"]["_type"] == "Thing"
+    missing = {"_type": "Thing", "main": {"readLink": "x"}}
+    issues = spec.validate(missing, schema)
+    assert [(i.pointer, i.keyword) for i in issues] == [("/main", "required")]
+
+
+@st.composite
+def _rich_leaf(draw: st.DrawFn) -> dict[str, Any]:
+    """Strings with patterns and formats, numbers with exclusive bounds and steps."""
+    kind = draw(st.sampled_from(["pattern", "format", "number", "enum"]))
+    if kind == "pattern":
+        return {"type": "string", "pattern": draw(st.sampled_from(list(ECMA_PATTERNS)))}
+    if kind == "format":
+        fmt = draw(st.sampled_from(["email", "uuid", "date", "date-time", "uri", "ipv4"]))
+        return {"type": "string", "format": fmt}
+    if kind == "enum":
+        return {"enum": draw(st.lists(st.integers(-3, 3), min_size=1, max_size=4, unique=True))}
+    schema: dict[str, Any] = {"type": draw(st.sampled_from(["integer", "number"]))}
+    low = draw(st.integers(-50, 50))
+    schema["exclusiveMinimum"] = low
+    schema["exclusiveMaximum"] = low + draw(st.integers(2, 100))
+    if draw(st.booleans()):
+        schema["multipleOf"] = draw(st.sampled_from([1, 2, 0.5]))
+        schema["exclusiveMaximum"] += 10
+    return schema
+
+
+def _rich(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    names = st.text("abcdefgh", min_size=1, max_size=4)
+    obj = st.builds(
+        lambda props, req, nullable: {
+            "type": ["object", "null"] if nullable else "object",
+            "properties": props,
+            "required": sorted(props)[: len(props) // 2 + 1] if req else [],
+        },
+        st.dictionaries(names, children, min_size=1, max_size=4),
+        st.booleans(),
+        st.booleans(),
+    )
+    arr = st.builds(
+        lambda items, n, unique: {
+            "type": "array",
+            "items": items,
+            "minItems": n,
+            "maxItems": n + 2,
+            # distinct items only where any schema has two values (see the test above)
+            **({"uniqueItems": True} if unique and n <= 1 else {}),
+        },
+        children,
+        st.integers(0, 3),
+        st.booleans(),
+    )
+    wrapped = st.builds(lambda inner, n: _wrap(inner, n), children, st.integers(1, 4))
+    return st.one_of(obj, arr, wrapped)
+
+
+def _wrap(schema: dict[str, Any], times: int) -> dict[str, Any]:
+    for _ in range(times):
+        schema = {"allOf": [schema]}
+    return schema
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(schema=st.recursive(_rich_leaf(), _rich, max_leaves=10))
+def test_rich_samples_validate_against_their_schema(schema: dict[str, Any]) -> None:
+    value = spec.sample(schema, openapi_version="3.1.0")
+    assert spec.validate(value, schema, openapi_version="3.1.0") == []

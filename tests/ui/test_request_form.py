@@ -201,7 +201,9 @@ def test_choices_give_typed_values(qtbot: QtBot, editor: RequestEditor) -> None:
 def test_number_and_required_values(qtbot: QtBot, editor: RequestEditor) -> None:
     qtbot.keyClicks(edit_of(row_of(editor, "ratio")), "0.5")
     qtbot.keyClicks(edit_of(row_of(editor, "limit")), "10")
-    qtbot.keyClicks(edit_of(row_of(editor, "X-Request-ID")), "abc")
+    request_id = edit_of(row_of(editor, "X-Request-ID"))
+    request_id.clear()  # a required parameter starts filled
+    qtbot.keyClicks(request_id, "abc")
     params = {(p.location, p.name): p.value for p in editor.request_input().params}
     assert params[("query", "ratio")] == 0.5
     assert params[("query", "limit")] == 10
@@ -293,3 +295,53 @@ def test_outside_text_in_a_form_is_shown_as_written(qtbot: QtBot) -> None:
     assert any(evil in t for t in texts)  # the error message and the info line
     assert "<img" not in form.rows[0].label.toolTip()
     assert isinstance(form.rows[1].label, QCheckBox) and form.rows[1].label.text() == evil + "2"
+
+
+# -- forms that can be sent as they open ----------------------------------------------------
+
+
+def test_required_parameters_start_filled_and_say_from_where(editor: RequestEditor) -> None:
+    request_id = row_of(editor, "X-Request-ID")  # required, with an example
+    assert edit_of(request_id).text() == "req-1"
+    assert request_id.info is not None
+    assert request_id.info.text().startswith("from the document · ")
+    contact = row_of(editor, "contactId")  # required, nothing named: made from the schema
+    assert edit_of(contact).text() == "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    assert contact.info is not None and contact.info.text().startswith("example value · ")
+    limit = row_of(editor, "limit")  # optional: empty, not sent
+    assert edit_of(limit).text() == "" and not limit.included()
+    params = {(p.location, p.name): p.value for p in editor.request_input().params}
+    assert params == {
+        ("path", "contactId"): "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        ("header", "X-Request-ID"): "req-1",
+    }
+
+
+def test_a_required_enum_of_one_value_starts_chosen(qtbot: QtBot) -> None:
+    from explorer.spec.form import FormEntry
+
+    target = FormEntry(
+        "X-Amz-Target", "header", {"type": "string", "enum": ["Svc.Op"]}, required=True
+    )
+    form = ParamForm([target], lambda _row: None)
+    qtbot.addWidget(form)
+    (row,) = form.rows
+    assert isinstance(row.field, ChoiceField)
+    assert row.field.value() == "Svc.Op"
+    assert row.included()
+    form.restore_state({})  # nothing the user typed: back as the form opened
+    assert row.field.value() == "Svc.Op"
+
+
+def test_fill_with_examples_fills_the_rest(qtbot: QtBot, editor: RequestEditor) -> None:
+    limit = row_of(editor, "limit")
+    assert not limit.included()
+    edited: list[str] = []
+    editor.changed.connect(lambda: edited.append("x"))
+    qtbot.mouseClick(editor.fill_button, Qt.MouseButton.LeftButton)
+    assert edited
+    assert limit.included() and limit.field.value() is not None
+    assert limit.field.problem() is None
+    session = row_of(editor, "session")
+    assert session.included() and edit_of(session).text() == "string"
+    assert edit_of(row_of(editor, "X-Request-ID")).text() == "req-1"  # kept as it was

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.http.media import initial_text, media_kind
+from explorer.http.media import first_fitting_example, initial_text, media_kind
 from explorer.http.model import BodyInput, FieldError, FormField
 from explorer.jsonpointer import (
     line_of_pointer,
@@ -254,8 +254,17 @@ class BodyEditor(QWidget):
     def _text_for(self, media: MediaType) -> str:
         mt = media.media_type
         if mt not in self._texts:
-            self._texts[mt] = initial_text(media, self._example_choice.get(mt, 0))
+            self._texts[mt] = initial_text(media, self._choice(media))
         return self._texts[mt]
+
+    def _choice(self, media: MediaType) -> int:
+        """The example the media type's body starts from (the first that fits, else the
+        sample: `first_fitting_example`), or the one the user chose."""
+        mt = media.media_type
+        if mt not in self._example_choice:
+            version = self._api.openapi_version if self._api is not None else "3.0"
+            self._example_choice[mt] = first_fitting_example(media, version)
+        return self._example_choice[mt]
 
     def _save_current(self) -> None:
         """Keep what the visible page holds before it shows something else."""
@@ -315,7 +324,7 @@ class BodyEditor(QWidget):
                 self.example_combo.addItem(cut(ex.summary or ex.name, 200))
             if media.schema is not None:
                 self.example_combo.addItem("Sample from the schema")
-            self.example_combo.setCurrentIndex(self._example_choice.get(media.media_type, 0))
+            self.example_combo.setCurrentIndex(self._choice(media))
         self.example_combo.blockSignals(False)
         self.example_combo.setVisible(has_examples)
         self.example_label.setVisible(has_examples)
@@ -384,6 +393,18 @@ class BodyEditor(QWidget):
         self._texts.pop(media.media_type, None)
         self._load_page()
         self._on_edit()
+
+    def fill_examples(self) -> None:
+        """Fill an empty body with its example or sample, or a form body's empty fields
+        with example values ("Fill with examples")."""
+        media = self._current_media()
+        if media is None:
+            return
+        if media_kind(media.media_type) in ("json", "raw"):
+            if not self.text().strip():
+                self.reset()
+        elif self._form is not None:
+            self._form.fill_examples()
 
     def reset(self) -> None:
         """Start the current media type again from its example or sample."""

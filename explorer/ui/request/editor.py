@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -156,6 +157,16 @@ class RequestEditor(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs, 1)
+        self.fill_button = QToolButton(self.tabs)
+        self.fill_button.setText("Fill with examples")
+        self.fill_button.setObjectName("fillExamples")
+        self.fill_button.setAutoRaise(True)
+        self.fill_button.setToolTip(
+            "Fill every empty parameter and body field with an example value: the "
+            "document's own, or one made from the schema"
+        )
+        self.fill_button.clicked.connect(self.fill_examples)
+        self.tabs.setCornerWidget(self.fill_button, Qt.Corner.TopRightCorner)
 
         # Params: the typed form, then query parameters the document does not declare
         params_page = QWidget()
@@ -449,6 +460,13 @@ class RequestEditor(QWidget):
             self._form_slot.addWidget(self._form)
             self._form.show()  # not later: a layout shows a new child only when idle
         self.params_empty.setVisible(op is not None and not entries)
+
+    def fill_examples(self) -> None:
+        """Fill what is still empty in the parameters and the body with example values."""
+        if self._form is not None:
+            self._form.fill_examples()
+        self.body.fill_examples()
+        self._edited()
 
     def params_form(self) -> ParamForm | None:
         """The typed parameter form of the current operation (None without parameters)."""

@@ -144,7 +144,7 @@ class LineField(Field):
         return self.edit.text()
 
     def set_raw(self, raw: Any) -> None:
-        self.edit.setText(raw if isinstance(raw, str) else format_value(raw) if raw else "")
+        self.edit.setText(raw if isinstance(raw, str) else "" if raw is None else format_value(raw))
 
     def is_empty(self) -> bool:
         return self.edit.text() == ""

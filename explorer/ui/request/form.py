@@ -6,6 +6,12 @@ struck through when deprecated), the typed field, and a dim line with the type, 
 and the start of the description (the full description in the tooltip). Problems show
 as a red border and a red message under the field, as you type.
 
+A required row the document gives a value for (an enum of one value, a default, an
+example) starts filled with it, and one without starts with a value made from its schema,
+so that a form can be sent as it opens; the dim line says where the value came from
+("from the document", "example value"). `fill_examples()` fills the other rows the same
+way (the editor's "Fill with examples").
+
 All rows share one grid so the columns line up across sections.
 """
 
@@ -18,7 +24,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QStyle, QWidget
 
-from explorer.spec.form import FormEntry
+from explorer.spec.form import FormEntry, example_value, preset
+from explorer.spec.schema import SampleTooLarge
 from explorer.spec.values import hint
 from explorer.ui.request.fields import Field, first_sentence, make_field
 from explorer.ui.request.looks import DIM, ERROR, colour_text, title
@@ -39,6 +46,8 @@ NAME_CHARS = 200
 """Characters of a parameter's name shown in its label."""
 INFO_CHARS = 500
 """Characters of the dim info line under a field (it is elided to its width anyway)."""
+PRESET_WORDS = {"document": "from the document", "example": "example value"}
+"""How the dim line says where a row's starting value came from."""
 
 
 _DIM_COLOR = QColor(DIM)
@@ -72,6 +81,7 @@ class FieldRow:
         self.error_label: QLabel | None = None
         self.live_problem: str | None = None
         self.server_error: str | None = None
+        self.preset: Any = None  # the value the row starts with (None: it starts empty)
 
     def included(self) -> bool:
         """Whether this row is sent: required ones always (when filled), optional ones when
@@ -217,6 +227,15 @@ class ParamForm(QWidget):
         info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         row.info = info
         grid.addWidget(info, r, 2)
+        start = preset(entry)
+        if start is not None:
+            value, origin = start
+            row.preset = value
+            f.set_raw(value)
+            row.live_problem = f.problem()
+            word = PRESET_WORDS[origin]
+            set_plain(info, f"{word} · {info_text}", INFO_CHARS)
+            info.setToolTip(tooltip(f"{tip}\n\nStarts filled: {word}."))
         return row
 
     def _edited(self, row: FieldRow) -> None:
@@ -277,7 +296,7 @@ class ParamForm(QWidget):
                     row.include.setChecked(bool(item.get("include", True)))
                     row.include.blockSignals(False)
             else:
-                row.field.set_raw(None)
+                row.field.set_raw(row.preset)  # a row not touched: as the form opened
                 if row.include is not None:
                     row.include.blockSignals(True)
                     row.include.setChecked(False)
@@ -285,6 +304,26 @@ class ParamForm(QWidget):
             row.server_error = None
             row.live_problem = row.field.problem()
             row.refresh_message()
+
+    def fill_examples(self) -> int:
+        """Fill every empty row (file uploads aside) with its example value (the
+        document's, else one made from the schema) and include it; how many were filled."""
+        filled = 0
+        for row in self.rows:
+            if not row.field.is_empty() or row.field.kind == "file":
+                continue
+            try:
+                value = example_value(row.entry)
+            except SampleTooLarge:
+                continue
+            if value is None:
+                continue
+            row.field.set_raw(value)
+            if row.field.is_empty():
+                continue
+            self._edited(row)
+            filled += 1
+        return filled
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill rows by name with raw values (as typed) and include them."""
