@@ -129,6 +129,8 @@ class SavedRequest:
     checks: tuple[Check, ...] = ()
     seq: int = 0
     """Its place among its folder's items (files are sorted by it, then by name)."""
+    file: str = ""
+    """Its file name without `.yaml` in its folder (set by the store; not in the file)."""
 
 
 @dataclass
@@ -138,13 +140,16 @@ class Folder:
     name: str
     items: list[Folder | SavedRequest] = field(default_factory=list)
     seq: int = 0
+    directory: str = ""
+    """Its directory's name (set by the store; the name unless that one could not be)."""
 
     def requests(self) -> list[tuple[tuple[str, ...], SavedRequest]]:
-        """Every saved request below this folder with its folder path, depth first."""
+        """Every saved request below this folder with the path of directories to it
+        (what `explorer.collection.store.save_request` takes), depth first, in order."""
         out: list[tuple[tuple[str, ...], SavedRequest]] = []
         for item in self.items:
             if isinstance(item, Folder):
-                out += [((item.name, *p), r) for p, r in item.requests()]
+                out += [((item.directory or item.name, *p), r) for p, r in item.requests()]
             else:
                 out.append(((), item))
         return out
