@@ -1,0 +1,1 @@
+"""Collections: saved requests as plain files a team reviews in git (no Qt here)."""
