@@ -6,6 +6,8 @@ explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
 explorer snippet SPEC "METHOD /path" --lang LANG [--param name=value]... [--body FILE|-]
                  [--base-url URL] [--inline-secrets]
 explorer webhook {sign,verify,listen,send} ...
+explorer env list | use NAME [--spec SPEC]
+explorer secret set|delete ENV SLOT [--part PART] [--spec SPEC]   (the value: stdin or a prompt)
 """
 
 from __future__ import annotations
@@ -145,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         return _mock(args[1:])
     if args and args[0] == "snippet":
         return _snippet(args[1:])
+    if args and args[0] in ("env", "secret"):
+        from explorer.workbench.cli import env_main, secret_main
+
+        return (env_main if args[0] == "env" else secret_main)(args[1:])
     if args and args[0] == "webhook":
         from explorer.webhooks.cli import main as webhook_main
 

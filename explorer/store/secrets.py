@@ -18,6 +18,7 @@ session only: never in a plain file, never silently.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from typing import Any
 
@@ -32,8 +33,9 @@ SERVICE = "explorer"
 class SecretStore:
     """The secrets of explorer (see the module docstring)."""
 
-    def __init__(self, service: str = SERVICE, *, backend: Any = None) -> None:
-        self.service = service
+    def __init__(self, service: str | None = None, *, backend: Any = None) -> None:
+        # $EXPLORER_KEYRING_SERVICE keeps a second set of secrets apart (tests, a sandbox)
+        self.service = service or os.environ.get("EXPLORER_KEYRING_SERVICE") or SERVICE
         self._backend = backend  # a keyring backend (tests); None: keyring's choice
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()

@@ -238,6 +238,10 @@ class Credentials:
     def _name(self, scheme_name: str, part: str, environment: str | None = None) -> str:
         return secret_name(self.api.title, environment or self.env.name, scheme_name, part)
 
+    def secret_key(self, scheme_name: str, part: str, environment: str | None = None) -> str:
+        """The keyring name of a secret part of a slot (of the environment in use)."""
+        return self._name(scheme_name, part, environment)
+
     async def secret(self, scheme_name: str, part: str) -> str | None:
         """A secret part of a slot: the keyring (read once), else for the slot's main
         secret the environment variable snippets name it with."""
@@ -589,6 +593,15 @@ def _cookies_from_json(raw: str) -> list[Any]:
             )
         )
     return out
+
+
+def secret_parts(slot: Slot) -> tuple[str, ...]:
+    """The secret parts a user gives a slot, its main one first: a login slot's secret
+    fields (the password), else the token, key or password of its kind."""
+    if slot.kind == "login":
+        return tuple(slot.login.secret_fields)
+    main = _main_part(slot.kind)
+    return (main,) if main else ()
 
 
 def _main_part(kind: str) -> str:
