@@ -196,7 +196,8 @@ def secret_main(
     if args.command == "delete":
         removed = store.delete_sync(key)
         print(
-            f"{'Forgot' if removed else 'There was no'} {part} of {args.env}/{args.slot}", file=out
+            f"{'Forgot the' if removed else 'There was no'} {part} of {args.env}/{args.slot}",
+            file=out,
         )
         return 0
     value = _read_secret(f"{part} for {args.env}/{args.slot}: ", stdin or sys.stdin, err)
