@@ -608,6 +608,40 @@ class MainWindow(QMainWindow):
         self._show_environment()
         self._refresh_auth()
 
+    def use_as_token(self, token: str, tab: RequestTab | None = None) -> None:
+        """ "Use as token" on a string of a response: keep it as the token of a bearer or
+        login slot of the environment in use (asked which when there are several)."""
+        creds = self.credentials
+        if creds is None:
+            return
+        tab = tab or self.current_tab()
+        names = creds.token_slots(tab.operation() if tab is not None else None)
+        if not names:
+            self.set_status("This API has no bearer or login credential to keep a token in.")
+            return
+        name = names[0]
+        if len(names) > 1:
+            from PySide6.QtWidgets import QInputDialog
+
+            labels = [f"{n} ({creds.kind_of(n)})" for n in names]
+            chosen, ok = QInputDialog.getItem(
+                self, "Use as token", f"Keep the token in ({creds.env.name}):", labels, 0, False
+            )
+            if not ok:
+                return
+            name = names[labels.index(chosen)]
+        self._spawn(self._keep_token(name, token))
+
+    async def _keep_token(self, name: str, token: str) -> None:
+        creds = self.credentials
+        if creds is None:
+            return
+        await creds.use_token(name, token)
+        self.set_status(f"Token kept in {name} ({creds.env.name}): sent from the next request on")
+        if creds.secrets.problem:
+            self.notice(creds.secrets.problem)
+        self._refresh_auth()
+
     def _refresh_auth(self) -> None:
         tab = self.current_tab()
         if tab is not None and tab.built:
@@ -697,6 +731,7 @@ class MainWindow(QMainWindow):
         tab.cancel_requested.connect(lambda s: self.bench.cancel(s))
         tab.retargeted.connect(self._retargeted)
         tab.copy_as_requested.connect(self.copy_as)
+        tab.use_as_token.connect(lambda token, tab=tab: self.use_as_token(token, tab))
         self._tabs_by_session[session.id] = tab
         if self.api is not None:
             tab.load(self.api, self.preferred_server, state)

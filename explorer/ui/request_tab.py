@@ -80,6 +80,8 @@ class RequestTab(QWidget):
     """The user linked the request to another endpoint, or made it ad hoc (the session)."""
     copy_as_requested = Signal(str)
     """"Copy as" on the address bar: the request as code in that language (its name)."""
+    use_as_token = Signal(str)
+    """"Use as token" on a string of the response (the string)."""
 
     def __init__(self, session: RequestSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +140,7 @@ class RequestTab(QWidget):
         self.editor.cancel_requested.connect(lambda: self.cancel_requested.emit(self.session))
         self.editor.operation_changed.connect(self._operation_changed)
         self.response.problem_shown.connect(self._on_problem)
+        self.response.use_as_token.connect(self.use_as_token)
         self.response.resend_requested.connect(lambda: self.send_requested.emit(self.session))
         self._fill(self._pending_state)
         self._pending_state = None

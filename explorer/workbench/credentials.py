@@ -238,6 +238,25 @@ class Credentials:
     def _name(self, scheme_name: str, part: str, environment: str | None = None) -> str:
         return secret_name(self.api.title, environment or self.env.name, scheme_name, part)
 
+    def token_slots(self, op: Operation | None) -> list[str]:
+        """The slots a token can be put in (bearer and login ones): a login slot that
+        logs in with `op` first (its reply's token is that slot's), then those `op`'s
+        security asks for, then the document's others."""
+        schemes = self.api.security_schemes
+        able = [n for n in sorted(schemes) if self.kind_of(n) in ("bearer", "login")]
+        key = op.key if op is not None else None
+        logins = [
+            n for n in able if self.kind_of(n) == "login" and self.slot(n).login.operation == key
+        ]
+        asked = [n for alt in (op.security if op is not None else ()) for n in alt]
+        return [n for n in dict.fromkeys([*logins, *asked, *able]) if n in able]
+
+    async def use_token(self, scheme_name: str, token: str) -> None:
+        """Keep `token` as the token of a bearer or login slot of the environment in use
+        ("Use as token"): sent from the next request on."""
+        await self.set_secret(scheme_name, "token", token)
+        self.login_failures.pop(scheme_name, None)
+
     def secret_key(self, scheme_name: str, part: str, environment: str | None = None) -> str:
         """The keyring name of a secret part of a slot (of the environment in use)."""
         return self._name(scheme_name, part, environment)

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import re
 import time
 from collections.abc import Generator, Iterator
 
 from pygments.lexer import Lexer
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -84,6 +87,26 @@ _KIND_NAMES = {
 
 STEP_BUDGET = 0.008
 """Seconds of work between two visits to the event loop (re-indenting, lexing)."""
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_string_at(line: str, column: int) -> str | None:
+    """The value of the JSON string literal of `line` that `column` falls in (its quotes
+    included), or None: a key (followed by a colon) is not a value."""
+    for match in _JSON_STRING.finditer(line):
+        if match.start() <= column <= match.end():
+            if line[match.end() :].lstrip().startswith(":"):
+                return None
+            try:
+                value = json.loads(match.group())
+            except ValueError:
+                return None
+            return value if isinstance(value, str) and value else None
+        if match.start() > column:
+            break
+    return None
 
 
 async def _take(gen: Iterator[str], size: int) -> str:
@@ -149,6 +172,8 @@ class BodyView(QWidget):
 
     text_shown = Signal()  # the first text is in the view
     render_finished = Signal()  # all the text that will be shown is in the view
+    token_chosen = Signal(str)  # "Use as token" on a string of the body
+    menu: QMenu | None = None  # the text's context menu last shown
 
     def __init__(self) -> None:
         super().__init__()
@@ -255,6 +280,33 @@ class BodyView(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.open_find)
         self.text_shown.connect(self.find_bar.refresh)
+        self.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text.customContextMenuRequested.connect(self._text_menu)
+
+    def token_at(self, pos: QPoint) -> str | None:
+        """The text "Use as token" takes at `pos` of the text view: the selection when
+        there is one (a single line), else the JSON string under the pointer."""
+        selected = self.text.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            return selected.strip() or None
+        if self._kind != "json":
+            return None
+        cursor = self.text.cursorForPosition(pos)
+        return json_string_at(cursor.block().text(), cursor.positionInBlock())
+
+    def _text_menu(self, pos: QPoint) -> None:
+        menu = self.text.createStandardContextMenu(pos)
+        token = self.token_at(pos)
+        if token:
+            menu.addSeparator()
+            shown = token if len(token) <= 24 else token[:10] + "…" + token[-10:]
+            action = menu.addAction(f"Use “{shown}” as token")
+            action.setToolTip("Keep it as the token of a credential slot of this environment")
+            action.triggered.connect(lambda: self.token_chosen.emit(token))
+        # not exec(): a nested event loop would stall the window's tasks while it is open
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.menu = menu
+        menu.popup(self.text.viewport().mapToGlobal(pos))
 
     # --- public -------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class ResponseView(QWidget):
 
     resend_requested = Signal()
     problem_shown = Signal(object)  # explorer.http.model.Problem
+    use_as_token = Signal(str)  # "Use as token" on a string of the body
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,6 +85,7 @@ class ResponseView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.body = BodyView()
+        self.body.token_chosen.connect(self.use_as_token)
         self.headers = HeadersView()
         self.cookies = CookiesView()
         self.tabs.addTab(self.body, "Body")
