@@ -1,14 +1,15 @@
 """An API protected by the real OpenID provider of tests/http/oidc_peer.py, for the OAuth2
-slot tests (tests/workbench/test_oauth_slot.py, tests/e2e/test_oauth_slot.py).
+slot tests (tests/workbench/test_oauth_slot.py, tests/e2e/test_oauth_window.py).
 
 - `protected_api(issuer)`: a small starlette app on 127.0.0.1, port 0. `GET /whoami`
   takes a bearer token, asks the provider whether it is active (token introspection, as
   the confidential client `explorer-service`) and answers 200 with what the provider says
   about it (`sub`, `client_id`, `scope`), else 401 (also for a token in `refused`).
   Every token that arrived is in `seen`.
-- `document(issuer, api_url, kind)`: an OpenAPI document for it whose one security scheme
-  (`login`) is an `openIdConnect` scheme with the provider's discovery URL, or an `oauth2`
-  scheme with its endpoints.
+- `document(issuer, api_url, kind)`: an OpenAPI document for it. `GET /whoami` needs the
+  scheme `login`: an `openIdConnect` scheme with the provider's discovery URL, or an
+  `oauth2` scheme with its endpoints; `GET /service/whoami` needs `service`, an `oauth2`
+  scheme with the client credentials flow only.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def _app(issuer: str, api: ProtectedApi) -> Starlette:
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
 
-    return Starlette(routes=[Route("/whoami", whoami)])
+    return Starlette(routes=[Route("/whoami", whoami), Route("/service/whoami", whoami)])
 
 
 def protected_api(issuer: str) -> Iterator[ProtectedApi]:
@@ -123,25 +124,32 @@ def document(issuer: str, api_url: str, kind: str = "openIdConnect") -> bytes:
                 "clientCredentials": {"tokenUrl": issuer + "/token", "scopes": scopes},
             },
         }
+    service = {
+        "type": "oauth2",
+        "flows": {"clientCredentials": {"tokenUrl": issuer + "/token", "scopes": {"api:read": ""}}},
+    }
+    responses = {
+        "200": {
+            "description": "Who the token belongs to",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "401": {"description": "No valid token"},
+    }
     doc = {
         "openapi": "3.0.3",
         "info": {"title": "Protected", "version": "1"},
         "servers": [{"url": api_url}],
-        "components": {"securitySchemes": {"login": scheme}},
+        "components": {"securitySchemes": {"login": scheme, "service": service}},
         "security": [{"login": ["openid"] if kind == "openIdConnect" else ["api:read"]}],
         "paths": {
-            "/whoami": {
+            "/whoami": {"get": {"operationId": "whoami", "responses": responses}},
+            "/service/whoami": {
                 "get": {
-                    "operationId": "whoami",
-                    "responses": {
-                        "200": {
-                            "description": "Who the token belongs to",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                        "401": {"description": "No valid token"},
-                    },
+                    "operationId": "serviceWhoami",
+                    "security": [{"service": ["api:read"]}],
+                    "responses": responses,
                 }
-            }
+            },
         },
     }
     return json.dumps(doc).encode()
