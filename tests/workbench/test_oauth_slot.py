@@ -13,6 +13,7 @@ import time
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -89,15 +90,19 @@ def use_client(creds: Credentials, client_id: str, **changes: Any) -> OAuthSetti
 
 
 def run(bench: Workbench, scenario: Coroutine[Any, Any, None]) -> None:
-    """Run a scenario in one event loop, then close the workbench's connections."""
+    """Run a scenario in one event loop, then close the workbench's connections. Nothing
+    may reach the loop's exception handler (the window shows what does as an error)."""
+    reported: list[dict[str, Any]] = []
 
     async def whole() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, c: reported.append(c))
         try:
             await scenario
         finally:
             await bench.services.aclose()
 
     asyncio.run(whole())
+    assert reported == []
 
 
 async def send(bench: Workbench, api: ProtectedApi) -> RequestSession:
@@ -217,6 +222,33 @@ def test_sign_in_through_the_browser_then_every_request_sends_the_bearer_token(
 
     run(bench, scenario())
     assert "redirect_uri=http%3A%2F%2F127.0.0.1%3A" in browser.opened[0]
+
+
+def test_a_browser_s_spare_connection_to_the_redirect_leaves_no_error_behind(
+    provider: Provider, api: ProtectedApi, tmp_path: Path
+) -> None:
+    """Browsers open connections ahead of need (preconnect): one that never sends a
+    request is dropped when the sign-in ends, and nothing reaches the loop's exception
+    handler (`run` checks)."""
+    bench, creds = setup(provider, api, tmp_path)
+    use_client(creds, PUBLIC, scopes=["openid"])
+    browser = Browser(provider.issuer)
+    spare: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def preconnecting(url: str) -> None:
+        redirect = urlsplit(parse_qs(urlsplit(url).query)["redirect_uri"][0])
+        spare.append(await asyncio.open_connection("127.0.0.1", redirect.port))
+        await asyncio.sleep(0.05)  # the listener takes it in
+        await browser(url)
+
+    async def scenario() -> None:
+        await creds.oauth_sign_in("login", open_browser=preconnecting)
+        reader, writer = spare[0]
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # dropped, no answer
+        writer.close()
+        assert answer(await send(bench, api))[0] == 200
+
+    run(bench, scenario())
 
 
 def test_device_code_sign_in_shows_the_code_and_signs_in(
