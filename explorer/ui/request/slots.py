@@ -376,10 +376,12 @@ class SlotCard(QGroupBox):
             return
         if self.oauth_edits:
             self._keep_oauth()  # nothing typed is lost, and the sign-in uses it
+        # the client secret as typed (once the field showed the stored one), kept before
+        # the sign-in reads it: leaving the field may not have kept it yet
         typed: str | None = None
         edit = self.edits.get("client_secret")
-        if edit is not None and edit.text() != self._shown.get("client_secret", ""):
-            typed = self._shown["client_secret"] = edit.text()  # kept before the sign-in
+        if edit is not None and "client_secret" in self._shown:
+            typed = self._shown["client_secret"] = edit.text()
         panel.sign_in(self.creds, self.environment, self.scheme, client_secret=typed)
 
     def _cancel_sign_in(self) -> None:
@@ -658,7 +660,10 @@ class SlotsPanel(QWidget):
 
         message = ""
         try:
-            if secret is not None:
+            if secret is not None and secret != (
+                await creds.secrets_get_cached(scheme, "client_secret", environment=environment)
+                or ""
+            ):
                 await creds.set_secret(scheme, "client_secret", secret, environment=environment)
             await creds.oauth_sign_in(
                 scheme,
@@ -674,6 +679,7 @@ class SlotsPanel(QWidget):
             message = "Sign-in cancelled."
         finally:
             self.sign_ins.pop(key, None)
+            self._show_sign_in(key)  # the buttons back, whatever happened
         self.messages[key] = message
         self._show_sign_in(key)
         card = self._card(key)
