@@ -13,7 +13,7 @@ import asyncio
 import re
 import socket
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,21 +33,19 @@ from explorer.workbench import Services
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("http", "workbench")]
 
-from oauth_api import SERVICE, SERVICE_SECRET, ProtectedApi, document, protected_api  # noqa: E402
-from oidc_peer import LOGIN, Browser, Provider, start_provider  # noqa: E402
+from oauth_api import (  # noqa: E402, F401  (the fixtures `provider` and `api` too)
+    SERVICE,
+    SERVICE_SECRET,
+    ProtectedApi,
+    api_fixture,
+    document,
+    provider_fixture,
+    token_active,
+)
+from oidc_peer import LOGIN, Browser, Provider  # noqa: E402
 
 Wait = Callable[..., Coroutine[Any, Any, None]]
 BRIEF = "explorer-brief"  # a public client whose access tokens live 8 s at the provider
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    yield from start_provider()
-
-
-@pytest.fixture(scope="module")
-def api(provider: Provider) -> Iterator[ProtectedApi]:
-    yield from protected_api(provider.issuer)
 
 
 class SystemBrowser:
@@ -88,17 +86,6 @@ def type_into(qtbot: Any, edit: QLineEdit, text: str) -> None:
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-
-
-async def active(provider: Provider, token: str) -> bool:
-    """Whether the provider still takes `token` (introspection, as its confidential client)."""
-    async with httpx.AsyncClient(trust_env=False) as http:
-        said = await http.post(
-            provider.issuer + "/token/introspection",
-            data={"token": token},
-            auth=(SERVICE, SERVICE_SECRET),
-        )
-    return said.json()["active"] is True
 
 
 def arrived(result: ResponseResult) -> str:
@@ -166,7 +153,7 @@ def test_sign_in_send_expire_refresh_restart_and_no_secret_in_files(
         seen = len(api.seen)
         # the token expires at the provider; the next request is renewed by itself
         for _ in range(300):
-            if not await active(provider, tokens.access_token):
+            if not await token_active(provider.issuer, tokens.access_token):
                 break
             await asyncio.sleep(0.1)
         else:

@@ -6,6 +6,9 @@ slot tests (tests/workbench/test_oauth_slot.py, tests/e2e/test_oauth_window.py).
   the confidential client `explorer-service`) and answers 200 with what the provider says
   about it (`sub`, `client_id`, `scope`), else 401 (also for a token in `refused`).
   Every token that arrived is in `seen`.
+- `provider`, `api`: fixtures of both (import `provider_fixture` and `api_fixture` into a
+  test module), and
+  `token_active(issuer, token)`: whether the provider still takes a token.
 - `document(issuer, api_url, kind)`: an OpenAPI document for it. `GET /whoami` needs the
   scheme `login`: an `openIdConnect` scheme with the provider's discovery URL, or an
   `oauth2` scheme with its endpoints; `GET /service/whoami` needs `service`, an `oauth2`
@@ -15,14 +18,14 @@ slot tests (tests/workbench/test_oauth_slot.py, tests/e2e/test_oauth_window.py).
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
+import pytest
+from http_servers import serve
+from oidc_peer import Provider, start_provider
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -75,33 +78,34 @@ def _app(issuer: str, api: ProtectedApi) -> Starlette:
 
 def protected_api(issuer: str) -> Iterator[ProtectedApi]:
     """Run the API for as long as the generator is suspended (a fixture's body)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    api = ProtectedApi(f"http://127.0.0.1:{sock.getsockname()[1]}")
-    config = uvicorn.Config(
-        _app(issuer, api),
-        log_level="critical",
-        lifespan="off",
-        ws="none",
-        http="h11",
-        access_log=False,
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "the protected API did not start"
+    api = ProtectedApi("")
+    server = serve(app=_app(issuer, api))
+    api.url = next(server).url
     try:
         yield api
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+        server.close()  # stops it
+
+
+async def token_active(issuer: str, token: str) -> bool:
+    """Whether the provider still takes `token` (introspection, as its confidential client)."""
+    async with httpx.AsyncClient(trust_env=False) as http:
+        said = await http.post(
+            issuer + "/token/introspection", data={"token": token}, auth=(SERVICE, SERVICE_SECRET)
+        )
+    return said.json()["active"] is True
+
+
+@pytest.fixture(scope="module", name="provider")
+def provider_fixture() -> Iterator[Provider]:
+    """The OpenID provider (one per test module)."""
+    yield from start_provider()
+
+
+@pytest.fixture(scope="module", name="api")
+def api_fixture(provider: Provider) -> Iterator[ProtectedApi]:
+    """The API it protects."""
+    yield from protected_api(provider.issuer)
 
 
 def document(issuer: str, api_url: str, kind: str = "openIdConnect") -> bytes:

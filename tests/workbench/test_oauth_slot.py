@@ -10,7 +10,7 @@ import asyncio
 import json
 import socket
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,8 +18,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from keyring.backends import fail
-from oauth_api import SERVICE, SERVICE_SECRET, ProtectedApi, document, protected_api
-from oidc_peer import LOGIN, Browser, Provider, start_provider
+from oauth_api import (  # noqa: F401  (the fixtures `provider` and `api` too)
+    SERVICE,
+    SERVICE_SECRET,
+    ProtectedApi,
+    api_fixture,
+    document,
+    provider_fixture,
+    token_active,
+)
+from oidc_peer import LOGIN, Browser, Provider
 
 from explorer import spec
 from explorer.errors import OAuthError
@@ -40,16 +48,6 @@ from explorer.workbench.credentials import Credentials, natural_kind
 OPTIONS = TransportOptions(timeout=10)
 PUBLIC, SHORT = "explorer-public", "explorer-short"  # SHORT: access tokens live 1 s
 SCOPES = ("openid", "offline_access")
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    yield from start_provider()
-
-
-@pytest.fixture(scope="module")
-def api(provider: Provider) -> Iterator[ProtectedApi]:
-    yield from protected_api(provider.issuer)
 
 
 class Clock:
@@ -135,16 +133,6 @@ async def revoke(provider: Provider, token: str, client_id: str = PUBLIC) -> Non
             provider.issuer + "/token/revocation", data={"token": token, "client_id": client_id}
         )
         assert done.status_code == 200, done.text
-
-
-async def active(provider: Provider, token: str) -> bool:
-    async with httpx.AsyncClient(trust_env=False) as http:
-        said = await http.post(
-            provider.issuer + "/token/introspection",
-            data={"token": token},
-            auth=(SERVICE, SERVICE_SECRET),
-        )
-        return said.json()["active"] is True
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -329,7 +317,7 @@ def test_a_token_the_provider_expired_is_refreshed_before_the_request(
     async def scenario() -> None:
         tokens = await creds.oauth_sign_in("login", open_browser=Browser(provider.issuer))
         for _ in range(200):
-            if not await active(provider, tokens.access_token):
+            if not await token_active(provider.issuer, tokens.access_token):
                 break
             await asyncio.sleep(0.05)
         else:
