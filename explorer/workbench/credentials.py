@@ -902,9 +902,12 @@ def _cookies_from_json(raw: str) -> list[Any]:
 
 def secret_parts(slot: Slot) -> tuple[str, ...]:
     """The secret parts a user gives a slot, its main one first: a login slot's secret
-    fields (the password), else the token, key or password of its kind."""
+    fields (the password), an OAuth2 slot's client secret (its tokens come from signing
+    in), else the token, key or password of its kind."""
     if slot.kind == "login":
         return tuple(slot.login.secret_fields)
+    if slot.kind == "oauth2":
+        return (CLIENT_SECRET,)
     main = _main_part(slot.kind)
     return (main,) if main else ()
 

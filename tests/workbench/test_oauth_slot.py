@@ -43,7 +43,7 @@ from explorer.store import Settings
 from explorer.store.environments import ApiEnvironments, Slot, secret_name
 from explorer.store.secrets import SecretStore
 from explorer.workbench import RequestSession, Services, Workbench
-from explorer.workbench.credentials import Credentials, natural_kind
+from explorer.workbench.credentials import Credentials, natural_kind, secret_parts
 
 OPTIONS = TransportOptions(timeout=10)
 PUBLIC, SHORT = "explorer-public", "explorer-short"  # SHORT: access tokens live 1 s
@@ -174,6 +174,8 @@ def test_the_slot_takes_its_defaults_from_the_scheme_and_keeps_no_secret_in_sett
     assert OAuthSettings.from_json(again.oauth) == typed == oidc.oauth_settings("login")
     # another environment has settings of its own
     assert oidc.oauth_settings("login", "production").client_id == ""
+    # what a person gives it (`explorer secret set`): the client secret; tokens come by signing in
+    assert secret_parts(oidc.slot("login")) == ("client_secret",)
 
 
 # -- signing in -----------------------------------------------------------------------------
