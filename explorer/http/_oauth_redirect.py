@@ -108,6 +108,18 @@ class LoopbackRedirect:
         if task is not None:
             self._handlers.add(task)
         try:
+            await self._serve(reader, writer)
+        except asyncio.CancelledError:
+            # `close()` stops it. Ending as cancelled is not an option: Python 3.11's
+            # streams then report an "exception in callback" to the loop (the window would
+            # show it as an unexpected error).
+            pass
+        finally:
+            if task is not None:
+                self._handlers.discard(task)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
             try:
                 async with asyncio.timeout(HEAD_TIMEOUT):
                     head = await reader.readuntil(b"\r\n\r\n")
@@ -121,8 +133,6 @@ class LoopbackRedirect:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
-            if task is not None:
-                self._handlers.discard(task)
 
     def _answer_to(self, head: bytes) -> tuple[str, str]:
         """(status line text, page) for one request head; decides the sign-in when the

@@ -652,6 +652,7 @@ class MainWindow(QMainWindow):
         if not tab.built or self._closing:
             return
         tab.editor.slots.login_with = lambda scheme: self._login_now(tab, scheme)
+        tab.editor.slots.save_settings = self.services.environment_store().try_save
         tab.show_slots(self.credentials)
 
     async def _login_now(self, tab: RequestTab, scheme: str) -> str:

@@ -19,16 +19,25 @@ A login slot logs in by itself: before a request when it has no token or the tok
 JWT) has expired, and once more when a request answers 401 (`renew`), the request then
 sent again once. A login that fails raises `AuthError` with the server's words: nothing
 is retried in a loop.
+
+An OAuth2 / OpenID Connect slot keeps its settings (client ID, flow, scopes, discovery or
+endpoints: `OAuthSettings`) in the environments file, and its tokens (the whole
+`TokenSet`, part "tokens") and client secret (part "client_secret") in the keyring. It
+sends "Bearer <access token>"; before a request an expiring token is refreshed by itself
+(and kept), a client-credentials slot fetches a token by itself, and a 401 renews once
+(`renew`). A renewal that only a new sign-in can fix raises `AuthError` saying "sign in
+again", and keeps saying it without asking the provider until the person signs in.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import AuthError
@@ -39,10 +48,13 @@ from explorer.store.usage import Usage
 
 if TYPE_CHECKING:
     from explorer.http.model import NetworkFailure, PreparedRequest, ResponseResult
+    from explorer.http.oauth import OAuthClient, OAuthSettings, TokenSet
     from explorer.spec.model import Operation, SecurityRequirement, SecurityScheme, Spec
 
 __all__ = [
+    "CLIENT_SECRET",
     "EXPIRY_MARGIN",
+    "TOKENS",
     "Credentials",
     "SlotView",
     "decode_jwt",
@@ -55,6 +67,10 @@ EXPIRY_MARGIN = 30.0
 """A token this close to its expiry (seconds) is renewed before a request."""
 COOKIE_JAR = "@cookies"
 """The keyring part under which an environment's cookie jar is kept."""
+TOKENS = "tokens"
+"""The keyring part of an OAuth2 slot that holds its tokens (`TokenSet.to_json()`)."""
+CLIENT_SECRET = "client_secret"
+"""The keyring part of an OAuth2 slot that holds its client's secret (if it has one)."""
 
 Send = Callable[["PreparedRequest"], Awaitable["ResponseResult | NetworkFailure"]]
 
@@ -132,6 +148,26 @@ class SlotView:
     env_name: str
     expires_at: float | None = None
     claims: Mapping[str, Any] | None = None
+    who: str = ""
+    """OAuth2: who signed in, from the ID token (not verified: for showing only)."""
+    refresh_token: bool = False
+    """OAuth2: the provider gave a refresh token (the sign-in is renewed by itself)."""
+    flow: str = ""
+    """OAuth2: the flow of the slot's settings (one of explorer.http.oauth.FLOWS)."""
+    problem: str = ""
+    """OAuth2: why the slot needs a new sign-in ("" when it does not)."""
+
+
+@dataclass
+class _OAuthUse:
+    """The OAuthClient of one slot, while its settings and secret stay the same: one
+    client, so that concurrent sends share one renewal and a refused refresh token is not
+    sent again. Its HTTP connections are closed whenever no call is using it."""
+
+    settings: OAuthSettings
+    secret: str | None
+    client: OAuthClient
+    users: int = field(default=0)
 
 
 class Credentials:
@@ -160,6 +196,11 @@ class Credentials:
         self._cache: dict[str, str | None] = {}
         self._jars: dict[str, Any] = {}  # environment -> CookieJar
         self.login_failures: dict[str, str] = {}  # slot -> why the last login failed
+        self.oauth_leeway = EXPIRY_MARGIN
+        """An OAuth2 access token that expires within this many seconds is renewed before
+        a request."""
+        self._oauth: dict[tuple[str, str], _OAuthUse] = {}  # (environment, slot) -> client
+        self._sign_in_needed: dict[tuple[str, str], str] = {}  # (environment, slot) -> why
 
     # -- the environment ------------------------------------------------------------------
 
@@ -288,11 +329,15 @@ class Credentials:
             await self.secrets.delete(name)
         self._cache[name] = value or None
         self.login_failures.pop(scheme_name, None)
+        if part == TOKENS:  # signed in (or out): a new start
+            self._sign_in_needed.pop((environment or self.env.name, scheme_name), None)
 
     async def view(self, scheme_name: str) -> SlotView:
         """What the Auth tab shows of a slot (reads the keyring, off the loop)."""
         kind = self.kind_of(scheme_name)
         env = self.env_name(scheme_name)
+        if kind == "oauth2":
+            return await self._oauth_view(scheme_name)
         main = _main_part(kind)
         stored = await self.secrets_get_cached(scheme_name, main)
         source = ""
@@ -318,8 +363,11 @@ class Credentials:
         claims = decode_jwt(value) if value else None
         return SlotView(scheme_name, kind, filled, source, env, expires, claims)
 
-    async def secrets_get_cached(self, scheme_name: str, part: str) -> str | None:
-        name = self._name(scheme_name, part)
+    async def secrets_get_cached(
+        self, scheme_name: str, part: str, *, environment: str | None = None
+    ) -> str | None:
+        """A secret part as the keyring has it (read once; no environment variable)."""
+        name = self._name(scheme_name, part, environment)
         if name not in self._cache:
             self._cache[name] = await self.secrets.get(name)
         return self._cache[name]
@@ -336,6 +384,8 @@ class Credentials:
                 return True
             fields = self.slot(scheme_name).login.secret_fields
             return all([await self.secret(scheme_name, f) for f in fields])
+        if kind == "oauth2":
+            return await self._oauth_satisfiable(scheme_name)
         part = _main_part(kind)
         return bool(part and await self.secret(scheme_name, part))
 
@@ -386,9 +436,10 @@ class Credentials:
                     return None  # nothing to log in with: the server will say what it needs
                 token = await self.login(scheme_name, base_url, send)
             return AuthInput("bearer", token=token, env_name=env)
-        if kind in ("bearer", "oauth2"):
-            part = "access_token" if kind == "oauth2" else "token"
-            token = await self.secret(scheme_name, part)
+        if kind == "oauth2":
+            return await self._oauth_input(scheme_name, env)
+        if kind == "bearer":
+            token = await self.secret(scheme_name, "token")
             return AuthInput("bearer", token=token, env_name=env) if token else None
         if kind == "apikey" and scheme is not None:
             key = await self.secret(scheme_name, "key")
@@ -410,18 +461,26 @@ class Credentials:
         return None  # cookie: the jar sends it
 
     def can_renew(self, op: Operation | None, sent: tuple[AuthInput, ...]) -> str | None:
-        """The login slot that may log in again after a 401 for `op` (None: none)."""
+        """The slot that may log in again (or renew its OAuth2 tokens) after a 401 for
+        `op` (None: none). An OAuth2 slot only when the request was sent with its token
+        and the token can be renewed without the person."""
         if op is None or not sent:
             return None
         for alt in op.security:
             for name in alt:
-                if self.kind_of(name) == "login" and name not in self.login_failures:
+                kind = self.kind_of(name)
+                if kind == "login" and name not in self.login_failures:
+                    return name
+                if kind == "oauth2" and name in self.last_used and self._oauth_renewable(name):
                     return name
         return None
 
     async def login(self, scheme_name: str, base_url: str, send: Send) -> str:
         """Log in with the slot's stored fields; the token (also kept in the keyring).
-        Raises AuthError with what went wrong (nothing is retried)."""
+        For an OAuth2 slot: renew its tokens now (`oauth_renew`). Raises AuthError with
+        what went wrong (nothing is retried)."""
+        if self.kind_of(scheme_name) == "oauth2":
+            return (await self.oauth_renew(scheme_name)).access_token
         from explorer.http.build import build_request
         from explorer.http.model import ResponseResult
         from explorer.http.problems import parse_problem
@@ -484,6 +543,252 @@ class Credentials:
     def _failed(self, scheme_name: str, message: str) -> AuthError:
         self.login_failures[scheme_name] = message
         return AuthError(message)
+
+    # -- OAuth 2.0 / OpenID Connect -------------------------------------------------------
+
+    def oauth_settings(self, scheme_name: str, environment: str | None = None) -> OAuthSettings:
+        """The OAuth2 settings of a slot: those kept in the environment, else the
+        defaults the security scheme gives (`oauth_defaults`)."""
+        from explorer.http.oauth import OAuthSettings
+
+        slot = self._slot_in(scheme_name, environment)
+        if slot.oauth:
+            return OAuthSettings.from_json(slot.oauth)
+        return self.oauth_defaults(scheme_name)
+
+    def oauth_defaults(self, scheme_name: str, flow: str = "") -> OAuthSettings:
+        """What the document says about signing in for a scheme: the discovery URL of an
+        `openIdConnect` scheme, the endpoints of an `oauth2` scheme's `flow` (its first
+        runnable one for ""), the scopes the document's security requirement names for it
+        ("openid" for OpenID Connect). No client ID: that comes from the person."""
+        from explorer.http.oauth import FLOWS, OAuthSettings, available_flows
+
+        scheme = self.scheme(scheme_name)
+        if scheme is None or not available_flows(scheme):
+            return OAuthSettings(client_id="", flow=flow if flow in FLOWS else FLOWS[0])
+        scopes = dict.fromkeys(s for alt in self.api.security for s in alt.get(scheme_name, ()))
+        base = self.api.servers[0].resolve() if self.api.servers else ""
+        try:
+            return OAuthSettings.from_scheme(
+                scheme, "", flow=flow, scopes=tuple(scopes), base_url=base
+            )
+        except AuthError:  # a flow this scheme does not declare
+            return OAuthSettings.from_scheme(scheme, "", scopes=tuple(scopes), base_url=base)
+
+    def set_oauth_settings(
+        self, scheme_name: str, settings: OAuthSettings, environment: str | None = None
+    ) -> None:
+        """Keep a slot's OAuth2 settings in its environment (no secret in them; the
+        caller saves the environments file)."""
+        slot = self._slot_in(scheme_name, environment)
+        slot.oauth = {"client_id": settings.client_id, **settings.to_json()}
+
+    async def oauth_tokens(
+        self, scheme_name: str, environment: str | None = None
+    ) -> TokenSet | None:
+        """The slot's tokens from the keyring (None: not signed in, or unreadable, which
+        then needs a new sign-in)."""
+        from explorer.http.oauth import TokenSet
+
+        env = environment or self.env.name
+        raw = await self.secrets_get_cached(scheme_name, TOKENS, environment=env)
+        if not raw:
+            return None
+        try:
+            return TokenSet.from_json(raw)
+        except AuthError as exc:
+            self._sign_in_needed[(env, scheme_name)] = str(exc)
+            return None
+
+    def oauth_problem(self, scheme_name: str, environment: str | None = None) -> str:
+        """Why the slot needs a new sign-in ("" when it does not)."""
+        return self._sign_in_needed.get((environment or self.env.name, scheme_name), "")
+
+    async def oauth_sign_in(
+        self,
+        scheme_name: str,
+        *,
+        environment: str | None = None,
+        open_browser: Callable[[str], object] | None = None,
+        show_device_code: Callable[[str, str], object] | None = None,
+    ) -> TokenSet:
+        """Sign in with the slot's flow (the browser for the authorization code, the
+        device code shown, or the client's own secret) and keep the tokens in the
+        keyring. Raises OAuthError with one sentence for the person."""
+        from explorer.http.oauth import OAuthError
+
+        env = environment or self.env.name
+        if not self.oauth_settings(scheme_name, env).client_id:
+            raise OAuthError(
+                "Fill in the client ID first (the provider shows it where the app is registered).",
+                error="invalid_client",
+            )
+        async with self._oauth_client(scheme_name, env) as client:
+            tokens = await client.sign_in(
+                open_browser=open_browser, show_device_code=show_device_code
+            )
+        await self.set_secret(scheme_name, TOKENS, tokens.to_json(), environment=env)
+        return tokens
+
+    async def oauth_sign_out(self, scheme_name: str, environment: str | None = None) -> None:
+        """Forget the slot's tokens (the keyring entry is deleted)."""
+        await self.set_secret(scheme_name, TOKENS, "", environment=environment)
+
+    async def oauth_renew(self, scheme_name: str) -> TokenSet:
+        """New tokens for the slot now (after a 401): its refresh token, or a new client
+        credentials token. Raises AuthError ("sign in again" when only that helps)."""
+        tokens = await self.oauth_tokens(scheme_name)
+        if tokens is None:
+            return await self._oauth_by_itself(scheme_name)
+        return await self._oauth_fresh(scheme_name, tokens, force=True)
+
+    # the parts of the above
+
+    def _slot_in(self, scheme_name: str, environment: str | None) -> Slot:
+        """The slot of a scheme in `environment` (None: the one in use)."""
+        env = self.envs.get(environment) if environment else None
+        if env is None or env is self.env:
+            return self.slot(scheme_name)
+        slot = env.slot(scheme_name)
+        if not slot.kind:
+            slot.kind = natural_kind(self.api, self.scheme(scheme_name))
+        return slot
+
+    @contextlib.asynccontextmanager
+    async def _oauth_client(self, scheme_name: str, environment: str) -> AsyncIterator[OAuthClient]:
+        """The slot's OAuthClient for one call (made anew when its settings or secret
+        changed; its connections closed when no call uses it any more)."""
+        from explorer.http.oauth import OAuthClient
+
+        settings = self.oauth_settings(scheme_name, environment)
+        secret = await self.secrets_get_cached(scheme_name, CLIENT_SECRET, environment=environment)
+        key = (environment, scheme_name)
+        use = self._oauth.get(key)
+        if use is None or use.settings != settings or use.secret != secret:
+            client = OAuthClient(settings, client_secret=secret, now=lambda: self.clock())
+            use = self._oauth[key] = _OAuthUse(settings, secret, client)
+        use.users += 1
+        try:
+            yield use.client
+        finally:
+            use.users -= 1
+            if use.users == 0:
+                await use.client.aclose()
+
+    def _oauth_failed(self, scheme_name: str, environment: str, exc: AuthError) -> AuthError:
+        """The error a request shows for a failed renewal; one that needs a new sign-in is
+        remembered (nothing is asked of the provider again until then)."""
+        message = f"OAuth2 ({environment}): {exc}"
+        if getattr(exc, "sign_in_again", False):
+            self._sign_in_needed[(environment, scheme_name)] = message
+        return AuthError(message)
+
+    async def _oauth_fresh(
+        self, scheme_name: str, tokens: TokenSet, *, force: bool = False
+    ) -> TokenSet:
+        """`tokens`, or renewed ones (kept in the keyring) when they expire within
+        `oauth_leeway` seconds or `force` says so."""
+        env = self.env.name
+        try:
+            async with self._oauth_client(scheme_name, env) as client:
+                fresh = await client.ensure_fresh(tokens, leeway=self.oauth_leeway, force=force)
+        except AuthError as exc:
+            raise self._oauth_failed(scheme_name, env, exc) from None
+        if fresh is not tokens:
+            await self.set_secret(scheme_name, TOKENS, fresh.to_json(), environment=env)
+        return fresh
+
+    async def _oauth_by_itself(self, scheme_name: str) -> TokenSet:
+        """A client-credentials token, fetched without the person; AuthError for a slot
+        whose flow needs the person."""
+        from explorer.http.oauth import CLIENT_CREDENTIALS
+
+        env = self.env.name
+        if self.oauth_settings(scheme_name).flow != CLIENT_CREDENTIALS:
+            raise AuthError(f"OAuth2 ({env}): not signed in: sign in on the Auth tab.")
+        try:
+            return await self.oauth_sign_in(scheme_name)
+        except AuthError as exc:
+            raise self._oauth_failed(scheme_name, env, exc) from None
+
+    async def _oauth_satisfiable(self, scheme_name: str) -> bool:
+        if self.oauth_problem(scheme_name):
+            return False
+        tokens = await self.oauth_tokens(scheme_name)
+        if tokens is not None:
+            return not tokens.expired(self.clock()) or tokens.renewable
+        if await self._oauth_fetches_itself(scheme_name):
+            return True
+        return bool(self.environ.get(self.env_name(scheme_name)))
+
+    async def _oauth_fetches_itself(self, scheme_name: str) -> bool:
+        """Whether the slot gets a token without the person (client credentials with a
+        stored secret)."""
+        from explorer.http.oauth import CLIENT_CREDENTIALS
+
+        settings = self.oauth_settings(scheme_name)
+        return (
+            settings.flow == CLIENT_CREDENTIALS
+            and bool(settings.client_id)
+            and bool(await self.secrets_get_cached(scheme_name, CLIENT_SECRET))
+        )
+
+    async def _oauth_input(self, scheme_name: str, env_var: str) -> AuthInput | None:
+        """The bearer token an OAuth2 slot sends, renewed or fetched first if need be."""
+        problem = self.oauth_problem(scheme_name)
+        if problem:
+            raise AuthError(problem)
+        tokens = await self.oauth_tokens(scheme_name)
+        if tokens is not None:
+            tokens = await self._oauth_fresh(scheme_name, tokens)
+        elif await self._oauth_fetches_itself(scheme_name):
+            tokens = await self._oauth_by_itself(scheme_name)
+        else:  # not signed in: a token from the environment (scripts, CI), or nothing
+            token = self.environ.get(env_var)
+            return AuthInput("bearer", token=token, env_name=env_var) if token else None
+        return AuthInput("bearer", token=tokens.access_token, env_name=env_var)
+
+    def _oauth_renewable(self, scheme_name: str) -> bool:
+        """Whether a 401 may renew the slot's tokens (read already: no keyring call)."""
+        from explorer.http.oauth import CLIENT_CREDENTIALS, TokenSet
+
+        if self.oauth_problem(scheme_name):
+            return False
+        raw = self.cached(scheme_name, TOKENS)
+        if raw:
+            with contextlib.suppress(AuthError):
+                return TokenSet.from_json(raw).renewable
+            return False
+        return self.oauth_settings(scheme_name).flow == CLIENT_CREDENTIALS
+
+    async def _oauth_view(self, scheme_name: str) -> SlotView:
+        env = self.env_name(scheme_name)
+        tokens = await self.oauth_tokens(scheme_name)
+        problem = self.oauth_problem(scheme_name)
+        if tokens is not None:
+            claims = decode_jwt(tokens.id_token) if tokens.id_token else None
+            return SlotView(
+                scheme_name,
+                "oauth2",
+                True,
+                "signed in",
+                env,
+                tokens.expires_at,
+                who=_who(claims or {}),
+                refresh_token=bool(tokens.refresh_token),
+                flow=tokens.flow,
+                problem=problem,
+            )
+        flow = self.oauth_settings(scheme_name).flow
+        if await self._oauth_fetches_itself(scheme_name):
+            source = "a token is fetched by itself (client credentials)"
+        elif self.environ.get(env):
+            source = f"environment variable {env}"
+        else:
+            source = ""
+        return SlotView(
+            scheme_name, "oauth2", bool(source), source, env, flow=flow, problem=problem
+        )
 
     # -- the cookie jar -------------------------------------------------------------------
 
@@ -616,9 +921,12 @@ def _cookies_from_json(raw: str) -> list[Any]:
 
 def secret_parts(slot: Slot) -> tuple[str, ...]:
     """The secret parts a user gives a slot, its main one first: a login slot's secret
-    fields (the password), else the token, key or password of its kind."""
+    fields (the password), an OAuth2 slot's client secret (its tokens come from signing
+    in), else the token, key or password of its kind."""
     if slot.kind == "login":
         return tuple(slot.login.secret_fields)
+    if slot.kind == "oauth2":
+        return (CLIENT_SECRET,)
     main = _main_part(slot.kind)
     return (main,) if main else ()
 
@@ -630,5 +938,13 @@ def _main_part(kind: str) -> str:
         "apikey": "key",
         "basic": "password",
         "digest": "password",
-        "oauth2": "access_token",
     }.get(kind, "")
+
+
+def _who(claims: Mapping[str, Any]) -> str:
+    """Who an ID token names, for showing: a name, a username, an email or the subject."""
+    for key in ("name", "preferred_username", "email", "sub"):
+        value = claims.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""

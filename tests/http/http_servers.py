@@ -288,9 +288,12 @@ class RunningServer:
 
 
 def serve(
-    ssl_files: tuple[str, str] | None = None, host: str = "127.0.0.1"
+    ssl_files: tuple[str, str] | None = None,
+    host: str = "127.0.0.1",
+    app: ASGIApp | None = None,
 ) -> Iterator[RunningServer]:
-    """Run the app on `host` (127.0.0.1, or 127.0.0.2 for a second origin), port 0."""
+    """Run the app (or another ASGI `app`) on `host` (127.0.0.1, or 127.0.0.2 for a second
+    origin), port 0."""
     state = ServerState()
     # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on such sockets; without it the
     # server's Nagle and the client's delayed ACK add 40 ms to kept-alive responses.
@@ -299,7 +302,7 @@ def serve(
     sock.bind((host, 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        make_app(state),
+        make_app(state) if app is None else app,
         log_level="critical",
         lifespan="off",
         ws="none",

@@ -8,19 +8,32 @@ typed is kept as soon as the field is left: secrets in the keyring (through
 `Credentials.set_secret`, off the event loop), the rest (a username, the login's plain
 fields) in the environments file. The card of the alternative a request will use is
 marked.
+
+An OAuth 2.0 / OpenID Connect card has the flow (those the scheme declares), the client
+ID and secret, the scopes, the discovery URL (or the endpoints, for an `oauth2` scheme),
+the redirect URI to register, and Sign in / Cancel / Sign out. A sign-in runs as a task of
+the panel (the system browser for the authorization code; the user code and verification
+page shown as plain text for the device code), so it outlives the card that started it: a
+new card for the same slot shows it. Its errors are one line on the card; what was typed
+is kept before it starts.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,15 +41,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.errors import AuthError
 from explorer.ui.request.auth import secret_edit
 from explorer.ui.request.looks import dim, title
 from explorer.ui.safe_text import cut, set_plain
 
 if TYPE_CHECKING:
+    from explorer.http.oauth import OAuthSettings
     from explorer.spec.model import Operation
     from explorer.workbench.credentials import Credentials, SlotView
 
-__all__ = ["KIND_NAMES", "SlotCard", "SlotsPanel", "countdown"]
+__all__ = ["FLOW_NAMES", "KIND_NAMES", "SlotCard", "SlotsPanel", "countdown"]
 
 KIND_NAMES = {
     "bearer": "Bearer token",
@@ -47,6 +62,18 @@ KIND_NAMES = {
     "oauth2": "OAuth 2.0 / OpenID Connect",
     "cookie": "Cookie session",
 }
+FLOW_NAMES = {
+    "authorization_code": "Authorization code with PKCE (browser)",
+    "client_credentials": "Client credentials (no person)",
+    "device_code": "Device code (sign in on another device)",
+}
+"""The OAuth2 flows (explorer.http.oauth.FLOWS) as a card offers them."""
+_ENDPOINTS = (
+    ("authorization_url", "Authorization URL", ("authorization_code",)),
+    ("token_url", "Token URL", ("authorization_code", "client_credentials", "device_code")),
+    ("device_authorization_url", "Device URL", ("device_code",)),
+)
+"""The endpoint fields of an `oauth2` card: (setting, label, the flows that need it)."""
 
 
 def countdown(expires_at: float | None, now: float) -> str:
@@ -64,11 +91,34 @@ def countdown(expires_at: float | None, now: float) -> str:
     return f"expires in {text}" if left > 0 else f"expired {text} ago"
 
 
+@dataclasses.dataclass
+class _SignIn:
+    """An OAuth2 sign-in in progress for one (environment, slot)."""
+
+    task: asyncio.Task[None] | None = None
+    device: str = ""
+    """For the device code: where to go and the code to enter."""
+    by_user: bool = False
+    """Cancelled by the person (not by the tab closing)."""
+
+
+def _open_browser(url: str) -> bool:
+    """Open the provider's sign-in page in the system browser (False: none could be)."""
+    return bool(QDesktopServices.openUrl(QUrl.fromEncoded(url.encode("ascii"))))
+
+
 class SlotCard(QGroupBox):
     """One slot (see the module docstring)."""
 
-    def __init__(self, creds: Credentials, scheme: str, run: Callable[[Any], None]) -> None:
+    def __init__(
+        self,
+        creds: Credentials,
+        scheme: str,
+        run: Callable[[Any], object],
+        panel: SlotsPanel | None = None,
+    ) -> None:
         super().__init__()
+        self._panel = panel
         self.creds = creds
         self.scheme = scheme
         self.environment = creds.env.name
@@ -104,6 +154,28 @@ class SlotCard(QGroupBox):
         layout.addWidget(self.status)
         self.edits: dict[str, QLineEdit] = {}
         self.login_button: QPushButton | None = None
+        self.oauth_edits: dict[str, QLineEdit] = {}
+        """OAuth2: the plain settings typed here (client_id, scopes, issuer, endpoints)."""
+        self.flow_combo: QComboBox | None = None
+        self.sign_in_button: QPushButton | None = None
+        self.cancel_button: QPushButton | None = None
+        self.sign_out_button: QPushButton | None = None
+        self.redirect: QLineEdit | None = None
+        self.device = QLabel(self)
+        self.device.setObjectName("oauthDevice")
+        self.device.setTextFormat(Qt.TextFormat.PlainText)
+        self.device.setWordWrap(True)
+        self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.device.hide()
+        self.oauth_state = QLabel(self)
+        self.oauth_state.setObjectName("oauthState")
+        self.oauth_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.oauth_state.setWordWrap(True)
+        self.oauth_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.oauth_state.hide()
+        layout.insertWidget(2, self.device)
+        layout.insertWidget(3, self.oauth_state)
+        self._tokens_seen: str | None = None
         self._build_fields()
 
     # -- fields by kind -------------------------------------------------------------------
@@ -116,6 +188,12 @@ class SlotCard(QGroupBox):
             self.form.removeRow(0)
         self.edits = {}
         self.login_button = None
+        self.oauth_edits = {}
+        self.flow_combo = self.sign_in_button = self.cancel_button = None
+        self.sign_out_button = None
+        self.redirect = None
+        self.device.hide()
+        self.oauth_state.hide()
 
     def _build_fields(self) -> None:
         creds, scheme = self.creds, self.scheme
@@ -124,9 +202,10 @@ class SlotCard(QGroupBox):
         self._clear_fields()
         kind = slot.kind
         info = creds.scheme(scheme)
-        if kind in ("bearer", "oauth2"):
-            part = "access_token" if kind == "oauth2" else "token"
-            self._secret_row("Token" if kind == "bearer" else "Access token", part)
+        if kind == "bearer":
+            self._secret_row("Token", "token")
+        elif kind == "oauth2":
+            self._build_oauth()
         elif kind == "apikey":
             where = f"{info.location or 'header'} “{info.param_name}”" if info else "header"
             self._secret_row("API key", "key", f"sent in the {where}")
@@ -169,6 +248,82 @@ class SlotCard(QGroupBox):
             clear.clicked.connect(self._clear_cookies)
             self.form.addRow("", clear)
 
+    def _build_oauth(self) -> None:
+        """The OAuth2 fields, the redirect URI and the sign-in buttons."""
+        from explorer.http.oauth import FLOWS, available_flows
+        from explorer.workbench.credentials import CLIENT_SECRET
+
+        creds, scheme = self.creds, self.scheme
+        settings = creds.oauth_settings(scheme, self.environment)
+        info = creds.scheme(scheme)
+        flows = (available_flows(info) if info is not None else ()) or FLOWS
+        combo = QComboBox(self)
+        combo.setObjectName("oauthFlow")
+        for flow in flows:
+            combo.addItem(FLOW_NAMES[flow], flow)
+        combo.setCurrentIndex(max(0, combo.findData(settings.flow)))
+        combo.activated.connect(self._flow_chosen)
+        self.flow_combo = combo
+        self.form.addRow("Flow", combo)
+        self._oauth_row("client_id", "Client ID", settings.client_id, "from the app's registration")
+        self._secret_row("Client secret", CLIENT_SECRET, "only for a confidential client")
+        self._oauth_row(
+            "scopes",
+            "Scopes",
+            " ".join(settings.scopes),
+            "separated by spaces (offline_access: a refresh token)",
+        )
+        self._oauth_row(
+            "issuer",
+            "Discovery",
+            settings.issuer,
+            "issuer URL, or its /.well-known/openid-configuration",
+        )
+        if info is None or info.type != "openIdConnect":
+            for name, label, needed_by in _ENDPOINTS:
+                if settings.flow in needed_by:
+                    hint = "from discovery" if settings.issuer else "https://…"
+                    self._oauth_row(name, label, getattr(settings, name), hint)
+        if settings.flow == "authorization_code":
+            redirect = QLineEdit(settings.redirect_uri_to_register, self)
+            redirect.setObjectName("oauthRedirect")
+            redirect.setReadOnly(True)
+            redirect.setMinimumWidth(240)
+            redirect.setToolTip("Register this redirect URI at the provider (any port)")
+            copy = QPushButton("Copy", self)
+            copy.setObjectName("oauthCopyRedirect")
+            copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(redirect.text()))
+            row = QHBoxLayout()
+            row.addWidget(redirect, 1)
+            row.addWidget(copy)
+            self.form.addRow("Redirect URI", row)
+            self.redirect = redirect
+        buttons = QHBoxLayout()
+        self.sign_in_button = QPushButton("Sign in", self)
+        self.sign_in_button.setObjectName("oauthSignIn")
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("oauthCancel")
+        self.cancel_button.clicked.connect(self._cancel_sign_in)
+        self.sign_out_button = QPushButton("Sign out", self)
+        self.sign_out_button.setObjectName("oauthSignOut")
+        self.sign_out_button.clicked.connect(self._sign_out)
+        for button in (self.sign_in_button, self.cancel_button, self.sign_out_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.form.addRow("", buttons)
+        self.oauth_state.show()
+        self.show_sign_in()
+
+    def _oauth_row(self, name: str, label: str, value: str, hint: str) -> None:
+        edit = QLineEdit(value, self)
+        edit.setObjectName(f"oauth:{name}")
+        edit.setPlaceholderText(hint)
+        edit.setMinimumWidth(320)
+        edit.editingFinished.connect(self._oauth_edited)
+        self.form.addRow(label, edit)
+        self.oauth_edits[name] = edit
+
     def _secret_row(self, label: str, part: str, hint: str = "") -> None:
         edit = secret_edit(self, hint or label.lower())
         edit.setObjectName(f"slotSecret:{part}")
@@ -176,6 +331,87 @@ class SlotCard(QGroupBox):
         edit.editingFinished.connect(lambda: self._edited(part, edit.text()))
         self.form.addRow(label, edit)
         self.edits[part] = edit
+
+    # -- OAuth2 ---------------------------------------------------------------------------
+
+    def _oauth_typed(self, flow: str = "") -> OAuthSettings:
+        """The slot's OAuth2 settings with what is typed on the card (and `flow`)."""
+        settings = self.creds.oauth_settings(self.scheme, self.environment)
+        values: dict[str, Any] = {
+            name: edit.text().strip() for name, edit in self.oauth_edits.items() if name != "scopes"
+        }
+        if "scopes" in self.oauth_edits:
+            values["scopes"] = tuple(self.oauth_edits["scopes"].text().replace(",", " ").split())
+        if flow and flow != settings.flow:
+            values["flow"] = flow
+            # an `oauth2` scheme's endpoints are per flow: the new flow's, where it has some
+            fresh = self.creds.oauth_defaults(self.scheme, flow)
+            names = [name for name, _label, _needed in _ENDPOINTS] + ["refresh_url"]
+            for name in names:
+                if getattr(fresh, name):
+                    values[name] = getattr(fresh, name)
+        return dataclasses.replace(settings, **values)
+
+    def _keep_oauth(self, flow: str = "") -> None:
+        """Keep what is typed (in the environment, saved by the panel)."""
+        typed = self._oauth_typed(flow)
+        if typed != self.creds.oauth_settings(self.scheme, self.environment):
+            self.creds.set_oauth_settings(self.scheme, typed, self.environment)
+            self.changed()
+
+    def _oauth_edited(self) -> None:
+        if self.oauth_edits:
+            self._keep_oauth()
+
+    def _flow_chosen(self, _index: int) -> None:
+        if self.flow_combo is None:
+            return
+        self._keep_oauth(str(self.flow_combo.currentData()))
+        self._build_fields()
+        self._run(self.refresh())
+
+    def _sign_in(self) -> None:
+        panel = self._owner()
+        if panel is None:
+            return
+        if self.oauth_edits:
+            self._keep_oauth()  # nothing typed is lost, and the sign-in uses it
+        # the client secret as typed (once the field showed the stored one), kept before
+        # the sign-in reads it: leaving the field may not have kept it yet
+        typed: str | None = None
+        edit = self.edits.get("client_secret")
+        if edit is not None and "client_secret" in self._shown:
+            typed = self._shown["client_secret"] = edit.text()
+        panel.sign_in(self.creds, self.environment, self.scheme, client_secret=typed)
+
+    def _cancel_sign_in(self) -> None:
+        panel = self._owner()
+        if panel is not None:
+            panel.cancel_sign_in((self.environment, self.scheme))
+
+    def _sign_out(self) -> None:
+        panel = self._owner()
+        if panel is not None:
+            panel.say((self.environment, self.scheme), "")
+        self._run(self._signed_out())
+
+    async def _signed_out(self) -> None:
+        await self.creds.oauth_sign_out(self.scheme, self.environment)
+        if shiboken6.isValid(self):
+            await self.refresh()
+
+    def show_sign_in(self) -> None:
+        """The buttons and the device code of a sign-in in progress (or none)."""
+        panel = self._owner()
+        running = panel.sign_ins.get((self.environment, self.scheme)) if panel else None
+        if self.sign_in_button is not None and self.cancel_button is not None:
+            self.sign_in_button.setEnabled(running is None)
+            self.cancel_button.setVisible(running is not None)
+        if self.sign_out_button is not None:
+            self.sign_out_button.setEnabled(running is None)
+        set_plain(self.device, running.device if running else "")
+        self.device.setVisible(bool(running and running.device))
+        self.tick()
 
     # -- edits ----------------------------------------------------------------------------
 
@@ -201,13 +437,22 @@ class SlotCard(QGroupBox):
             login.fields[name] = value
         self.changed()
 
-    def changed(self) -> None:
-        """The slot's settings changed (the panel saves the environments file)."""
+    def _owner(self) -> SlotsPanel | None:
+        """The panel the card is on."""
+        if self._panel is not None:
+            return self._panel
         panel = self.parent()
         while panel is not None and not isinstance(panel, SlotsPanel):
             panel = panel.parent()
-        if isinstance(panel, SlotsPanel):
+        return panel if isinstance(panel, SlotsPanel) else None
+
+    def changed(self) -> None:
+        """The slot's settings changed (the panel saves the environments file)."""
+        panel = self._owner()
+        if panel is not None:
             panel.settings_changed.emit()
+            if panel.save_settings is not None:
+                panel.save_settings()
 
     def _edited(self, part: str, value: str) -> None:
         if value != self._shown.get(part, ""):
@@ -247,18 +492,23 @@ class SlotCard(QGroupBox):
         if creds.env.name != self.environment:
             return  # another environment is shown now: this card is on its way out
         for part, edit in self.edits.items():
-            if edit.echoMode() != QLineEdit.EchoMode.Normal or part in ("token", "key"):
+            secret = part in ("token", "key", "client_secret")
+            if edit.echoMode() != QLineEdit.EchoMode.Normal or secret:
                 value = await creds.secrets_get_cached(self.scheme, part)
                 if not edit.hasFocus():
                     edit.setText(value or "")
                     self._shown[part] = value or ""
         self.view = await creds.view(self.scheme)
+        self._tokens_seen = creds.cached(self.scheme, "tokens")
         self.tick()
 
     def tick(self) -> None:
         """The status line (and the JWT's countdown)."""
         view = self.view
         if view is None:
+            return
+        if view.kind == "oauth2":
+            self._tick_oauth(view)
             return
         store = self.creds.secrets
         where = "in the keyring" if store.available else "for this session only (no keyring)"
@@ -278,6 +528,41 @@ class SlotCard(QGroupBox):
         set_plain(self.claims, "JWT · " + " · ".join(shown[:6]) if claims else "")
         self.claims.setVisible(bool(claims))
 
+    def _tick_oauth(self, view: SlotView) -> None:
+        """An OAuth2 slot's state (who, the countdown, renewal) and its message."""
+        creds = self.creds
+        if (
+            creds.env.name == self.environment
+            and creds.cached(self.scheme, "tokens") != self._tokens_seen
+        ):
+            self._tokens_seen = creds.cached(self.scheme, "tokens")
+            self._run(self.refresh())  # renewed by a send meanwhile
+        self.claims.hide()
+        if view.source == "signed in":
+            parts = [f"Signed in as {cut(view.who, 80)}" if view.who else "Signed in"]
+            left = countdown(view.expires_at, time.time())
+            if left:
+                parts.append(left)
+            if view.refresh_token:
+                parts.append("refresh token present: renewed by itself")
+            elif view.flow == "client_credentials":
+                parts.append("renewed by itself (client credentials)")
+            else:
+                parts.append("no refresh token: sign in again when it expires")
+            text = " · ".join(parts)
+        elif view.filled:
+            text = f"Not signed in: {view.source}"
+        else:
+            text = "Not signed in"
+        set_plain(self.oauth_state, text)
+        panel = self._owner()
+        message = panel.messages.get((self.environment, self.scheme), "") if panel else ""
+        store = creds.secrets
+        where = "in the keyring" if store.available else "for this session only (no keyring)"
+        self.status.setText(
+            message or view.problem or f"Tokens and the client secret are kept {where}."
+        )
+
 
 class SlotsPanel(QWidget):
     """The environment's credentials for one endpoint (see the module docstring)."""
@@ -290,6 +575,12 @@ class SlotsPanel(QWidget):
         self.setObjectName("slotsPanel")
         self.login_with: Callable[[str], Any] | None = None
         """async (scheme) -> message: log a login slot in now (the window sets it)."""
+        self.save_settings: Callable[[], object] | None = None
+        """Save the environments file after a slot's settings changed (the window sets it)."""
+        self.sign_ins: dict[tuple[str, str], _SignIn] = {}
+        """OAuth2 sign-ins in progress, by (environment, slot)."""
+        self.messages: dict[tuple[str, str], str] = {}
+        """The last sign-in message of each (environment, slot), shown on its card."""
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel(self)
@@ -311,13 +602,101 @@ class SlotsPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self.hide()
 
-    def _run(self, coro: Any) -> None:
+    def _run(self, coro: Any) -> asyncio.Task[Any]:
         """Run a keyring call or a login in a task the panel keeps until it ends."""
         from explorer.workbench.tasks import current_loop
 
         task = current_loop().create_task(coro)
         self._running.add(task)
         task.add_done_callback(self._done)
+        return task
+
+    # -- OAuth2 sign-ins ------------------------------------------------------------------
+
+    def sign_in(
+        self,
+        creds: Credentials,
+        environment: str,
+        scheme: str,
+        *,
+        client_secret: str | None = None,
+    ) -> None:
+        """Start the OAuth2 sign-in of a slot (nothing when one is running), keeping a
+        newly typed `client_secret` in the keyring first."""
+        key = (environment, scheme)
+        if key in self.sign_ins:
+            return
+        state = self.sign_ins[key] = _SignIn()
+        flow = creds.oauth_settings(scheme, environment).flow
+        self.messages[key] = {
+            "authorization_code": "Waiting for the sign-in in the browser…",
+            "device_code": "Asking the provider for a code…",
+        }.get(flow, "Asking the provider for a token…")
+        state.task = self._run(self._signing_in(creds, key, state, client_secret))
+        self._show_sign_in(key)
+
+    def cancel_sign_in(self, key: tuple[str, str]) -> None:
+        state = self.sign_ins.get(key)
+        if state is not None and state.task is not None:
+            state.by_user = True
+            state.task.cancel()
+
+    def say(self, key: tuple[str, str], message: str) -> None:
+        """Show a message on the card of (environment, slot)."""
+        self.messages[key] = message
+        card = self._card(key)
+        if card is not None:
+            card.tick()
+
+    async def _signing_in(
+        self, creds: Credentials, key: tuple[str, str], state: _SignIn, secret: str | None
+    ) -> None:
+        environment, scheme = key
+
+        def show_device_code(user_code: str, verification_uri: str) -> None:
+            state.device = f"Go to {verification_uri} and enter the code {user_code}"
+            self.messages[key] = "Waiting for the sign-in on the other device…"
+            self._show_sign_in(key)
+
+        message = ""
+        try:
+            if secret is not None and secret != (
+                await creds.secrets_get_cached(scheme, "client_secret", environment=environment)
+                or ""
+            ):
+                await creds.set_secret(scheme, "client_secret", secret, environment=environment)
+            await creds.oauth_sign_in(
+                scheme,
+                environment=environment,
+                open_browser=_open_browser,
+                show_device_code=show_device_code,
+            )
+        except AuthError as exc:
+            message = str(exc)
+        except asyncio.CancelledError:
+            if not state.by_user:
+                raise  # the tab is closing: nothing to show
+            message = "Sign-in cancelled."
+        finally:
+            self.sign_ins.pop(key, None)
+            self._show_sign_in(key)  # the buttons back, whatever happened
+        self.messages[key] = message
+        self._show_sign_in(key)
+        card = self._card(key)
+        if card is not None:
+            await card.refresh()
+
+    def _card(self, key: tuple[str, str]) -> SlotCard | None:
+        """The card that shows (environment, slot) now, if any."""
+        card = self.cards.get(key[1])
+        if card is None or card.environment != key[0] or not shiboken6.isValid(card):
+            return None
+        return card
+
+    def _show_sign_in(self, key: tuple[str, str]) -> None:
+        card = self._card(key)
+        if card is not None:
+            card.show_sign_in()
 
     def _done(self, task: Any) -> None:
         self._running.discard(task)
@@ -346,7 +725,7 @@ class SlotsPanel(QWidget):
         if op is not None and not op.security:
             self.uses.setText("This endpoint needs no credential: none is sent.")
         for name in names:
-            card = SlotCard(creds, name, self._run)
+            card = SlotCard(creds, name, self._run, self)
             self.cards[name] = card
             self._layout.addWidget(card)
         self.show()

@@ -6,6 +6,7 @@
 //   explorer-public   native, public (no secret): authorization code + PKCE with a loopback
 //                     redirect (any port, RFC 8252 7.3), device code, refresh tokens (rotated)
 //   explorer-short    the same, with access tokens and device codes that live 1 second
+//   explorer-brief    the same, with access tokens that live 8 seconds (the window's test)
 //   explorer-slow     the same, told to slow down on its first device-code poll
 //   explorer-service  confidential: client credentials (secret "service-secret")
 //
@@ -40,6 +41,7 @@ const provider = new Provider(issuer, {
   clients: [
     publicClient('explorer-public'),
     publicClient('explorer-short'),
+    publicClient('explorer-brief'),
     publicClient('explorer-slow'),
     {
       client_id: 'explorer-service',
@@ -62,7 +64,10 @@ const provider = new Provider(issuer, {
   clockTolerance: 0, // expired means expired: the refresh test waits for it
   cookies: { keys: ['explorer-tests-only'] },
   ttl: {
-    AccessToken: (ctx, token, client) => (client && client.clientId === 'explorer-short' ? 1 : 600),
+    AccessToken: (ctx, token, client) => {
+      const id = client && client.clientId;
+      return { 'explorer-short': 1, 'explorer-brief': 8 }[id] || 600;
+    },
     ClientCredentials: 600,
     DeviceCode: (ctx, token, client) => (client && client.clientId === 'explorer-short' ? 1 : 600),
     RefreshToken: 3600,
