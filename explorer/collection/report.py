@@ -132,7 +132,12 @@ def plain(text: str, limit: int = 2000) -> str:
     from explorer.spec._source import clip
 
     one_line = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return clip(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", one_line), limit)
+    return clip(_CONTROL.sub(_escape, one_line), limit)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def progress_lines(r: RequestReport) -> list[str]:

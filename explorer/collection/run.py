@@ -331,6 +331,7 @@ class _Run:
                     skipped = self._report_for(names, dirs, rest)
                     skipped.skipped = True
                     self.report.requests.append(skipped)
+                    self.progress(skipped)
                 return
 
     def _report_for(
