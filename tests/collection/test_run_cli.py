@@ -99,6 +99,11 @@ def run(
     )
 
 
+def run_with_key(home: Path, key: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`explorer run ARGS` as in CI: the API key in ECOSIRE_API_KEY, no keyring."""
+    return run(home, *args, environ={"ECOSIRE_API_KEY": key}, keyring=False)
+
+
 def contact_requests(email: str, *, expect: int = 201) -> list[Folder | SavedRequest]:
     body = json.dumps({"type": "person", "name": "Ada Lovelace", "email": email}, indent=2)
     create = SavedRequest(
@@ -195,16 +200,7 @@ def test_an_api_key_from_the_environment_works_without_a_keyring(
     root = write(tmp_path / "col", mock_url, contact_requests("grace@example.com"))
     report = tmp_path / "report.json"
 
-    done = run(
-        tmp_path,
-        str(root),
-        "--reporter",
-        "json",
-        "-o",
-        str(report),
-        environ={"ECOSIRE_API_KEY": key},
-        keyring=False,
-    )
+    done = run_with_key(tmp_path, key, str(root), "--reporter", "json", "-o", str(report))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✓ POST /contacts  201" in done.stdout
@@ -230,16 +226,7 @@ def test_a_wrong_assertion_fails_with_exit_1_and_a_junit_file_that_says_what(
     root = write(tmp_path / "col", mock_url, items)
     junit = tmp_path / "out" / "junit.xml"
 
-    done = run(
-        tmp_path,
-        str(root),
-        "--reporter",
-        "junit",
-        "-o",
-        str(junit),
-        environ={"ECOSIRE_API_KEY": key},
-        keyring=False,
-    )
+    done = run_with_key(tmp_path, key, str(root), "--reporter", "junit", "-o", str(junit))
 
     assert done.returncode == 1, done.stdout + done.stderr
     first = done.stdout.splitlines()[0]
@@ -322,16 +309,7 @@ def test_a_broken_request_file_is_reported_with_its_path_and_line_and_the_rest_r
     )
     junit = tmp_path / "junit.xml"
 
-    done = run(
-        tmp_path,
-        str(root),
-        "--reporter",
-        "junit",
-        "-o",
-        str(junit),
-        environ={"ECOSIRE_API_KEY": key},
-        keyring=False,
-    )
+    done = run_with_key(tmp_path, key, str(root), "--reporter", "junit", "-o", str(junit))
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
