@@ -284,15 +284,14 @@ class _Run:
         self, api: Spec, secrets: SecretStore | None, environ: Mapping[str, str] | None
     ) -> Credentials:
         from explorer.demo import demo_spec_path
-        from explorer.store.environments import EnvironmentStore
-        from explorer.store.secrets import SecretStore
-        from explorer.store.usage import Usage
-        from explorer.workbench.credentials import Credentials
+        from explorer.workbench.cli import credentials_for
 
-        store = EnvironmentStore()
-        if store.problem:
-            self.report.notes.append(store.problem)
-        envs = store.for_api(api.title)
+        creds = credentials_for(api)  # as the window has them: environments, keyring, usage
+        if secrets is not None:
+            creds.secrets = secrets
+        if environ is not None:
+            creds.environ = environ
+        envs = creds.envs
         name = self.options.environment or self.col.environment or envs.current.name
         if envs.get(name) is None:
             known = ", ".join(e.name for e in envs.environments) or "none"
@@ -301,7 +300,6 @@ class _Run:
                 f"no environment {name!r}{said} for {api.title} (its environments: {known})"
             )
         envs.use(name)
-        creds = Credentials(api, envs, secrets or SecretStore(), environ=environ, usage=Usage())
         creds.defaults.update(self.col.variables)
         if creds.env.production:
             self.report.notes.append(f"'{name}' is marked as a production environment")
