@@ -8,6 +8,8 @@ explorer snippet SPEC "METHOD /path" --lang LANG [--param name=value]... [--body
 explorer webhook {sign,verify,listen,send} ...
 explorer env list | use NAME [--spec SPEC]
 explorer secret set|delete ENV SLOT [--part PART] [--spec SPEC]   (the value: stdin or a prompt)
+explorer run DIR [--env NAME] [--spec SPEC] [--reporter text|junit|json] [-o FILE] [--bail]
+             [--timeout S]
 """
 
 from __future__ import annotations
@@ -155,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         from explorer.webhooks.cli import main as webhook_main
 
         return webhook_main(args[1:])
+    if args and args[0] == "run":
+        from explorer.collection.run import main as run_main
+
+        return run_main(args[1:])
     return _gui(args)
 
 

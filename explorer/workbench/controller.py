@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -136,19 +135,13 @@ class Workbench:
         in by itself), and after a 401 a login slot logs in again once and the request is
         sent once more."""
         from explorer.http.build import build_request
-        from explorer.workbench.variables import substitute
+        from explorer.workbench.exchange import fill_variables
 
         self._cancel_task(session)
         creds = self.credentials
         try:
             if creds is not None:
-                inp, unknown = substitute(inp, creds.variables())
-                if unknown:
-                    names = ", ".join("{{" + n + "}}" for n in sorted(unknown))
-                    raise RequestError(
-                        f"Unknown variable {names}: define it in the environment "
-                        f"'{creds.env.name}' or take it out of the request."
-                    )
+                inp = fill_variables(inp, creds.variables(), f"the environment '{creds.env.name}'")
             prepared = build_request(inp)
         except RequestError as exc:
             session.fail_build(str(exc))
@@ -168,6 +161,8 @@ class Workbench:
         options: TransportOptions,
         op: Operation | None,
     ) -> None:
+        from explorer.workbench.exchange import exchange
+
         def current() -> bool:
             return session.generation == generation and not session.closed
 
@@ -177,7 +172,7 @@ class Workbench:
             def send(request: PreparedRequest) -> Awaitable[ResponseResult | NetworkFailure]:
                 return sender.send(request, options)
 
-            result, prepared, note = await self._exchange(inp, prepared, op, send)
+            result, prepared, note = await exchange(self.credentials, inp, prepared, op, send)
         except asyncio.CancelledError:
             if current() and session.phase == "sending":
                 session.phase = "cancelled"
@@ -195,52 +190,6 @@ class Workbench:
         session.note = note
         session.phase = "done"
         self._notify(session)
-
-    async def _exchange(
-        self,
-        inp: RequestInput,
-        prepared: PreparedRequest,
-        op: Operation | None,
-        send: Callable[[PreparedRequest], Awaitable[ResponseResult | NetworkFailure]],
-    ) -> tuple[ResponseResult | NetworkFailure, PreparedRequest, str]:
-        """Send with the environment's credentials: (result, what was sent, a note)."""
-        creds = self.credentials
-        if creds is None:
-            return await send(prepared), prepared, ""
-        from explorer.http.build import build_request
-        from explorer.http.model import ResponseResult
-
-        await creds.load_jar()
-        # A credential typed for this request alone replaces the environment's.
-        sent = () if inp.auth is not None else await creds.inputs_for(op, inp.base_url, send)
-        full = dataclasses.replace(inp, credentials=sent, cookies=creds.cookies_for(prepared.url))
-        prepared = build_request(full)
-        result = await send(prepared)
-        note = ""
-        renew = None
-        if isinstance(result, ResponseResult):
-            if creds.remember_cookies(result):
-                await creds.save_jar()
-            if result.status == 401:
-                renew = creds.can_renew(op, sent)
-        if renew is not None:
-            try:
-                await creds.login(renew, inp.base_url, send)
-            except AuthError as exc:
-                note = f"The server answered 401; logging in again failed: {exc}"
-            else:
-                sent = await creds.inputs_for(op, inp.base_url, send)  # the new token
-                full = dataclasses.replace(
-                    full, credentials=sent, cookies=creds.cookies_for(prepared.url)
-                )
-                prepared = build_request(full)
-                result = await send(prepared)
-                note = "The token was refused (401): logged in again and sent once more."
-                if isinstance(result, ResponseResult) and creds.remember_cookies(result):
-                    await creds.save_jar()
-        ok = isinstance(result, ResponseResult) and result.status < 400
-        creds.record_use(ok)
-        return result, prepared, note
 
     def cancel(self, session: RequestSession) -> bool:
         """Cancel the session's send in flight; True when there was one."""
