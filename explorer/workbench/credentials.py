@@ -35,6 +35,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -309,9 +310,24 @@ class Credentials:
         if name not in self._cache:
             self._cache[name] = await self.secrets.get(name)
         value = self._cache[name]
-        if not value and part == _main_part(self.kind_of(scheme_name)):
-            value = self.environ.get(self.env_name(scheme_name)) or None
+        if not value:
+            variable = self.env_variable(scheme_name, part)
+            value = (self.environ.get(variable) or None) if variable else None
         return value
+
+    def env_variable(self, scheme_name: str, part: str) -> str:
+        """The environment variable a secret part may come from when the keyring has
+        none (scripts, CI): the slot's main secret and a login slot's token as snippets
+        name them (ECOSIRE_TOKEN, ECOSIRE_API_KEY), a login slot's secret fields after the
+        API's word (ECOSIRE_PASSWORD); "" for the others."""
+        kind = self.kind_of(scheme_name)
+        if part == _main_part(kind) or (kind == "login" and part == "token"):
+            return self.env_name(scheme_name)
+        if kind == "login" and part in self.slot(scheme_name).login.secret_fields:
+            prefix = self.env_name(scheme_name).rsplit("_", 1)[0]
+            word = re.sub(r"[^A-Za-z0-9]+", "_", part).strip("_").upper()
+            return f"{prefix}_{word}" if word else ""
+        return ""
 
     def cached(self, scheme_name: str, part: str) -> str | None:
         """A secret part as far as it is known without a keyring call (None: not read)."""

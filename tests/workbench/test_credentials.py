@@ -220,3 +220,29 @@ def test_every_scheme_of_an_and_requirement_and_variables(tmp_path: Path) -> Non
         assert unknown.phase == "error" and "{{nowhere}}" in unknown.error
     finally:
         gen.close()
+
+
+def test_a_login_slot_takes_its_password_or_token_from_the_environment(
+    demo: spec.Spec, server: MockServer, tmp_path: Path
+) -> None:
+    """For scripts and CI (explorer run): no keyring, the secrets in variables."""
+    bench, creds = setup(demo, tmp_path)
+    assert creds.env_variable("bearerAuth", "password") == "ECOSIRE_PASSWORD"
+    assert creds.env_variable("bearerAuth", "token") == "ECOSIRE_TOKEN"
+    assert creds.env_variable("apiKey", "token") == "ECOSIRE_API_KEY"
+    assert creds.env_variable("bearerAuth", "email") == ""  # not a secret field
+    creds.environ = {"ECOSIRE_PASSWORD": "demo-password"}
+    session = send(bench, server.api_url, "GET", "/contacts")
+    assert status(session) == 200
+    token = dict(session.prepared.headers)["Authorization"].removeprefix("Bearer ")  # type: ignore[union-attr]
+    assert decode_jwt(token) is not None
+
+    bench2, creds2 = setup(demo, tmp_path)
+    creds2.environ = {"ECOSIRE_TOKEN": token}  # a token given as is: no login needed
+    again = send(bench2, server.api_url, "GET", "/contacts")
+    assert status(again) == 200
+    assert dict(again.prepared.headers)["Authorization"] == f"Bearer {token}"  # type: ignore[union-attr]
+    bench3, creds3 = setup(demo, tmp_path)
+    creds3.environ = {"ECOSIRE_PASSWORD": "not-the-password"}
+    failed = send(bench3, server.api_url, "GET", "/contacts")
+    assert failed.phase == "error" and "Logging in (development) failed: 401" in failed.error
