@@ -146,7 +146,7 @@ class EnvironmentBar(QFrame):
         self.badge.setToolTip("Requests other than GET ask before they are sent")
         manage = QToolButton(self)
         manage.setObjectName("manageEnvironments")
-        manage.setText("Environments & credentials…")
+        manage.setText("Environments && credentials…")
         manage.setAutoRaise(True)
         manage.clicked.connect(self.manage)
         self.note = QLabel(self)
