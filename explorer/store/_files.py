@@ -20,6 +20,7 @@ __all__ = [
     "ORPHAN_AGE",
     "clean_temporary",
     "config_dir",
+    "damaged_name",
     "data_dir",
     "read_json_object",
     "write_atomic",
@@ -116,10 +117,15 @@ def read_json_object(path: Path, what: str) -> tuple[dict[str, Any] | None, str]
         doc = None
     if isinstance(doc, dict):
         return doc, ""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    aside = damaged_name(path)
     try:
         os.replace(path, aside)
     except OSError as exc:
         return None, f"The {what} ({path}) is damaged and could not be moved aside: {exc}."
     return None, f"The {what} file was damaged; it was kept as {aside.name} and a new one started."
+
+
+def damaged_name(path: Path) -> Path:
+    """Where a damaged file is kept: `<name>.damaged-<time><suffix>` beside it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")

@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
         "The language of the code panel, and the first of Copy as (a snippet language name).",
     ),
     Setting("code.curl_long_flags", bool, False, "Spell curl's options long (--header)."),
+    Setting("history.enabled", bool, True, "Keep every request sent in the history."),
+    Setting("history.max_entries", int, 5000, "How many requests the history keeps (0: no limit)."),
+    Setting(
+        "history.max_days", int, 30, "How many days the history keeps a request (0: no limit)."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
