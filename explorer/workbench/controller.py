@@ -190,6 +190,23 @@ class Workbench:
         session.note = note
         session.phase = "done"
         self._notify(session)
+        self._record(session, op)
+
+    def _record(self, session: RequestSession, op: Operation | None) -> None:
+        """Keep the finished send in the history, redacted (written on the history's own
+        thread: the send never waits on the disk)."""
+        if not self.services.settings.get("history.enabled"):
+            return
+        from explorer.workbench.history import entry_for
+
+        try:
+            env = self.credentials.env.name if self.credentials is not None else ""
+            entry = entry_for(session, op, env)
+        except Exception as exc:  # the history must never cost the user a response
+            self.services.report_error(f"The request could not be kept in the history: {exc!r}")
+            return
+        if entry is not None:
+            self.services.history_store().record(entry)
 
     def cancel(self, session: RequestSession) -> bool:
         """Cancel the session's send in flight; True when there was one."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from explorer.http.send import Sender
     from explorer.mock import MockServer
     from explorer.store.environments import EnvironmentStore
+    from explorer.store.history import History
     from explorer.store.secrets import SecretStore
     from explorer.store.usage import Usage
 
@@ -43,6 +44,8 @@ class Services:
     """Every API's environments, variables and credential slots (read on first use)."""
     usage: Usage | None = None
     """How much each credential is used (read on first use)."""
+    history: History | None = None
+    """Every request sent (the file is opened on first use, on its own thread)."""
 
     def secret_store(self) -> SecretStore:
         if self.secrets is None:
@@ -64,6 +67,16 @@ class Services:
 
             self.usage = Usage()
         return self.usage
+
+    def history_store(self) -> History:
+        if self.history is None:
+            from explorer.store.history import History
+
+            self.history = History(
+                max_entries=self.settings.get("history.max_entries"),
+                max_days=self.settings.get("history.max_days"),
+            )
+        return self.history
 
     def save(self) -> str:
         """Write what the services keep (environments, usage); an error message or ""."""
@@ -97,7 +110,9 @@ class Services:
         return str(self.mock.base_url)
 
     async def aclose(self) -> None:
-        """Close the sender's connections and stop the demo server."""
+        """Close the sender's connections, the history and stop the demo server."""
+        if self.history is not None:
+            await self.history.aclose()
         if self.sender is not None:
             await self.sender.aclose()
         if self.mock is not None:
