@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from explorer import spec as spec_mod
 from explorer.errors import RequestError, SpecError
 from explorer.store import Drafts
+from explorer.ui.history import HistoryPanel
 from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.safe_text import cut, html_text, tooltip
@@ -58,6 +59,7 @@ from explorer.workbench import RequestSession, Services, Workbench, Workspace
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from explorer.store.history import HistoryEntry
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
@@ -180,10 +182,19 @@ class MainWindow(QMainWindow):
         left_layout.setSpacing(0)
         left_layout.addWidget(self.spec_title)
         left_layout.addWidget(self.tree, 1)
+        # The left side's pages (the sidebar, later): the endpoints, the history.
+        self.history_panel = HistoryPanel(services.history_store(), services.settings)
+        self.history_panel.open_requested.connect(self.open_history_entry)
+        self.history_panel.message.connect(self.set_status)
+        self.sidebar = QTabWidget()
+        self.sidebar.setObjectName("sidebarPages")
+        self.sidebar.setDocumentMode(True)
+        self.sidebar.addTab(left, "Endpoints")
+        self.sidebar.addTab(self.history_panel, "History")
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplit")
-        self.split.addWidget(left)
+        self.split.addWidget(self.sidebar)
         self.split.addWidget(centre_box)
         self.split.addWidget(self.code)
         self.split.setStretchFactor(0, 0)
@@ -221,6 +232,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if services.settings.problem:
             self.notice(services.settings.problem)
+        services.history_store().listen(self.notice)  # a damaged or locked history file
 
     # -- compatibility: the current tab's parts -------------------------------------------
 
@@ -289,6 +301,7 @@ class MainWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "warnings": self.show_warnings,
             "webhooks": lambda: self.show_webhooks(),
+            "history": self.show_history,
         }
         for shortcut in SHORTCUTS:
             menu = menus.get(shortcut.menu)
@@ -797,6 +810,23 @@ class MainWindow(QMainWindow):
             self.webhooks.select_event(event)
         return self.webhooks
 
+    def show_history(self) -> HistoryPanel:
+        """The History page, with the cursor in its search field (Ctrl+H)."""
+        self.sidebar.setCurrentWidget(self.history_panel)
+        self.history_panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.history_panel.search.selectAll()
+        return self.history_panel
+
+    def open_history_entry(self, entry: HistoryEntry) -> RequestTab | None:
+        """A request of the history in a new tab, as it was sent (without its secrets)."""
+        if self.api is None:
+            self.set_status("Open a document first: a request of the history opens in a tab")
+            return None
+        from explorer.workbench.history import reopen_state
+
+        op_key, state = reopen_state(entry, self.api, self.preferred_server)
+        return self._add_tab(self.bench.open(RequestSession(op_key=op_key)), state)
+
     def reopen_closed_tab(self) -> RequestTab | None:
         session = self.bench.reopen_closed()
         if session is None:
@@ -1192,6 +1222,7 @@ class MainWindow(QMainWindow):
                 if tab.session.phase == "sending":
                     self.bench.cancel(tab.session)
                 tab.shutdown()
+            self.history_panel.shutdown()
             self.closed.emit()
         event.accept()
 

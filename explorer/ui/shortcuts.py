@@ -58,6 +58,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("Ctrl+Shift+H",),
         "Webhook events: sign, send, verify, and a local receiver",
     ),
+    Shortcut(
+        "history",
+        "View",
+        "&History",
+        ("Ctrl+H",),
+        "Every request sent: search it, open one again, copy it as curl",
+    ),
     Shortcut("send", "Request", "&Send", ("Ctrl+Return", "Ctrl+Enter"), "Send the request"),
     Shortcut("cancel", "Request", "&Cancel", ("Escape",), "Cancel the request in flight"),
     Shortcut("shortcuts", "Help", "&Keyboard shortcuts", ("F1",), "This list"),
@@ -71,6 +78,8 @@ LOCAL: tuple[tuple[str, str, str], ...] = (
     ("Enter", "in the endpoint filter", "Open the first match"),
     ("Down", "in the endpoint filter", "Go into the tree"),
     ("Middle click", "on a tab", "Close it"),
+    ("Enter", "in the history", "Open the request in a new tab"),
+    ("Delete", "in the history", "Forget the request"),
 )
 """Keys of one widget (not window actions): shown on the help page only."""
 
