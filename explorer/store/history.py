@@ -309,7 +309,9 @@ def _where(query: HistoryQuery, before: int | None) -> tuple[str, list[Any]]:
         status.append(f"status IN ({','.join('?' * len(query.statuses))})")
         args.extend(query.statuses)
     for cls in query.classes:
-        status.append("status BETWEEN ? AND ?")
+        # `+status`: a class is a big share of the rows; walking the newest first and
+        # keeping what matches beats sorting all of a class by id (80 ms at 100,000 rows)
+        status.append("+status BETWEEN ? AND ?")
         args.extend((cls * 100, cls * 100 + 99))
     if query.failed:
         status.append("status IS NULL")
