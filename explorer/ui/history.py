@@ -16,7 +16,9 @@ clears all (after a confirmation). The search syntax is `explorer.store.history`
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
@@ -725,6 +727,10 @@ def detail_text(entry: HistoryEntry) -> str:
         context.append(f"environment: {entry.environment}")
     lines.append(" · ".join(context))
     if entry.body_start:
-        cut_note = "\n…" if entry.size > len(entry.body_start.encode("utf-8")) else ""
-        lines += ["", entry.body_start + cut_note]
+        body = entry.body_start
+        cut_note = "\n…" if entry.size > len(body.encode("utf-8")) else ""
+        if not cut_note and body.lstrip()[:1] in ("{", "["):
+            with contextlib.suppress(ValueError, RecursionError):
+                body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        lines += ["", body + cut_note]
     return shown("\n".join(lines), 20_000)
