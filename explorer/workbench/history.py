@@ -48,7 +48,8 @@ two at the end of what is kept is still found whole."""
 REQUEST_LIMIT = 64 * 1024
 """A request body longer than this (bytes) is not kept (the entry says how long it was)."""
 STATE_LIMIT = 512 * 1024
-"""An editor state bigger than this (as JSON) is not kept: the entry cannot be reopened."""
+"""An editor state bigger than this (as JSON, before redaction) is not kept: the entry
+cannot be reopened."""
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -65,11 +66,15 @@ def entry_for(
     prepared, result = session.prepared, session.result
     if session.phase != "done" or prepared is None or result is None:
         return None
-    secrets = secret_values(prepared)
-    safe = redact_prepared(prepared)
-    state = _scrubbed(redact_state(session.baseline or session.state, password_names(op)), secrets)
-    if len(orjson.dumps(state)) > STATE_LIMIT:
-        state = None
+    # What is not kept is not redacted either: a big body would hold the loop for nothing.
+    big = prepared.content is not None and len(prepared.content) > REQUEST_LIMIT
+    kept = replace(prepared, content=None) if big else prepared
+    secrets = secret_values(kept)
+    safe = redact_prepared(kept)
+    raw_state = session.baseline or session.state
+    state: dict[str, Any] | None = None
+    if len(orjson.dumps(raw_state)) <= STATE_LIMIT:
+        state = _scrubbed(redact_state(raw_state, password_names(op)), secrets)
     request: dict[str, Any] = {
         "headers": [list(h) for h in safe.headers],
         "form": [list(f) for f in safe.form],
@@ -78,7 +83,7 @@ def entry_for(
     }
     if prepared.content is not None:
         request["size"] = len(prepared.content)
-        if safe.content is not None and len(safe.content) <= REQUEST_LIMIT:
+        if safe.content is not None:
             request["content"] = safe.content.decode("utf-8")
     entry = HistoryEntry(
         time=time.time() if now is None else now,

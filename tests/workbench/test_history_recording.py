@@ -6,6 +6,7 @@ sends what the explorer sent; an entry reopens as the request it was."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -286,3 +287,38 @@ def test_an_entry_reopens_as_it_was_sent(demo_spec_path: Path) -> None:
     )  # fmt: skip
     _, kept = reopen_state(elsewhere, api, "http://127.0.0.1:2222/api")
     assert kept["address"] == {"base": "http://127.0.0.1:8000", "path": "/v1/x"}
+
+
+def test_a_body_too_big_to_keep_is_left_out_and_costs_nothing_to_redact() -> None:
+    """A 5 MB request body (and the editor state holding it) is not kept, only its size:
+    it is not parsed either, so recording never holds the window's loop for long."""
+    import time
+
+    from explorer.http.model import PreparedRequest, ResponseResult
+    from explorer.workbench.history import REQUEST_LIMIT
+
+    text = json.dumps({"items": [{"password": "p" * 8, "n": i} for i in range(150_000)]})
+    assert len(text) > 5_000_000
+    prepared = PreparedRequest(
+        "POST", "http://h/bulk", (("Content-Type", "application/json"),), text.encode()
+    )
+    session = RequestSession()
+    session.opened({"method": "POST", "body": {"texts": {"application/json": text}}})
+    session.start_send(prepared)
+    session.result = ResponseResult(prepared, 200, "OK", "HTTP/1.1", prepared.url, (), b"{}")
+    session.phase = "done"
+    started = time.perf_counter()
+    entry = entry_for(session, None)
+    took = time.perf_counter() - started
+    assert entry is not None and entry.request is not None
+    assert entry.request["size"] == len(text) > REQUEST_LIMIT
+    assert "content" not in entry.request and entry.state is None
+    assert took < 1.0, took  # parsing and redacting 5 MB would take several times longer
+    small = json.dumps({"password": "p" * 8, "n": 1})
+    session.opened({"method": "POST", "body": {"texts": {"application/json": small}}})
+    session.start_send(dataclasses.replace(prepared, content=small.encode()))
+    session.result = ResponseResult(prepared, 200, "OK", "HTTP/1.1", prepared.url, (), b"{}")
+    session.phase = "done"
+    kept = entry_for(session, None)
+    assert kept is not None and kept.request is not None and kept.state is not None
+    assert json.loads(kept.request["content"]) == {"password": "", "n": 1}
