@@ -61,9 +61,8 @@ def main() -> None:
     reopened = HistoryDatabase(path, max_entries=0, max_days=0)
     print(f"open (WAL, quick check) and count: {ms(timed(reopened.count)[0])}")
     reopened.max_entries, reopened.max_days = 5000, 30
-    print(
-        f"retention pass to 5,000 entries: {ms(timed(reopened.prune)[0])}, left {reopened.count():,}"
-    )
+    pruned = ms(timed(reopened.prune)[0])
+    print(f"retention pass to 5,000 entries: {pruned}, left {reopened.count():,}")
     reopened.close()
 
     async def record() -> None:
