@@ -178,6 +178,7 @@ def test_new_entries_appear_and_copy_as_curl_reads_secrets_from_the_environment(
         await wait_for(lambda: len(panel.model.entries()) == 1, 5, "the new entry")
         (shown,) = panel.model.entries()
         panel.select(shown.id)
+        QGuiApplication.clipboard().setText("")  # not what an earlier test copied
         panel.copy_curl()
         await wait_for(lambda: "curl" in QGuiApplication.clipboard().text(), 5)
         text = QGuiApplication.clipboard().text()
