@@ -52,9 +52,9 @@ def test_a_secret_named_header_is_only_ever_a_placeholder(
         assert stored["X-Plain"] == other
 
 
-secret_text = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=MIN_SCRUB, max_size=24
-)
+# Digits and letters that no name or fixed text of the request has: a value found in the
+# stored request can only be a value that got through.
+secret_text = st.text(alphabet="0123456789qv", min_size=MIN_SCRUB, max_size=24)
 
 
 @settings(max_examples=200, deadline=None)
