@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
-from explorer.http.model import name_looks_secret
+from explorer.http.model import SECRET_NAME_WORDS, name_looks_secret
 from explorer.http.snippets import env_name
 from explorer.spec.model import Operation
 
@@ -87,9 +88,26 @@ def _redact_value(value: Any, also: frozenset[str]) -> Any:
     return value
 
 
+
+
 def redact_json_text(text: str, also: frozenset[str] = frozenset()) -> str:
     """A JSON body's text with the values under secret-looking keys (and the keys in
-    `also`) emptied; the text is kept as it is when there is nothing to empty."""
+    `also`) emptied; the text is kept as it is when there is nothing to empty.
+
+    Called on every edit of a tab (its draft): a text without a secret-looking word is
+    returned after one fast scan, and the answer for a text is remembered, so a big body
+    costs its parse only when it changes."""
+    if not also:
+        low = text.lower()
+        # every key name_looks_secret or _JSON_SECRET takes holds one of these words (a
+        # substring test: a regular expression scans a big body far more slowly)
+        if not any(word in low for word in SECRET_NAME_WORDS):
+            return text
+    return _redact_json_text(text, also)
+
+
+@functools.lru_cache(maxsize=8)
+def _redact_json_text(text: str, also: frozenset[str]) -> str:
     try:
         value = json.loads(text)
     except ValueError:

@@ -107,3 +107,16 @@ def test_password_names_from_the_schemas() -> None:
     api = spec.load_bytes(json.dumps(doc).encode())
     assert password_names(api.find("POST /login")) == {"X-Pass", "code", "pin"}
     assert password_names(None) == frozenset()
+
+
+def test_a_big_body_without_a_secret_word_is_kept_as_is_not_parsed_again() -> None:
+    """Drafts redact the state on every edit: a 5 MB body must not be parsed and written
+    again each time (it froze the window for seconds)."""
+    body = json.dumps([{"id": i, "name": "x" * 40} for i in range(60_000)], indent=2)
+    state = {"body": {"media_type": "application/json", "texts": {"application/json": body}}}
+    assert redact_state(state)["body"]["texts"]["application/json"] is body
+    with_secret = body.replace('"name"', '"apiKey"', 1)
+    state["body"]["texts"]["application/json"] = with_secret
+    first = redact_state(state)["body"]["texts"]["application/json"]
+    assert '"apiKey": ""' in first and "x" * 40 in first
+    assert redact_state(state)["body"]["texts"]["application/json"] is first  # remembered
