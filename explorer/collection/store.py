@@ -41,10 +41,13 @@ __all__ = [
     "delete_request",
     "dump_yaml",
     "file_stem",
+    "folder_dirname",
     "is_collection",
     "load_collection",
+    "read_request",
     "request_path",
     "save_collection_file",
+    "save_folder_file",
     "save_request",
     "write_collection",
 ]
@@ -204,6 +207,24 @@ def _write_folder(root: Path, path: tuple[str, ...], folder: Folder) -> Folder:
     return out
 
 
+def save_folder_file(root: Path, folder: Sequence[str], name: str, seq: int) -> None:
+    """Write a folder's folder.yaml (its place among its parent's items, and its name when
+    the directory's name differs from it), atomically."""
+    _check_folder(folder)
+    if not folder:
+        raise StoreError("the collection's own folder has no folder.yaml")
+    meta: dict[str, Any] = {"seq": seq} if seq else {}
+    if name != folder[-1]:
+        meta = {"name": name, **meta}
+    _write(root.joinpath(*folder, FOLDER_FILE), meta)
+
+
+def folder_dirname(name: str, taken: Sequence[str] = ()) -> str:
+    """The directory name for a folder called `name`: its name, with characters no file
+    system takes replaced, not one of `taken` (compared without case)."""
+    return _folder_name(name, taken)
+
+
 def _folder_name(name: str, taken: Sequence[str]) -> str:
     """A folder's directory name: its name, with characters no file system takes replaced."""
     clean = re.sub(r'[\x00-\x1f/\\:*?"<>|]+', "-", name).strip(" .") or "folder"
@@ -327,6 +348,12 @@ def _read_folder_file(path: Path, folder: Folder, problems: list[Problem]) -> No
         folder.seq = seq
     else:
         problems.append(Problem(path, "seq: expected a whole number", _line_of(path, "seq")))
+
+
+def read_request(path: Path) -> tuple[SavedRequest | None, list[Problem]]:
+    """One request file (with its `file` set), or None and what is wrong with it."""
+    problems: list[Problem] = []
+    return _read_request(path, problems), problems
 
 
 def _read_request(path: Path, problems: list[Problem]) -> SavedRequest | None:

@@ -19,6 +19,10 @@ parameters, cookies and form fields whose names look secret (or that a credentia
 there), become `${NAME}` placeholders, listed in its `secrets` so that a snippet made from
 it reads them from the environment. `scrub_text` takes a request's secret values out of
 any other text (a response body that echoes them).
+
+With `keep_variables` (a saved request: explorer.workbench.saved) a value that only names
+variables (`{{token}}`, `Bearer {{token}}`) is kept: it says where the secret comes from,
+and is none itself.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from explorer.http.model import PreparedRequest
 
 __all__ = [
+    "only_variables",
     "password_names",
     "redact_json_text",
     "redact_pairs",
@@ -73,24 +78,42 @@ def _secret(name: str, also: frozenset[str]) -> bool:
     return name in also or name_looks_secret(name)
 
 
-def _redact_value(value: Any, also: frozenset[str]) -> Any:
-    """Secrets inside a JSON value, by key: a secret key's string (or number) is emptied."""
+_VARIABLE = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\}")
+
+
+def only_variables(value: Any) -> bool:
+    """`value` is text that only names variables (`{{token}}`, `Bearer {{token}}`): where
+    a secret comes from, not a secret."""
+    if not isinstance(value, str) or not _VARIABLE.search(value):
+        return False
+    rest = _VARIABLE.sub("", value).strip().lower()
+    return rest == "" or rest in AUTH_SCHEMES
+
+
+def _redact_value(value: Any, also: frozenset[str], keep: bool = False) -> Any:
+    """Secrets inside a JSON value, by key: a secret key's string (or number) is emptied
+    (with `keep`, not one that only names variables)."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for k, v in value.items():
-            if isinstance(v, str | int | float) and not isinstance(v, bool) and _secret(k, also):
+            if (
+                isinstance(v, str | int | float)
+                and not isinstance(v, bool)
+                and _secret(k, also)
+                and not (keep and only_variables(v))
+            ):
                 out[k] = "" if isinstance(v, str) else None
             else:
-                out[k] = _redact_value(v, also)
+                out[k] = _redact_value(v, also, keep)
         return out
     if isinstance(value, list):
-        return [_redact_value(v, also) for v in value]
+        return [_redact_value(v, also, keep) for v in value]
     return value
 
 
-
-
-def redact_json_text(text: str, also: frozenset[str] = frozenset()) -> str:
+def redact_json_text(
+    text: str, also: frozenset[str] = frozenset(), *, keep_variables: bool = False
+) -> str:
     """A JSON body's text with the values under secret-looking keys (and the keys in
     `also`) emptied; the text is kept as it is when there is nothing to empty.
 
@@ -103,22 +126,22 @@ def redact_json_text(text: str, also: frozenset[str] = frozenset()) -> str:
         # substring test: a regular expression scans a big body far more slowly)
         if not any(word in low for word in SECRET_NAME_WORDS):
             return text
-    return _redact_json_text(text, also)
+    return _redact_json_text(text, also, keep_variables)
 
 
 @functools.lru_cache(maxsize=8)
-def _redact_json_text(text: str, also: frozenset[str]) -> str:
+def _redact_json_text(text: str, also: frozenset[str], keep: bool = False) -> str:
     try:
         value = json.loads(text)
     except ValueError:
         return _JSON_SECRET.sub(r'\1""', text)  # broken JSON: by pattern
-    redacted = _redact_value(value, also)
+    redacted = _redact_value(value, also, keep)
     if redacted == value:
         return text
     return json.dumps(redacted, indent=2, ensure_ascii=False)
 
 
-def _rows(rows: Any, also: frozenset[str]) -> Any:
+def _rows(rows: Any, also: frozenset[str], keep: bool = False) -> Any:
     """Name/value rows ([enabled, name, value, ...flags]) with secret values emptied."""
     if not isinstance(rows, list):
         return rows
@@ -126,20 +149,24 @@ def _rows(rows: Any, also: frozenset[str]) -> Any:
     for row in rows:
         if isinstance(row, list) and len(row) >= 3:
             marked = len(row) > 4 and row[4] is True
-            if marked or _secret(str(row[1]), also):
+            if (marked or _secret(str(row[1]), also)) and not (keep and only_variables(row[2])):
                 row = [row[0], row[1], "", *row[3:]]
         out.append(row)
     return out
 
 
-def _params(params: Any, also: frozenset[str]) -> Any:
+def _params(params: Any, also: frozenset[str], keep: bool = False) -> Any:
     """A form's state ({"location:name": {"value": ..., "include": ...}}), secrets emptied."""
     if not isinstance(params, Mapping):
         return params
     out: dict[str, Any] = {}
     for key, item in params.items():
         name = str(key).split(":", 1)[-1]
-        if isinstance(item, Mapping) and _secret(name, also):
+        if (
+            isinstance(item, Mapping)
+            and _secret(name, also)
+            and not (keep and only_variables(item.get("value")))
+        ):
             item = {**item, "value": None}
         out[str(key)] = item
     return out
@@ -190,27 +217,33 @@ def password_names(op: Operation | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def redact_state(state: Mapping[str, Any], also: frozenset[str] = frozenset()) -> dict[str, Any]:
+def redact_state(
+    state: Mapping[str, Any], also: frozenset[str] = frozenset(), *, keep_variables: bool = False
+) -> dict[str, Any]:
     """A copy of an editor state that may be written to disk (see the module docstring);
-    `also` names fields to treat as secret whatever their names say (`password_names`)."""
+    `also` names fields to treat as secret whatever their names say (`password_names`);
+    `keep_variables` keeps values that only name variables."""
+    keep = keep_variables
     out = copy.deepcopy(dict(state))
-    out["headers"] = _rows(out.get("headers"), also)
-    out["query"] = _rows(out.get("query"), also)
-    out["params"] = _params(out.get("params"), also)
+    out["headers"] = _rows(out.get("headers"), also, keep)
+    out["query"] = _rows(out.get("query"), also, keep)
+    out["params"] = _params(out.get("params"), also, keep)
     body = out.get("body")
     if isinstance(body, dict):
         texts = body.get("texts")
         if isinstance(texts, dict):
             body["texts"] = {
-                mt: redact_json_text(t, also) if isinstance(t, str) and "json" in mt.lower() else t
+                mt: redact_json_text(t, also, keep_variables=keep)
+                if isinstance(t, str) and "json" in mt.lower()
+                else t
                 for mt, t in texts.items()
             }
         forms = body.get("forms")
         if isinstance(forms, dict):
             for form in forms.values():
                 if isinstance(form, dict):
-                    form["fields"] = _params(form.get("fields"), also)
-                    form["extra"] = _rows(form.get("extra"), also)
+                    form["fields"] = _params(form.get("fields"), also, keep)
+                    form["extra"] = _rows(form.get("extra"), also, keep)
     settings = out.get("settings")
     if isinstance(settings, dict) and "proxy" in settings:
         settings["proxy"] = _proxy(settings["proxy"])

@@ -8,6 +8,9 @@ written to disk only through `persisted()`, which leaves secrets out.
     opened ──edit──> unsent changes (the dot) ──send──> sending ──> done | cancelled
                                                              └──> error (could not build)
 
+A request opened from (or saved to) a collection file keeps where (`saved`) and the state
+the file holds (`saved_state`): its tab shows a dot while they differ (`unsaved`).
+
 `generation` grows with every send: the task of an older send checks it before touching
 the session, so a late cancellation can never overwrite the newer request's state.
 """
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # annotations only: the window's start-up does not load the HTTP model
     from explorer.http.model import NetworkFailure, PreparedRequest, ResponseResult
+    from explorer.workbench.saved import SavedLink
 
 __all__ = ["Phase", "RequestSession"]
 
@@ -56,6 +60,10 @@ class RequestSession:
     generation: int = 0
     """Grows with every send (see the module docstring)."""
     closed: bool = False
+    saved: SavedLink | None = None
+    """The collection file this request was opened from or saved to (None: not saved)."""
+    saved_state: dict[str, Any] | None = None
+    """The state when the request was last read from or written to that file."""
     id: int = field(default_factory=lambda: next(_ids))
 
     @property
@@ -64,10 +72,24 @@ class RequestSession:
         return self.edited and self.state != self.baseline
 
     @property
+    def unsaved(self) -> bool:
+        """A saved request whose state differs from its file's (the tab shows a dot)."""
+        if self.saved is None:
+            return False
+        from explorer.workbench.saved import comparable
+
+        return comparable(self.state) != comparable(self.saved_state)
+
+    def mark_saved(self, link: SavedLink) -> None:
+        """The state now is what the file `link` holds (just read or written)."""
+        self.saved = link
+        self.saved_state = copy.deepcopy(self.state)
+
+    @property
     def keep(self) -> bool:
-        """Changed by the user or sent: selecting another endpoint opens a new tab rather
-        than replacing this one."""
-        return self.edited or self.sent
+        """Changed by the user, sent or saved: selecting another endpoint opens a new tab
+        rather than replacing this one."""
+        return self.edited or self.sent or self.saved is not None
 
     def opened(self, state: Mapping[str, Any]) -> None:
         """The editor was filled for this session (from defaults, a draft or disk)."""
@@ -111,8 +133,17 @@ class RequestSession:
 
     def persisted(self, redact: Callable[[Mapping[str, Any]], dict[str, Any]]) -> dict[str, Any]:
         """What is written to disk for this session: the endpoint and the editor state,
-        passed through `redact` (which leaves secrets out). Results are not kept."""
-        return {"op": self.op_key, "state": redact(self.state), "edited": self.edited}
+        passed through `redact` (which leaves secrets out), and where it is saved. Results
+        are not kept."""
+        out: dict[str, Any] = {
+            "op": self.op_key,
+            "state": redact(self.state),
+            "edited": self.edited,
+        }
+        if self.saved is not None:
+            out["saved"] = self.saved.to_data()
+            out["saved_state"] = redact(self.saved_state or {})
+        return out
 
     @classmethod
     def from_persisted(cls, data: Mapping[str, Any]) -> RequestSession | None:
@@ -124,4 +155,10 @@ class RequestSession:
         session = cls(op_key=op)
         session.opened(state)
         session.edited = bool(data.get("edited"))
+        if "saved" in data:
+            from explorer.workbench.saved import SavedLink
+
+            session.saved = SavedLink.from_data(data.get("saved"))
+            saved_state = data.get("saved_state")
+            session.saved_state = dict(saved_state) if isinstance(saved_state, dict) else {}
         return session

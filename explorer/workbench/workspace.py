@@ -10,7 +10,11 @@ and the open tabs, always written without secrets. No Qt.
 
 A run of the demo serves it on a new free port each time: a draft or tab saved in an
 earlier run keeps none of that run's local server (its port is gone), and an ad-hoc URL
-on it moves to this run's.
+on it moves to this run's. A server that names a variable (`{{baseUrl}}`, as a request
+opened from a collection has it) is kept: the variable follows the run.
+
+A tab opened from a collection file comes back linked to it (`RequestSession.saved`); the
+window reads the file again (it may have changed while the app was closed).
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ class Workspace:
             if session is None:
                 continue
             state = dict(session.state)
-            if self.preferred_server:
+            if self.preferred_server and not _names_variable(state.get("server")):
                 state.pop("server", None)  # the local mock of that run is gone
                 if old_server and session.op_key is None:
                     state = rebase_address(state, old_server, self.preferred_server)
@@ -77,6 +81,11 @@ class Workspace:
     def save(self) -> None:
         """Write what changed; raises StoreError."""
         self.drafts.save()
+
+
+def _names_variable(server: Any) -> bool:
+    """A server state whose custom base URL is a `{{variable}}`."""
+    return isinstance(server, Mapping) and "{{" in str(server.get("custom") or "")
 
 
 def rebase_address(state: dict[str, Any], old: str, new: str) -> dict[str, Any]:
