@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "history.max_days", int, 30, "How many days the history keeps a request (0: no limit)."
     ),
+    Setting("collections.open", list, [], "The collection folders open in the Collections panel."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

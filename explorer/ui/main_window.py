@@ -44,11 +44,13 @@ from PySide6.QtWidgets import (
 from explorer import spec as spec_mod
 from explorer.errors import RequestError, SpecError
 from explorer.store import Drafts
+from explorer.ui.collections_window import SavedRequests
 from explorer.ui.history import HistoryPanel
 from explorer.ui.request_tab import ICON_SIZE, RequestTab, method_icon
 from explorer.ui.response.code import CodePanel
 from explorer.ui.safe_text import cut, html_text, tooltip
 from explorer.ui.shortcuts import SHORTCUTS, by_name, key_text
+from explorer.ui.sidebar import Sidebar
 from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
 from explorer.ui.window_parts import ConsentBar, EnvironmentBar, TabBar
@@ -182,15 +184,12 @@ class MainWindow(QMainWindow):
         left_layout.setSpacing(0)
         left_layout.addWidget(self.spec_title)
         left_layout.addWidget(self.tree, 1)
-        # The left side's pages (the sidebar, later): the endpoints, the history.
+        # The left side's pages (added below, once their actions exist): the endpoints,
+        # the saved requests, the history.
         self.history_panel = HistoryPanel(services.history_store(), services.settings)
         self.history_panel.open_requested.connect(self.open_history_entry)
         self.history_panel.message.connect(self.set_status)
-        self.sidebar = QTabWidget()
-        self.sidebar.setObjectName("sidebarPages")
-        self.sidebar.setDocumentMode(True)
-        self.sidebar.addTab(left, "Endpoints")
-        self.sidebar.addTab(self.history_panel, "History")
+        self.sidebar = Sidebar()
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplit")
@@ -228,6 +227,10 @@ class MainWindow(QMainWindow):
 
         self.tree.operation_selected.connect(self.select_operation)
         self._build_menus()
+        self.saved = SavedRequests(self)  # the Collections panel, Ctrl+S, tabs of saved requests
+        self.sidebar.add_page("Endpoints", left, self.actions_by_name["endpoints"])
+        self.sidebar.add_page("Collections", self.saved.panel, self.actions_by_name["collections"])
+        self.sidebar.add_page("History", self.history_panel, self.actions_by_name["history"])
         self._restore_layout()
         self._update_actions()
         if services.settings.problem:
@@ -294,10 +297,14 @@ class MainWindow(QMainWindow):
             "reopen_tab": self.reopen_closed_tab,
             "next_tab": lambda: self._step_tab(1),
             "previous_tab": lambda: self._step_tab(-1),
-            "find_endpoint": self.tree.focus_filter,
+            "find_endpoint": self._find_endpoint,
             "focus_url": self.focus_address,
             "send": self.send,
             "cancel": self.cancel,
+            "save": lambda: self.saved.save(),
+            "save_as": lambda: self.saved.save(as_new=True),
+            "open_collection": lambda: self.saved.choose_collection(),
+            "new_collection": lambda: self.saved.choose_new_collection(),
             "shortcuts": self.show_shortcuts,
             "warnings": self.show_warnings,
             "webhooks": lambda: self.show_webhooks(),
@@ -331,6 +338,11 @@ class MainWindow(QMainWindow):
         self.code_button.setVisible(not self.code_action.isChecked())
         self.code_button.clicked.connect(lambda: self.code_action.setChecked(True))
         self.code.hide_button.clicked.connect(lambda: self.code_action.setChecked(False))
+
+    def _find_endpoint(self) -> None:
+        """Ctrl+K: the endpoint tree's filter (its sidebar page shown)."""
+        self.sidebar.show_page("Endpoints")
+        self.tree.focus_filter()
 
     def show_common_operations(self) -> None:
         """The demo's welcome page: ECOSIRE's common operations as snippets in the code
@@ -746,6 +758,7 @@ class MainWindow(QMainWindow):
         tab.retargeted.connect(self._retargeted)
         tab.copy_as_requested.connect(self.copy_as)
         tab.use_as_token.connect(lambda token, tab=tab: self.use_as_token(token, tab))
+        self.saved.attach(tab)
         self._tabs_by_session[session.id] = tab
         if self.api is not None:
             tab.load(self.api, self.preferred_server, state)
@@ -874,13 +887,17 @@ class MainWindow(QMainWindow):
         index = self.tab_widget.indexOf(tab)
         if index < 0:
             return
-        text = tab.title() + (UNSENT_MARK if tab.session.unsent else "")
+        saved = tab.session.saved is not None
+        dirty = tab.session.unsaved if saved else tab.session.unsent
+        text = tab.title() + (UNSENT_MARK if dirty else "")
         self.tab_widget.setTabText(index, text)
         self.tab_widget.setTabIcon(index, method_icon(tab.method()))
         op = tab.operation()
         tip = op.key if op is not None else "Ad-hoc request"
-        if tab.session.unsent:
-            tip += "\n● changed since it was last sent"
+        if saved and tab.session.saved is not None:
+            tip += f"\nSaved in {tab.session.saved.path}"
+        if dirty:
+            tip += "\n● changed since it was last " + ("saved" if saved else "sent")
         self.tab_widget.setTabToolTip(index, tooltip(tip))
 
     def focus_address(self) -> None:
@@ -927,6 +944,7 @@ class MainWindow(QMainWindow):
             self._add_tab(session, state, show=False)
         if self.tabs():
             self.tab_widget.setCurrentIndex(min(max(active, 0), self.tab_widget.count() - 1))
+        self.saved.restore_links()
 
     def select_operation(self, op: spec_mod.Operation) -> None:
         """The tree's selection: where the workbench places it (`Workbench.place`)."""
@@ -1148,6 +1166,8 @@ class MainWindow(QMainWindow):
         actions = self.actions_by_name
         actions["cancel"].setEnabled(sending)  # Esc is free for widgets otherwise
         actions["send"].setEnabled(has_tab)
+        actions["save"].setEnabled(has_tab)
+        actions["save_as"].setEnabled(has_tab)
         actions["close_tab"].setEnabled(has_tab)
         actions["reopen_tab"].setEnabled(bool(self.bench.closed))
         actions["new_tab"].setEnabled(self.api is not None)
@@ -1206,6 +1226,7 @@ class MainWindow(QMainWindow):
     async def aclose(self) -> None:
         """Cancel every request and load of the window, and wait for them to end."""
         await self.bench.aclose()
+        await self.saved.panel.aclose()
         if self.webhooks is not None:
             await self.webhooks.aclose()
         for task in list(self._tasks):

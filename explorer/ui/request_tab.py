@@ -7,6 +7,12 @@ cancelled). Sending, cancelling and closing are the window's and the workbench's
 
 Its widgets are built the first time the tab is shown (`ensure_built`): a restored
 session of an earlier run costs nothing until the user looks at it.
+
+A tab whose session is linked to a collection file (`session.saved`) shows the saved
+request's name; filled from the file, it takes that state as the file's
+(`session.mark_saved`). When the file changed on disk while the tab has edits of its own,
+a bar says so and offers to reload it or keep the tab's (`disk_bar`). A curl command
+pasted into the address becomes the tab's request (`show_request`).
 """
 
 from __future__ import annotations
@@ -16,18 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.spec import Operation, Spec
 from explorer.ui.style import METHOD_COLORS
 from explorer.workbench.session import RequestSession
 
 if TYPE_CHECKING:  # imported when the first tab is built (not for the first paint)
+    from explorer.collection.model import SavedRequest
     from explorer.http.model import Problem
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
     from explorer.workbench.credentials import Credentials
+    from explorer.workbench.saved import SavedLink
 
 __all__ = ["ICON_SIZE", "RequestTab", "method_icon"]
 
@@ -82,6 +98,12 @@ class RequestTab(QWidget):
     """"Copy as" on the address bar: the request as code in that language (its name)."""
     use_as_token = Signal(str)
     """"Use as token" on a string of the response (the string)."""
+    message = Signal(str)
+    """Something to tell the user in the status bar."""
+    reload_file_requested = Signal(object)
+    """The disk bar's "Reload": take the file's version (the session)."""
+    keep_mine_requested = Signal(object)
+    """The disk bar's "Keep mine": keep the tab's edits (the session)."""
 
     def __init__(self, session: RequestSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +126,12 @@ class RequestTab(QWidget):
         self._sync_timer.setSingleShot(True)
         self._sync_timer.setInterval(SYNC_MS)
         self._sync_timer.timeout.connect(self.sync_state)
+        self.pending_file: SavedLink | None = None
+        """The file's new version while the disk bar asks (Reload / Keep mine)."""
+        self.disk_bar = DiskBar(self)
+        self.disk_bar.reload.clicked.connect(lambda: self.reload_file_requested.emit(self.session))
+        self.disk_bar.keep.clicked.connect(lambda: self.keep_mine_requested.emit(self.session))
+        self._layout.addWidget(self.disk_bar)
 
     # -- building -------------------------------------------------------------------------
 
@@ -122,6 +150,7 @@ class RequestTab(QWidget):
         self._built = True
         self.editor = RequestEditor(self)
         self.editor.address.copy_as_requested.connect(self.copy_as_requested)
+        self.editor.address.curl_pasted.connect(self._curl_pasted)
         self.docs = DocsView()
         self.editor.set_docs_widget(self.docs)
         self.response = ResponseView()
@@ -169,23 +198,65 @@ class RequestTab(QWidget):
     def _fill(self, state: Mapping[str, Any] | None) -> None:
         if self.api is None:
             return
+        from_file = self.session.saved is not None and self.session.saved_state is None
         self._filling += 1
         try:
-            op = self.operation()
-            if op is None:
-                self.session.op_key = None
-                self.editor.set_adhoc(
-                    self.api, "GET", self.preferred_server or _first_base(self.api)
-                )
-            else:
-                self.editor.set_operation(self.api, op, self.preferred_server)
-            if state:
-                self.editor.restore_state(state)
-            self.docs.set_operation(self.api, op)
+            self._show_state(state, from_file=from_file)
             self.response.clear()
             self.session.opened(self.editor.state())
+            if from_file and self.session.saved is not None:
+                self.session.mark_saved(self.session.saved)
         finally:
             self._filling -= 1
+
+    def _show_state(self, state: Mapping[str, Any] | None, *, from_file: bool = False) -> None:
+        """The editor for the session's endpoint (or ad hoc), with `state` over it. From a
+        file, a literal base URL picks the server it names (its variables filled)."""
+        assert self.api is not None
+        op = self.operation()
+        if op is None:
+            self.session.op_key = None
+            self.editor.set_adhoc(self.api, "GET", self.preferred_server or _first_base(self.api))
+        else:
+            self.editor.set_operation(self.api, op, self.preferred_server)
+        if state:
+            self.editor.restore_state(state)
+            server = state.get("server")
+            custom = server.get("custom") if isinstance(server, Mapping) else None
+            if from_file and op is not None and isinstance(custom, str) and "{{" not in custom:
+                self.editor.server.select_url(custom)
+        self.docs.set_operation(self.api, op)
+
+    def show_request(self, saved: SavedRequest) -> None:
+        """Make the tab's request `saved` (a pasted curl command): linked to the endpoint
+        its URL names, or ad hoc; an edit of the tab like any other."""
+        if self.api is None:
+            return
+        self.ensure_built()
+        from explorer.workbench.saved import link_request, state_from_saved
+
+        bases = [self.editor.server.base_url(), self.preferred_server or ""]
+        bases += [s.resolve() for s in self.api.servers]
+        linked, op = link_request(saved, self.api, [b for b in bases if b])
+        self.session.op_key = op.key if op is not None else None
+        self._filling += 1
+        try:
+            self._show_state(state_from_saved(linked, op))
+        finally:
+            self._filling -= 1
+        self.sync_state()
+        self.retargeted.emit(self.session)
+
+    def _curl_pasted(self, text: str) -> None:
+        from explorer.workbench.saved import request_from_curl
+
+        try:
+            saved = request_from_curl(text)
+        except ValueError as exc:
+            self.message.emit(f"The pasted curl command could not be read: {exc}")
+            return
+        self.show_request(saved)
+        self.message.emit(f"Made the request from the pasted curl command ({saved.method})")
 
     # -- the session's state --------------------------------------------------------------
 
@@ -233,7 +304,12 @@ class RequestTab(QWidget):
     # -- looks ----------------------------------------------------------------------------
 
     def title(self) -> str:
-        """The tab's text: the endpoint's summary (or path), or the ad-hoc URL's path."""
+        """The tab's text: a saved request's name, the endpoint's summary (or path), or the
+        ad-hoc URL's path."""
+        link = self.session.saved
+        if link is not None and link.request is not None and link.request.name.strip():
+            text = " ".join(link.request.name.split())
+            return text if len(text) <= 40 else text[:39] + "…"
         op = self.operation()
         if op is not None:
             text = op.summary or op.path
@@ -286,6 +362,42 @@ class RequestTab(QWidget):
         if self._built:
             self.editor.shutdown()
             self.editor.slots.shutdown()
+
+
+class DiskBar(QFrame):
+    """A bar above the request: its file changed on disk while the tab has edits of its
+    own (Reload / Keep mine), or its file is gone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("diskBar")
+        self.setStyleSheet("#diskBar { background: #fff9db; border-bottom: 1px solid #ffe066; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.reload = QToolButton(self)
+        self.reload.setObjectName("diskReload")
+        self.reload.setText("Reload")
+        self.reload.setToolTip("Take the file's version: your changes in this tab are dropped")
+        self.keep = QToolButton(self)
+        self.keep.setObjectName("diskKeep")
+        self.keep.setText("Keep mine")
+        self.keep.setToolTip("Keep this tab's version: Ctrl+S writes it over the file")
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.reload)
+        layout.addWidget(self.keep)
+        self.hide()
+
+    def say(self, text: str, *, choices: bool = True) -> None:
+        from explorer.ui.safe_text import cut
+
+        self.label.setText(cut(text, 400))
+        self.reload.setVisible(choices)
+        self.keep.setVisible(True)
+        self.keep.setText("Keep mine" if choices else "OK")
+        self.show()
 
 
 def _first_base(api: Spec) -> str:

@@ -32,6 +32,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("open", "File", "&Open document…", ("Ctrl+O",), "Open an OpenAPI document"),
     Shortcut("open_url", "File", "Open &URL…", ("Ctrl+Shift+O",), "Open a document by URL"),
     Shortcut("open_demo", "File", "Open the ECOSIRE &demo", (), "Open the bundled demo API"),
+    Shortcut("open_collection", "File", "Open &collection…", (), "Open a folder of saved requests"),
+    Shortcut("new_collection", "File", "New co&llection…", (), "Start a collection in a folder"),
     Shortcut("quit", "File", "&Quit", ("Ctrl+Q",), "Quit (open tabs come back next time)"),
     Shortcut("new_tab", "Tabs", "&New tab", ("Ctrl+T",), "A new ad-hoc request"),
     Shortcut("close_tab", "Tabs", "&Close tab", ("Ctrl+W",), "Close the current tab"),
@@ -48,6 +50,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("Ctrl+Shift+Tab", "Ctrl+PgUp"),
         "Go to the tab on the left",
     ),
+    Shortcut("endpoints", "View", "&Endpoints", ("Ctrl+1",), "Show the endpoint tree"),
+    Shortcut("collections", "View", "C&ollections", ("Ctrl+2",), "Show the saved requests"),
     Shortcut("find_endpoint", "View", "&Find endpoint", ("Ctrl+K",), "Filter the endpoint tree"),
     Shortcut("focus_url", "View", "Go to the &address", ("Ctrl+L",), "Edit the method and URL"),
     Shortcut("code_panel", "View", "&Code panel", ("Ctrl+Shift+C",), "Show or hide the code panel"),
@@ -67,6 +71,20 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     ),
     Shortcut("send", "Request", "&Send", ("Ctrl+Return", "Ctrl+Enter"), "Send the request"),
     Shortcut("cancel", "Request", "&Cancel", ("Escape",), "Cancel the request in flight"),
+    Shortcut(
+        "save",
+        "Request",
+        "Sa&ve",
+        ("Ctrl+S",),
+        "Save the request to its collection file (asks where the first time)",
+    ),
+    Shortcut(
+        "save_as",
+        "Request",
+        "Save &as…",
+        ("Ctrl+Shift+S",),
+        "Save the request as a new one, in a collection and folder you choose",
+    ),
     Shortcut("shortcuts", "Help", "&Keyboard shortcuts", ("F1",), "This list"),
     Shortcut("warnings", "Help", "Document &warnings", (), "What looked odd in the document"),
 )
@@ -80,6 +98,11 @@ LOCAL: tuple[tuple[str, str, str], ...] = (
     ("Middle click", "on a tab", "Close it"),
     ("Enter", "in the history", "Open the request in a new tab"),
     ("Delete", "in the history", "Forget the request"),
+    ("Enter", "in the collections", "Open the saved request in a tab"),
+    ("F2", "in the collections", "Rename"),
+    ("Delete", "in the collections", "Delete (Ctrl+Z brings it back)"),
+    ("Ctrl+Z", "in the collections", "Undo the last delete, rename or move"),
+    ("Ctrl+V", "in the address bar", "A curl command pasted becomes the request"),
 )
 """Keys of one widget (not window actions): shown on the help page only."""
 

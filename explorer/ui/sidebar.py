@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from explorer.ui.shortcuts import key_text
 
@@ -77,9 +77,20 @@ class Sidebar(QWidget):
         self.bar.setCurrentIndex(index)
         self.stack.setCurrentIndex(index)
         page = self.stack.widget(index)
-        if focus and page is not None:
-            page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        focused = QApplication.focusWidget()
+        if focus and page is not None and not (focused and page.isAncestorOf(focused)):
+            page.setFocus(Qt.FocusReason.ShortcutFocusReason)  # unless a page's own slot did
         return page
+
+    def currentWidget(self) -> QWidget | None:
+        """The page shown (as QTabWidget says it: the Sidebar took one's place)."""
+        return self.stack.currentWidget()
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        """Show the page `widget` (as QTabWidget does)."""
+        index = self.stack.indexOf(widget)
+        if index >= 0:
+            self.show_page(self._names[index])
 
     def _tab_changed(self, index: int) -> None:
         if 0 <= index < len(self._names):

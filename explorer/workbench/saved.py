@@ -40,7 +40,9 @@ __all__ = [
     "comparable",
     "default_name",
     "link_request",
+    "looks_like_curl",
     "operation_for",
+    "request_from_curl",
     "saved_from_state",
     "state_from_saved",
     "unchanged",
@@ -436,6 +438,28 @@ def _emptied_keys(before: str, after: Any) -> list[str]:
 
     walk(a, b)
     return list(dict.fromkeys(found))
+
+
+# -- a pasted curl command ----------------------------------------------------------------
+
+
+def looks_like_curl(text: str) -> bool:
+    """Text that is a curl command ("curl …", a shell prompt's "$ " allowed before it)."""
+    words = text.strip().removeprefix("$").lstrip().split(None, 1)
+    return bool(words) and words[0] in ("curl", "curl.exe") and len(words) > 1
+
+
+def request_from_curl(text: str) -> SavedRequest:
+    """A curl command as a request: method, URL, headers, body (col-store's parser,
+    `explorer.collection.curl.parse_curl`). ValueError with why when it cannot be one."""
+    from explorer.collection.curl import parse_curl  # type: ignore[import-not-found,unused-ignore]
+    from explorer.errors import ExplorerError
+
+    try:
+        saved: SavedRequest = parse_curl(text.strip().removeprefix("$").lstrip())
+    except ExplorerError as exc:
+        raise ValueError(str(exc)) from None
+    return saved
 
 
 # -- to a tab -----------------------------------------------------------------------------

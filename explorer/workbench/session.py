@@ -73,8 +73,9 @@ class RequestSession:
 
     @property
     def unsaved(self) -> bool:
-        """A saved request whose state differs from its file's (the tab shows a dot)."""
-        if self.saved is None:
+        """A saved request whose state differs from its file's (the tab shows a dot); not
+        while it waits to be filled from its file (`saved_state` None)."""
+        if self.saved is None or self.saved_state is None:
             return False
         from explorer.workbench.saved import comparable
 
@@ -142,7 +143,8 @@ class RequestSession:
         }
         if self.saved is not None:
             out["saved"] = self.saved.to_data()
-            out["saved_state"] = redact(self.saved_state or {})
+            if self.unsaved:  # else the file is the state: read again at the next start
+                out["saved_state"] = redact(self.saved_state or {})
         return out
 
     @classmethod
@@ -160,5 +162,5 @@ class RequestSession:
 
             session.saved = SavedLink.from_data(data.get("saved"))
             saved_state = data.get("saved_state")
-            session.saved_state = dict(saved_state) if isinstance(saved_state, dict) else {}
+            session.saved_state = dict(saved_state) if isinstance(saved_state, dict) else None
         return session

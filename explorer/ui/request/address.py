@@ -1,10 +1,18 @@
 """The address bar's parts: the URL field that shows what will be sent and takes a URL
-typed by hand, and a one-line label that elides (the endpoint's summary)."""
+typed by hand (or a curl command pasted: `curl_pasted`), and a one-line label that elides
+(the endpoint's summary)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFocusEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSizePolicy, QWidget
 
 from explorer.ui.safe_text import tooltip
@@ -57,6 +65,8 @@ class AddressEdit(QLineEdit):
     """Enter was pressed (after `committed`, when the text had changed)."""
     copy_as_requested = Signal(str)
     """"Copy as" in the context menu: the request as code in that language (its name)."""
+    curl_pasted = Signal(str)
+    """A curl command was pasted (or typed and committed): its text, line breaks kept."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,13 +97,34 @@ class AddressEdit(QLineEdit):
         """The URL as previewed (the wire's URL, secrets shown as "…")."""
         return self._preview
 
+    def paste_text(self, text: str) -> None:
+        """Paste `text` as the user would: a curl command becomes the request
+        (`curl_pasted`); anything else is inserted as Qt pastes it."""
+        from explorer.workbench.saved import looks_like_curl
+
+        if looks_like_curl(text):
+            self._typing = False
+            self.show_preview(self._preview)
+            self.curl_pasted.emit(text)
+        else:
+            self.insert(text)
+
+    def _paste(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
     def commit(self) -> None:
-        """End typing: report the typed text if it differs from the preview."""
+        """End typing: report the typed text if it differs from the preview (a curl
+        command dropped or typed in: `curl_pasted`)."""
+        from explorer.workbench.saved import looks_like_curl
+
         if not self._typing:
             return
         self._typing = False
         text = self.text()
-        if text.strip() != self._preview:
+        if looks_like_curl(text):
+            self.show_preview(self._preview)
+            self.curl_pasted.emit(text)
+        elif text.strip() != self._preview:
             self.committed.emit(text)
         else:
             self.show_preview(self._preview)
@@ -103,6 +134,10 @@ class AddressEdit(QLineEdit):
         self.setText(self._preview)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste) and not self.isReadOnly():
+            self._typing = True
+            self._paste()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
@@ -119,6 +154,10 @@ class AddressEdit(QLineEdit):
         from explorer.http.snippets import SNIPPETS
 
         menu = self.createStandardContextMenu()
+        for action in menu.actions():
+            if action.objectName() == "edit-paste":  # a curl command pasted is a request
+                action.triggered.disconnect()
+                action.triggered.connect(lambda _c=False: self._paste())
         menu.addSeparator()
         copy_as = menu.addMenu("Copy &as")
         copy_as.setObjectName("copyAsMenu")
