@@ -143,6 +143,7 @@ def saved_from_state(
 
     clean = redact_state(state, passwords, keep_variables=True)
     left_out = tuple(_left_out(state, clean))
+    clean = _without_emptied(state, clean)
     method = (op.method if op is not None else str(clean.get("method") or "GET")).upper()
     base = _base_with_variable(base_url, variables or {})
     path_values: list[tuple[str, Any]] = []
@@ -389,6 +390,51 @@ def _left_out(state: Mapping[str, Any], clean: Mapping[str, Any]) -> list[str]:
     ):
         out.append("the proxy's password")
     return list(dict.fromkeys(out))
+
+
+def _without_emptied(state: Mapping[str, Any], clean: dict[str, Any]) -> dict[str, Any]:
+    """`clean` without the rows and fields whose values redaction emptied: a header or a
+    query parameter with its secret taken out is left out whole (sent empty, it would
+    mean something else); a JSON body keeps its keys, emptied."""
+    out = dict(clean)
+    for key in ("headers", "query"):
+        out[key] = _kept_rows(state.get(key), clean.get(key))
+    out["params"] = _kept_params(state.get("params"), clean.get("params"))
+    body_a, body_b = state.get("body"), clean.get("body")
+    if isinstance(body_a, Mapping) and isinstance(body_b, Mapping):
+        forms_a, forms_b = body_a.get("forms"), body_b.get("forms")
+        if isinstance(forms_a, Mapping) and isinstance(forms_b, Mapping):
+            forms: dict[str, Any] = {}
+            for mt, form in forms_b.items():
+                before = forms_a.get(mt)
+                if isinstance(form, Mapping) and isinstance(before, Mapping):
+                    form = {
+                        **form,
+                        "fields": _kept_params(before.get("fields"), form.get("fields")),
+                        "extra": _kept_rows(before.get("extra"), form.get("extra")),
+                    }
+                forms[mt] = form
+            out["body"] = {**body_b, "forms": forms}
+    return out
+
+
+def _kept_rows(before: Any, after: Any) -> Any:
+    if not isinstance(before, list) or not isinstance(after, list) or len(before) != len(after):
+        return after
+    return [
+        b
+        for a, b in zip(before, after, strict=True)
+        if not (
+            isinstance(a, list) and isinstance(b, list) and len(a) >= 3 and a[2] != b[2] and a[2]
+        )
+    ]
+
+
+def _kept_params(before: Any, after: Any) -> Any:
+    if not isinstance(after, Mapping):
+        return after
+    emptied = set(_emptied_params(before, after))
+    return {k: v for k, v in after.items() if k not in emptied}
 
 
 def _emptied_rows(before: Any, after: Any) -> list[str]:
