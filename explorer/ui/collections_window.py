@@ -121,7 +121,7 @@ class SavedRequests(QObject):
         op = operation_for(link.request, window.api)
         session = window.bench.open(RequestSession(op_key=op.key if op is not None else None))
         session.saved = link
-        tab = window._add_tab(session, state_from_saved(link.request, op))
+        tab = window._add_tab(session, state_from_saved(link.request, op, self._variables()))
         tab.ensure_built()
         window._decorate(tab)
         window.set_status(f"Opened “{link.request.name}” ({_shown_path(link)})")
@@ -136,7 +136,8 @@ class SavedRequests(QObject):
         tab.session.op_key = op.key if op is not None else None
         tab.session.saved = link
         tab.session.saved_state = None  # the fill takes the file's state as saved
-        tab.load(window.api, window.preferred_server, state_from_saved(link.request, op))
+        state = state_from_saved(link.request, op, self._variables())
+        tab.load(window.api, window.preferred_server, state)
         tab.disk_bar.hide()
         tab.pending_file = None
         window._decorate(tab)
@@ -249,16 +250,20 @@ class SavedRequests(QObject):
         else:
             self._ask(tab)
 
+    def _variables(self) -> dict[str, str]:
+        """The environment's variables (what `{{baseUrl}}` is in this run)."""
+        creds = self.window.credentials
+        return creds.variables() if creds is not None else {}
+
     def _convert(self, tab: RequestTab, name: str, previous: SavedLink | None) -> SaveResult:
         from explorer.workbench.redact import password_names
 
         op = tab.operation()
-        creds = self.window.credentials
         return saved_from_state(
             tab.session.state,
             op,
             base_url=tab.editor.request_input().base_url,
-            variables=creds.variables() if creds is not None else {},
+            variables=self._variables(),
             name=name,
             passwords=password_names(op),
             previous=previous.request if previous is not None else None,

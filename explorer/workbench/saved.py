@@ -213,16 +213,28 @@ def _carry_over(saved: SavedRequest, previous: SavedRequest, op: Operation | Non
 
 
 def _base_with_variable(base: str, variables: Mapping[str, str]) -> str:
-    """`base` as `{{name}}` when a variable holds exactly it (baseUrl first)."""
+    """`base` with the variable that holds its start written instead (`{{baseUrl}}`,
+    `{{baseUrl}}/v2`): baseUrl first, then the longest."""
     base = base.rstrip("/")
-    if not base or "{{" in base:
+    if not base or base.startswith("{{"):
         return base
-    names = sorted(variables, key=lambda n: (n != BASE_VARIABLE, n))
+    names = sorted(variables, key=lambda n: (n != BASE_VARIABLE, -len(variables[n])))
     for name in names:
-        value = variables[name]
-        if value and value.rstrip("/") == base:
-            return "{{" + name + "}}"
+        value = variables[name].rstrip("/")
+        if value and (base == value or base.startswith(value + "/")):
+            return "{{" + name + "}}" + base[len(value) :]
     return base
+
+
+def _resolve_base(url: str, variables: Mapping[str, str]) -> str:
+    """`url` with a leading `{{name}}` filled in when `variables` has it (the editor then
+    shows the server it names; saving writes the variable again)."""
+    from explorer.workbench.variables import VARIABLE
+
+    match = VARIABLE.match(url)
+    if match is None or not variables.get(match.group(1)):
+        return url
+    return variables[match.group(1)].rstrip("/") + url[match.end() :]
 
 
 def _empty(value: Any) -> bool:
@@ -555,10 +567,13 @@ def link_request(
     )
 
 
-def state_from_saved(saved: SavedRequest, op: Operation | None) -> dict[str, Any]:
+def state_from_saved(
+    saved: SavedRequest, op: Operation | None, variables: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The editor state that shows `saved` (for `op`, found with `operation_for`; None:
     ad hoc): what the editor's `restore_state()` takes after `set_operation(op)` or
-    `set_adhoc()`."""
+    `set_adhoc()`. A URL that starts with a variable of `variables` starts with its
+    value (the server it names is shown and used as such)."""
     params: dict[str, Any] = {}
     query_rows: list[list[Any]] = []
     header_rows: list[list[Any]] = []
@@ -597,7 +612,7 @@ def state_from_saved(saved: SavedRequest, op: Operation | None) -> dict[str, Any
             "proxy": "",
         },
     }
-    url = saved.url
+    url = _resolve_base(saved.url, variables or {})
     if op is not None:
         base = url.split("?", 1)[0]
         base = base[: len(base) - len(op.path)] if base.endswith(op.path) else base
