@@ -376,6 +376,7 @@ class CollectionsPanel(QWidget):
             if self.tree.isExpanded(index) and (node := self.model.node(index)) is not None
         }
         current = self.model.node(self.tree.currentIndex())
+        scrolled = self.tree.verticalScrollBar().value()
         self.model.show(
             [
                 (r, self._loaded[r].collection, self._loaded[r].problems)
@@ -391,6 +392,7 @@ class CollectionsPanel(QWidget):
             index = self.model.find(current.key)
             if index.isValid():
                 self.tree.setCurrentIndex(index)
+        self.tree.verticalScrollBar().setValue(scrolled)
         self._watch()
         self._update_looks()
 
@@ -733,11 +735,7 @@ class CollectionsPanel(QWidget):
         items = dest_folder.items
         if node.kind == "request" and isinstance(node.item, SavedRequest):
             req = node.item
-            if node.root == target.root and node.folder == target.folder:
-                # a row's own place counts while it is dragged: one less after it
-                current = next((i for i, it in enumerate(items) if it is req), -1)
-                if 0 <= current < row:
-                    row -= 1
+            row = _row_without(items, req, row)
             moved: SavedRequest | None = self._edit(
                 f"Moved “{req.name}”",
                 dest,
@@ -756,10 +754,7 @@ class CollectionsPanel(QWidget):
             return Node("request", str(dest.root), target.folder, moved.file, item=moved)
         if node.kind == "folder" and isinstance(node.item, Folder):
             folder = node.item
-            if node.root == target.root and node.folder[:-1] == target.folder:
-                current = next((i for i, it in enumerate(items) if it is folder), -1)
-                if 0 <= current < row:
-                    row -= 1
+            row = _row_without(items, folder, row)
             path: tuple[str, ...] | None = self._edit(
                 f"Moved the folder “{folder.name}”",
                 dest,
@@ -823,3 +818,10 @@ class CollectionsPanel(QWidget):
         if fresh:
             self.reload_later(loaded.root)
         return path
+
+
+def _row_without(items: list[Folder | SavedRequest], item: object, row: int) -> int:
+    """A drop's row among `items` once `item` (dragged from among them, or not) is out of
+    them: one less when it was above the row."""
+    current = next((i for i, it in enumerate(items) if it is item), -1)
+    return row - 1 if 0 <= current < row else row

@@ -278,3 +278,20 @@ def test_a_request_with_an_absolute_url_links_to_its_endpoint(api: spec_mod.Spec
     )
     assert none is None and other.url == "https://elsewhere.example/x"
     assert other.query == (("a", "1"), ("expand", "owner"))
+
+
+def test_a_url_under_a_variable_is_written_with_it_and_opens_as_its_value(
+    api: spec_mod.Spec, editors: tuple[RequestEditor, RequestEditor]
+) -> None:
+    a, b = editors
+    a.set_adhoc(api, "GET", BASE + "/v2", "/things")
+    saved = saved_from_state(a.state(), None, base_url=BASE + "/v2", variables=VARIABLES).request
+    assert saved.url == "{{baseUrl}}/v2/things"  # this run's port is not in the file
+    elsewhere = {"baseUrl": "https://api.example.com/v1"}
+    b.set_adhoc(api)
+    b.restore_state(state_from_saved(saved, None, elsewhere))  # another run, another base
+    assert b.request_input().base_url + b.request_input().path == (
+        "https://api.example.com/v1/v2/things"
+    )
+    unknown = state_from_saved(saved, None, {})  # no such variable here: kept, said on send
+    assert unknown["address"]["base"] == "{{baseUrl}}/v2/things"
