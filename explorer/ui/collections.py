@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.collection.model import Collection, Folder, SavedRequest
-from explorer.ui.collections_model import CollectionModel, Node
+from explorer.ui.collections_model import BADGE_SIZE, CollectionModel, Node
 from explorer.ui.safe_text import cut, tooltip
 from explorer.workbench.saved import SavedLink
 
@@ -168,7 +168,6 @@ class CollectionsPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(14)
-        self.tree.setIconSize(self.tree.iconSize().expandedTo(self.tree.iconSize()))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -181,8 +180,6 @@ class CollectionsPanel(QWidget):
         self.tree.setAccessibleName("Collections")
         self.tree.doubleClicked.connect(self.activate)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        from explorer.ui.collections_model import BADGE_SIZE
-
         self.tree.setIconSize(BADGE_SIZE)
 
         bar = QHBoxLayout()
