@@ -509,8 +509,8 @@ def looks_like_curl(text: str) -> bool:
 
 def request_from_curl(text: str) -> SavedRequest:
     """A curl command as a request: method, URL, headers, body (col-store's parser,
-    `explorer.collection.curl.parse_curl`). ValueError with why when it cannot be one."""
-    from explorer.collection.curl import parse_curl  # type: ignore[import-not-found,unused-ignore]
+    `explorer.collection.formats.curl.parse_curl`). ValueError with why when it cannot be one."""
+    from explorer.collection.formats.curl import parse_curl  # type: ignore[import-not-found,unused-ignore]
     from explorer.errors import ExplorerError
 
     try:
