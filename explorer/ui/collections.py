@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -407,20 +408,22 @@ class CollectionsPanel(QWidget):
     # -- the disk, watched ----------------------------------------------------------------
 
     def _watch(self) -> None:
-        """Watch every folder and file of the open collections (only those)."""
+        """Watch every folder and file of the open collections (only those): a folder
+        tells of files added and removed, a file of its content written in place."""
+        join = os.path.join
         paths: set[str] = set()
         for loaded in self.collections():
-            paths.add(str(loaded.root))
+            root = str(loaded.root)
+            paths.add(root)
+            paths.add(join(root, "collection.yaml"))
             for folder, _name in loaded.folders():
-                paths.add(str(loaded.root.joinpath(*folder)))
+                paths.add(join(root, *folder))
             for folder, req in loaded.collection.root.requests():
-                paths.add(str(loaded.root.joinpath(*folder, req.file + ".yaml")))
-            for problem in loaded.problems:
-                paths.add(str(problem.path))
-            paths.add(str(loaded.root / "collection.yaml"))
+                paths.add(join(root, *folder, req.file + ".yaml"))
+            paths.update(str(problem.path) for problem in loaded.problems)
         watched = set(self.watcher.files()) | set(self.watcher.directories())
         gone = sorted(watched - paths)
-        new = sorted(p for p in paths - watched if Path(p).exists())
+        new = sorted(p for p in paths - watched if os.path.exists(p))
         if gone:
             self.watcher.removePaths(gone)
         if new:
