@@ -6,6 +6,8 @@ explorer mock [SPEC] [--host 127.0.0.1] [--port N] [--allow-host NAME]
 explorer snippet SPEC "METHOD /path" --lang LANG [--param name=value]... [--body FILE|-]
                  [--base-url URL] [--inline-secrets]
 explorer webhook {sign,verify,listen,send} ...
+explorer import FILE --to DIR [--format auto|postman|insomnia|har|curl|openapi]
+explorer export DIR --format postman|har|curl|LANG [-o FILE|DIR] [--env NAME] [--spec SPEC]
 """
 
 from __future__ import annotations
@@ -145,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         return _mock(args[1:])
     if args and args[0] == "snippet":
         return _snippet(args[1:])
+    if args and args[0] in ("import", "export"):
+        from explorer.collection.cli import main as collection_main
+
+        return collection_main(args)
     if args and args[0] == "webhook":
         from explorer.webhooks.cli import main as webhook_main
 
