@@ -256,7 +256,10 @@ class RequestTab(QWidget):
             self.message.emit(f"The pasted curl command could not be read: {exc}")
             return
         self.show_request(saved)
-        self.message.emit(f"Made the request from the pasted curl command ({saved.method})")
+        note = ""
+        if isinstance(saved.auth, tuple) and saved.auth:
+            note = ": its credential was left out (the environment's credentials are used)"
+        self.message.emit(f"Made the request from the pasted curl command{note}")
 
     # -- the session's state --------------------------------------------------------------
 

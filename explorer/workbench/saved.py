@@ -40,7 +40,6 @@ __all__ = [
     "comparable",
     "default_name",
     "link_request",
-    "looks_like_curl",
     "operation_for",
     "request_from_curl",
     "saved_from_state",
@@ -501,23 +500,17 @@ def _emptied_keys(before: str, after: Any) -> list[str]:
 # -- a pasted curl command ----------------------------------------------------------------
 
 
-def looks_like_curl(text: str) -> bool:
-    """Text that is a curl command ("curl …", a shell prompt's "$ " allowed before it)."""
-    words = text.strip().removeprefix("$").lstrip().split(None, 1)
-    return bool(words) and words[0] in ("curl", "curl.exe") and len(words) > 1
-
-
 def request_from_curl(text: str) -> SavedRequest:
-    """A curl command as a request: method, URL, headers, body (col-store's parser,
-    `explorer.collection.formats.curl.parse_curl`). ValueError with why when it cannot be one."""
-    from explorer.collection.formats.curl import parse_curl  # type: ignore[import-not-found,unused-ignore]
+    """A curl command as a request: method, URL, headers, body (the one parser,
+    `explorer.collection.formats.curl.parse_curl`; a credential in it becomes a slot
+    name, its secret is not kept). ValueError with why when it cannot be one."""
+    from explorer.collection.formats.curl import parse_curl
     from explorer.errors import ExplorerError
 
     try:
-        saved: SavedRequest = parse_curl(text.strip().removeprefix("$").lstrip())
+        return parse_curl(text)
     except ExplorerError as exc:
-        raise ValueError(str(exc)) from None
-    return saved
+        raise ValueError(exc.message) from None
 
 
 # -- to a tab -----------------------------------------------------------------------------

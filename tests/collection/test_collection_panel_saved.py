@@ -295,3 +295,29 @@ def test_a_url_under_a_variable_is_written_with_it_and_opens_as_its_value(
     )
     unknown = state_from_saved(saved, None, {})  # no such variable here: kept, said on send
     assert unknown["address"]["base"] == "{{baseUrl}}/v2/things"
+
+
+def test_a_saved_request_opened_in_the_editor_sends_what_the_runner_sends(
+    api: spec_mod.Spec, editors: tuple[RequestEditor, RequestEditor]
+) -> None:
+    """The window (the editor filled by `state_from_saved`) and `explorer run` (the one
+    conversion, `explorer.collection.convert.to_request_input`) send the same request."""
+    from explorer.collection.convert import to_request_input
+
+    a, b = editors
+    compared = 0
+    for op in api.operations[1::4]:
+        if op.kind != "operation":
+            continue
+        a.set_operation(api, op, BASE)
+        fill(a)
+        result = saved_from_state(a.state(), op, base_url=BASE, variables=VARIABLES)
+        if result.left_out:
+            continue
+        saved = result.request
+        b.set_operation(api, op, BASE)
+        b.restore_state(state_from_saved(saved, op, VARIABLES))
+        runner, _options = to_request_input(saved, api)
+        assert sent(b.request_input()) == sent(runner), op.key
+        compared += 1
+    assert compared > 150

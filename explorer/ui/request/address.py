@@ -100,7 +100,7 @@ class AddressEdit(QLineEdit):
     def paste_text(self, text: str) -> None:
         """Paste `text` as the user would: a curl command becomes the request
         (`curl_pasted`); anything else is inserted as Qt pastes it."""
-        from explorer.workbench.saved import looks_like_curl
+        from explorer.collection.formats.curl import looks_like_curl
 
         if looks_like_curl(text):
             self._typing = False
@@ -115,7 +115,7 @@ class AddressEdit(QLineEdit):
     def commit(self) -> None:
         """End typing: report the typed text if it differs from the preview (a curl
         command dropped or typed in: `curl_pasted`)."""
-        from explorer.workbench.saved import looks_like_curl
+        from explorer.collection.formats.curl import looks_like_curl
 
         if not self._typing:
             return
