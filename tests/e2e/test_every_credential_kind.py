@@ -400,10 +400,14 @@ def test_every_kind_of_credential_arrives_as_asked_survives_a_restart_and_stays_
 
         choose_environment(again, qtbot, "development")
         await person.select("GET /both")
+        for scheme in ("keyA", "keyB"):
+            card = await person.card(scheme)
+            assert card.view is not None and card.view.filled and card.view.source == "keyring"
         _, arrived = await person.send(200)
         person.delivered(arrived, {"x-key-a": key_a, "x-key-b": key_b})
         await person.select("GET /basic")
         card = await person.card("basicAuth")
+        assert card.view is not None and card.view.filled and card.view.source == "keyring"
         assert card.edits["username"].text() == "ada-basic"
         _, arrived = await person.send(200)
         pair = base64.b64encode(f"ada-basic:{basic_pw}".encode()).decode()
