@@ -425,7 +425,7 @@ def test_every_kind_of_credential_arrives_as_asked_survives_a_restart_and_stays_
         served.stop()
 
     # no secret in any file the app wrote: settings, environments, drafts, open tabs, usage,
-    # the parse cache
+    # history (requests and replies), the parse cache
     every = found | {bearer, basic_pw, digest_pw, query_key, cookie_key, key_a, key_b}
     every.add(production_a)
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p != path]
@@ -436,6 +436,8 @@ def test_every_kind_of_credential_arrives_as_asked_survives_a_restart_and_stays_
     environments = next(p for p in written if p.name == "environments.json").read_text()
     assert "ada-basic" in environments  # the files read are the right ones
     assert any("/both" in p.read_text() for p in drafts)
+    history = [p for p in written if p.name.startswith("history")]
+    assert any(b"/query-key" in p.read_bytes() for p in history), history  # requests kept
     for file in written:
         text = file.read_bytes().decode("utf-8", "replace")
         for secret in every:
