@@ -845,8 +845,12 @@ class Credentials:
             jar.extract_cookies(_Response(result.headers), Request(result.url))
         return _cookies_to_json(jar) != before
 
-    def cookies_for(self, url: str) -> tuple[tuple[str, str], ...]:
-        """The jar's cookies a request to `url` sends back (name, value)."""
+    def cookies_for(self, url: str, used: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """The jar's cookies a request to `url` sends back (name, value), `used` being the
+        slots the request is sent with (`last_used`). A cookie that is the credential of
+        a cookie-session slot (the demo's `ecosire_auth`) goes only when that slot is
+        used: a request sends exactly what its security requirement asks for (nothing
+        for `/auth/login`, the bearer alone when the bearer is the alternative chosen)."""
         from urllib.request import Request
 
         jar = self._jar()
@@ -854,7 +858,20 @@ class Credentials:
         jar.add_cookie_header(request)
         header = request.get_header("Cookie") or ""
         pairs = [p.strip().partition("=") for p in header.split(";") if "=" in p]
-        return tuple((name, value) for name, _eq, value in pairs)
+        withheld = self._session_cookies() - {
+            self.api.security_schemes[n].param_name
+            for n in used
+            if n in self.api.security_schemes and self.kind_of(n) == "cookie"
+        }
+        return tuple((name, value) for name, _eq, value in pairs if name not in withheld)
+
+    def _session_cookies(self) -> set[str]:
+        """The names of the cookies that are the credential of a cookie-session slot."""
+        return {
+            scheme.param_name
+            for name, scheme in self.api.security_schemes.items()
+            if self.kind_of(name) == "cookie" and scheme.location.lower() == "cookie"
+        }
 
     def jar_cookies(self) -> list[dict[str, Any]]:
         """The jar's cookies, for showing (name, value, domain, path, expiry, flags)."""

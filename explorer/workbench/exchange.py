@@ -66,8 +66,9 @@ async def exchange(
 
     await creds.load_jar()
     # A credential typed for this request alone replaces the environment's.
-    sent = () if inp.auth is not None else await creds.inputs_for(op, inp.base_url, send)
-    full = dataclasses.replace(inp, credentials=sent, cookies=creds.cookies_for(prepared.url))
+    sent = await creds.inputs_for(None if inp.auth is not None else op, inp.base_url, send)
+    jar = creds.cookies_for(prepared.url, creds.last_used)
+    full = dataclasses.replace(inp, credentials=sent, cookies=jar)
     prepared = build_request(full)
     result = await send(prepared)
     note = ""
@@ -84,9 +85,8 @@ async def exchange(
             note = f"The server answered 401; logging in again failed: {exc}"
         else:
             sent = await creds.inputs_for(op, inp.base_url, send)  # the new token
-            full = dataclasses.replace(
-                full, credentials=sent, cookies=creds.cookies_for(prepared.url)
-            )
+            jar = creds.cookies_for(prepared.url, creds.last_used)
+            full = dataclasses.replace(full, credentials=sent, cookies=jar)
             prepared = build_request(full)
             result = await send(prepared)
             note = "The token was refused (401): logged in again and sent once more."
