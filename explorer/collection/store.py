@@ -81,7 +81,14 @@ class _Dumper(yaml.SafeDumper):
     """Block style everywhere, multi-line text as `|` literal blocks."""
 
 
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks to YAML 1.1 besides \\n and \\r: PyYAML writes them raw in a single-quoted
+scalar, where reading folds NEL into a space (hypothesis found it); "\\N" escapes them."""
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(ch in value for ch in _YAML11_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value and _literal_ok(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
