@@ -10,6 +10,8 @@ explorer env list | use NAME [--spec SPEC]
 explorer secret set|delete ENV SLOT [--part PART] [--spec SPEC]   (the value: stdin or a prompt)
 explorer run DIR [--env NAME] [--spec SPEC] [--reporter text|junit|json] [-o FILE] [--bail]
              [--timeout S]
+explorer import FILE --to DIR [--format auto|postman|insomnia|har|curl|openapi]
+explorer export DIR --format postman|har|curl|LANG [-o FILE|DIR] [--env NAME] [--spec SPEC]
 """
 
 from __future__ import annotations
@@ -153,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         from explorer.workbench.cli import env_main, secret_main
 
         return (env_main if args[0] == "env" else secret_main)(args[1:])
+    if args and args[0] in ("import", "export"):
+        from explorer.collection.cli import main as collection_main
+
+        return collection_main(args)
     if args and args[0] == "webhook":
         from explorer.webhooks.cli import main as webhook_main
 
