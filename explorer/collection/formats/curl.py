@@ -767,14 +767,16 @@ def import_curl(text: str, source: str = "") -> tuple[Collection, list[str]]:
         raise ImportFailed("no curl command in it", source)
     notes = Notes()
     items: list[Folder | SavedRequest] = []
+    failed: list[str] = []
     for comment, args, stdin in commands:
         try:
             opts = _options(args)
             request, _slots = _build(opts, stdin, comment, notes)
         except ImportFailed as exc:
+            failed.append(exc.message)
             notes.add(f"{comment or 'a curl command'}: {exc.message}: left out")
             continue
         items.append(request)
     if not items:
-        raise ImportFailed(notes.items[0] if notes.items else "no curl command in it", source)
+        raise ImportFailed(failed[0] if failed else "no curl command in it", source)
     return Collection("curl", root=Folder("", items)), notes.items

@@ -97,7 +97,7 @@ def _request(
     rows = [
         (as_text(h.get("name")), as_text(h.get("value")))
         for h in map(as_map, as_list(request.get("headers")))
-        if as_text(h.get("name"))
+        if as_text(h.get("name")) and not _browser_own(as_text(h.get("name")))
     ]
     sorted_ = sort_headers(rows, where, notes, keep_cookies=False)
     if as_list(request.get("cookies")) and not any(k.lower() == "cookie" for k, _v in rows):
@@ -114,6 +114,13 @@ def _request(
         body=body,
         auth=tuple(sorted_.slots) if sorted_.slots else "inherit",
     )
+
+
+def _browser_own(name: str) -> bool:
+    """A header the browser adds by itself (Accept-Encoding, Sec-Fetch-*, Sec-CH-*):
+    explorer's client writes its own."""
+    low = name.lower()
+    return low == "accept-encoding" or low.startswith("sec-")
 
 
 def _body(post: Mapping[str, Any], content_type: str, where: str, notes: Notes) -> Body | None:

@@ -132,10 +132,9 @@ class _Importer:
                 ]
                 if subs:
                     self.notes.add(
-                        "the environments "
-                        + ", ".join(repr(s) for s in subs)
-                        + " were not imported (only the base environment's variables were): "
-                        "create them in explorer's environments"
+                        "sub-environments not imported (only the base environment's "
+                        "variables are): " + ", ".join(repr(s) for s in subs)
+                        + "; create them in explorer's environments"
                     )
             elif kind == "cookie_jar" and as_list(res.get("cookies")):
                 self.notes.add("the cookie jar was not imported (its cookies are a session)")
