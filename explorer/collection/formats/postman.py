@@ -126,6 +126,8 @@ def import_postman(doc: Any, source: str = "") -> tuple[Collection, list[str]]:
             variables[key] = (
                 as_text(value) if not isinstance(value, dict | list) else json.dumps(value)
             )
+    for name in as_list(ext.get("added_variables")):
+        variables.pop(as_text(name), None)  # the export's, not the collection's
     for event in as_list(doc.get("event")):
         _script_note(as_map(event), "the collection", notes)
     col = Collection(
@@ -256,7 +258,7 @@ def _url(raw: Any) -> tuple[str, list[tuple[str, Any]], list[tuple[str, Any]]]:
         text = as_text(url.get("raw")) or _raw_from_parts(url)
         rows = url.get("query") if isinstance(url.get("query"), list) else None
         variables = as_list(url.get("variable"))
-    text = text.split("#", 1)[0].strip()
+    text = text.split("#", 1)[0]
     base, _, query_string = text.partition("?")
     if rows is None:
         query: list[tuple[str, Any]] = list(split_query(query_string))
@@ -451,7 +453,7 @@ _ASSERTIONS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             rf"^pm\.expect\(explorerPointer\(pm\.response\.json\(\), ({_STRING})\)\)"
-            r"\.to\.(not\.equal\(undefined|equal\(undefined|eql|include|match)\((.*)\)$"
+            r"\.to\.(?:(not\.)?equal\(undefined\)|(eql|include|match)\((.*)\))$"
         ),
         "json",
     ),
@@ -497,13 +499,10 @@ def _assertion(statement: str) -> Check | None:
                 op = _OPS[m.group(2)]
                 return Check("header", _js_string(m.group(1)), op, _js_value(m.group(3), op))  # type: ignore[arg-type]
             target = _js_string(m.group(1))
-            how = m.group(2)
-            if how.endswith("undefined"):
-                if m.group(3).strip():
-                    return None
-                return Check("json", target, "exists", how.startswith("not"))
-            op = _OPS[how]
-            return Check("json", target, op, _js_value(m.group(3), op))  # type: ignore[arg-type]
+            if m.group(3) is None:
+                return Check("json", target, "exists", m.group(2) is not None)
+            op = _OPS[m.group(3)]
+            return Check("json", target, op, _js_value(m.group(4), op))  # type: ignore[arg-type]
         except (ValueError, KeyError):
             return None
     return None
@@ -844,6 +843,8 @@ class _Exporter:
         from explorer.http.media import essence, media_kind
 
         kind = media_kind(body.media_type)
+        if kind == "urlencoded" and body.text and not body.fields:
+            kind = "raw"  # typed as text (a pasted curl's -d): sent as it is
         if kind == "urlencoded":
             if body.media_type != "application/x-www-form-urlencoded":
                 headers.append({"key": "Content-Type", "value": body.media_type})
@@ -930,13 +931,17 @@ def export_postman(
     variables = dict(col.variables)
     if environment is not None:
         variables.update(environment.variables)
+    added: list[str] = []
     if "baseUrl" not in variables and _uses(col.root, "baseUrl"):
         servers = api.servers if api is not None else ()
         variables["baseUrl"] = servers[0].resolve() if servers else ""
+        added.append("baseUrl")
     present = {r.operation for _p, r in col.root.requests()}
     captured = {s for op, pairs in exporter.captures.items() if op in present for s, _p in pairs}
     for name, slot in exporter.slot_vars.items():
-        variables.setdefault(name, "")
+        if name not in variables:
+            variables[name] = ""
+            added.append(name)
         if slot not in captured:
             exporter.notes.add(
                 f"the credential slot {slot!r} is the Postman variable {{{{{name}}}}}: set it "
@@ -953,6 +958,10 @@ def export_postman(
         ext["spec"] = col.spec
     if col.environment:
         ext["environment"] = col.environment
+    if environment is not None:
+        added += [k for k in environment.variables if k not in col.variables]
+    if added:
+        ext["added_variables"] = added
     if ext:
         doc[EXTENSION] = ext
     return doc, exporter.notes.items
