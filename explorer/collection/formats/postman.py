@@ -953,7 +953,7 @@ def export_postman(
     doc: dict[str, Any] = {"info": info, "item": items}
     if variables:
         doc["variable"] = [{"key": k, "value": v, "type": "string"} for k, v in variables.items()]
-    ext = {}
+    ext: dict[str, Any] = {}
     if col.spec:
         ext["spec"] = col.spec
     if col.environment:
