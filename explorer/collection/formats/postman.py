@@ -813,7 +813,7 @@ class _Exporter:
             query.append({"key": encode_query(key), "value": encode_query(value)})
         for key, value in req.query:
             for item in value if isinstance(value, list) else [value]:
-                text = item if isinstance(item, str) else _json_text(item)
+                text = _json_text(item)
                 query.append({"key": encode_query(key), "value": encode_query(text)})
         raw = base + "".join("/" + s for s in segments)
         if query:
@@ -898,23 +898,19 @@ def _read_back(auth: dict[str, Any] | None) -> Any:
 
 
 def _json_text(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A parameter value as text, as the request builder writes a scalar (the one way:
+    booleans as true/false, whole floats without ".0", structures as compact JSON)."""
+    from explorer.http.build import _scalar
+
+    return _scalar(value)
 
 
 def _path_text(value: Any) -> str:
+    """A path value as Postman holds it: a list's items joined by commas (the simple
+    style), percent-encoded where Postman would read it otherwise."""
     if isinstance(value, list):
-        return ",".join(
-            encode_path_value(_json_text(v) if not isinstance(v, str) else v) for v in value
-        )
-    return encode_path_value(value if isinstance(value, str) else _json_text(value))
+        return ",".join(encode_path_value(_json_text(v)) for v in value)
+    return encode_path_value(_json_text(value))
 
 
 def export_postman(

@@ -1,0 +1,39 @@
+"""`explorer mock` serving the demo on a free port, as a user starts it (for the export
+tests that run what they export against it)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/\S*)\s*$")
+
+
+@contextmanager
+def demo_mock() -> Iterator[str]:
+    """The demo's base URL ("http://127.0.0.1:PORT/api") while `explorer mock` runs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "mock", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    m = ADDRESS.search(first)
+    try:
+        assert m is not None, first
+        yield m.group(1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
