@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from explorer.collection.formats._common import (
     DEFAULT_SLOTS,
+    MAX_DEPTH,
     ImportFailed,
     Notes,
     as_list,
@@ -147,8 +148,13 @@ def _description(value: Any) -> str:
     return as_text(value)
 
 
-def _items(items: list[Any], auth: Mapping[str, Any], notes: Notes) -> list[Folder | SavedRequest]:
+def _items(
+    items: list[Any], auth: Mapping[str, Any], notes: Notes, depth: int = 0
+) -> list[Folder | SavedRequest]:
     out: list[Folder | SavedRequest] = []
+    if depth > MAX_DEPTH:
+        notes.add(f"folders nested deeper than {MAX_DEPTH} levels were left out")
+        return out
     for raw in items:
         item = as_map(raw)
         name = as_text(item.get("name")) or "request"
@@ -158,7 +164,7 @@ def _items(items: list[Any], auth: Mapping[str, Any], notes: Notes) -> list[Fold
                 notes.add(f"folder {name!r}: its description was not carried over")
             for event in as_list(item.get("event")):
                 _script_note(as_map(event), f"folder {name!r}", notes)
-            out.append(Folder(name, _items(item["item"], own_auth, notes)))
+            out.append(Folder(name, _items(item["item"], own_auth, notes, depth + 1)))
         elif "request" in item:
             req = _request(item, name, auth, notes)
             if req is not None:
