@@ -6,10 +6,7 @@ makes newman fail. newman is installed by .ci/peers/newman.sh."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from collection_export_mock import demo_mock
 
 from explorer.collection.model import Body, Check, Collection, Folder, SavedRequest
 from explorer.collection.store import write_collection
@@ -24,7 +22,6 @@ from explorer.demo import demo_spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWMAN = ROOT / ".cache" / "peers" / "newman" / "node_modules" / ".bin" / "newman"
-ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/\S*)\s*$")
 
 pytestmark = pytest.mark.skipif(
     not NEWMAN.is_file() or shutil.which("node") is None,
@@ -73,27 +70,8 @@ LIST = SavedRequest(
 
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    """`explorer mock` serving the demo on a free port, as a user starts it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "explorer", "mock", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    m = ADDRESS.search(first)
-    try:
-        assert m is not None, first
-        yield m.group(1)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    with demo_mock() as url:
+        yield url
 
 
 def _export(tmp_path: Path, requests: list[SavedRequest]) -> Path:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from collection_format_strategies import name_text, solid_text, text
+from collection_format_strategies import check, name_text, solid_text, text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,38 +91,6 @@ def postman_body(draw: st.DrawFn) -> Body:
         ),
     )
     return Body("multipart/form-data", fields=tuple(draw(st.lists(field, min_size=1, max_size=3))))
-
-
-json_value: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(name_text, inner, max_size=3),
-    max_leaves=5,
-)
-check = st.one_of(
-    st.builds(Check, st.just("status"), value=st.integers(100, 599)),
-    st.builds(Check, st.just("time"), op=st.just("under"), value=st.integers(1, 10**6)),
-    st.builds(
-        Check,
-        st.sampled_from(["json", "header"]),
-        text.map(lambda t: "/" + t),
-        st.just("exists"),
-        st.booleans(),
-    ),
-    st.builds(
-        Check,
-        st.sampled_from(["json", "header"]),
-        text.map(lambda t: "/" + t),
-        st.just("equals"),
-        json_value,
-    ),
-    st.builds(
-        Check,
-        st.sampled_from(["json", "header"]),
-        text.map(lambda t: "/" + t),
-        st.sampled_from(["contains", "matches"]),
-        text,
-    ),
-)
 
 
 @st.composite

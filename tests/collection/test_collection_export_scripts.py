@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from collection_export_mock import demo_mock
 
 from explorer import spec
 from explorer.collection.formats import (
@@ -31,7 +30,6 @@ from explorer.demo import demo_spec_path
 from explorer.http.model import PreparedRequest
 from explorer.store.environments import EnvironmentStore
 
-ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/\S*)\s*$")
 CREATE = SavedRequest(
     "Create a contact",
     "POST",
@@ -67,25 +65,8 @@ FORM = SavedRequest(
 
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "explorer", "mock", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    m = ADDRESS.search(proc.stdout.readline())
-    try:
-        assert m is not None
-        yield m.group(1)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    with demo_mock() as url:
+        yield url
 
 
 def _collection(root: Path, base_url: str) -> Path:

@@ -183,3 +183,34 @@ def test_the_demo_imports_with_example_values_and_every_request_can_be_built() -
 
 def test_the_formats_named_in_messages() -> None:
     assert set(FORMATS) == {"postman", "insomnia", "har", "curl", "openapi"}
+
+
+def test_hostile_nesting_and_loops_end_in_a_warning_not_a_traceback(tmp_path: Path) -> None:
+    """Folders 250 deep (a RecursionError waiting to happen) and Insomnia groups whose
+    parents make a loop: read as far as a collection goes, said, and written."""
+    item: dict[str, object] = {"name": "leaf", "request": {"method": "GET", "url": "https://x.io"}}
+    for n in range(250):
+        item = {"name": f"f{n}", "item": [item]}
+    postman = {"info": {"name": "deep", "schema": POSTMAN_SCHEMA.format("2.1.0")}, "item": [item]}
+    imported = import_bytes(json.dumps(postman).encode())
+    assert imported.warnings == ["folders nested deeper than 30 levels were left out"]
+    insomnia = {
+        "_type": "export",
+        "__export_format": 4,
+        "resources": [
+            {"_id": "wrk", "_type": "workspace", "name": "w"},
+            {"_id": "a", "_type": "request_group", "parentId": "wrk", "name": "a"},
+            {"_id": "b", "_type": "request_group", "parentId": "a", "name": "b"},
+            {"_id": "a", "_type": "request_group", "parentId": "b", "name": "a again"},
+            {"_id": "r", "_type": "request", "parentId": "b", "name": "r", "url": "https://x.io"},
+        ],
+    }
+    looped = import_bytes(json.dumps(insomnia).encode())
+    assert any("contains itself" in w for w in looped.warnings)
+    assert [r.name for _f, r in looped.collection.root.requests()] == ["r"]
+    target = tmp_path / "deep"
+    source = tmp_path / "deep.json"
+    source.write_text(json.dumps(postman))
+    done = explorer("import", str(source), "--to", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "folders nested deeper than 30 levels" in done.stderr

@@ -16,6 +16,7 @@ from explorer.errors import Location, StoreError
 __all__ = [
     "AUTOMATIC_HEADERS",
     "DEFAULT_SLOTS",
+    "MAX_DEPTH",
     "ImportFailed",
     "Notes",
     "SortedHeaders",
@@ -36,6 +37,9 @@ __all__ = [
     "split_query",
 ]
 
+MAX_DEPTH = 30
+"""Folders an import nests at most (a collection's folders are read 32 deep; a hostile
+file's nesting stops here with a warning, never in a RecursionError)."""
 DEFAULT_SLOTS = {"bearer": "bearerAuth", "basic": "basicAuth", "apikey": "apiKeyAuth"}
 """The credential slot a secret found in a file is mapped to when nothing names one
 (the names OpenAPI documents most often give these schemes)."""

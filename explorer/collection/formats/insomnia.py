@@ -19,6 +19,7 @@ from typing import Any
 
 from explorer.collection.formats._common import (
     DEFAULT_SLOTS,
+    MAX_DEPTH,
     ImportFailed,
     Notes,
     as_list,
@@ -117,6 +118,8 @@ class _Importer:
     def __init__(self, by_parent: dict[str, list[Mapping[str, Any]]], notes: Notes) -> None:
         self.by_parent = by_parent
         self.notes = notes
+        self.seen: set[str] = set()
+        """Parents already read: a file whose parentIds make a loop is read once."""
 
     def variables(self, workspace: Mapping[str, Any]) -> dict[str, str]:
         """The base environment's variables; sub-environments and cookie jars noted."""
@@ -133,15 +136,25 @@ class _Importer:
                 if subs:
                     self.notes.add(
                         "sub-environments not imported (only the base environment's "
-                        "variables are): " + ", ".join(repr(s) for s in subs)
+                        "variables are): "
+                        + ", ".join(repr(s) for s in subs)
                         + "; create them in explorer's environments"
                     )
             elif kind == "cookie_jar" and as_list(res.get("cookies")):
                 self.notes.add("the cookie jar was not imported (its cookies are a session)")
         return out
 
-    def children(self, parent: str, auth: Mapping[str, Any]) -> list[Folder | SavedRequest]:
+    def children(
+        self, parent: str, auth: Mapping[str, Any], depth: int = 0
+    ) -> list[Folder | SavedRequest]:
         out: list[Folder | SavedRequest] = []
+        if parent in self.seen:
+            self.notes.add(f"a request group ({parent}) contains itself: read once")
+            return out
+        self.seen.add(parent)
+        if depth > MAX_DEPTH:
+            self.notes.add(f"folders nested deeper than {MAX_DEPTH} levels were left out")
+            return out
         for res in sorted(self.by_parent.get(parent, []), key=_sort_key):
             kind = as_text(res.get("_type"))
             name = as_text(res.get("name")) or kind
@@ -150,7 +163,8 @@ class _Importer:
                 group_auth = own if _active(own) else auth
                 if as_map(res.get("environment")):
                     self.notes.add(f"folder {name!r}: its environment was not imported")
-                out.append(Folder(name, self.children(as_text(res.get("_id")), group_auth)))
+                children = self.children(as_text(res.get("_id")), group_auth, depth + 1)
+                out.append(Folder(name, children))
             elif kind == "request":
                 req = self.request(res, name, auth)
                 if req is not None:

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from explorer.collection.formats._common import (
     DEFAULT_SLOTS,
+    MAX_DEPTH,
     ImportFailed,
     Notes,
     as_list,
@@ -147,8 +148,13 @@ def _description(value: Any) -> str:
     return as_text(value)
 
 
-def _items(items: list[Any], auth: Mapping[str, Any], notes: Notes) -> list[Folder | SavedRequest]:
+def _items(
+    items: list[Any], auth: Mapping[str, Any], notes: Notes, depth: int = 0
+) -> list[Folder | SavedRequest]:
     out: list[Folder | SavedRequest] = []
+    if depth > MAX_DEPTH:
+        notes.add(f"folders nested deeper than {MAX_DEPTH} levels were left out")
+        return out
     for raw in items:
         item = as_map(raw)
         name = as_text(item.get("name")) or "request"
@@ -158,7 +164,7 @@ def _items(items: list[Any], auth: Mapping[str, Any], notes: Notes) -> list[Fold
                 notes.add(f"folder {name!r}: its description was not carried over")
             for event in as_list(item.get("event")):
                 _script_note(as_map(event), f"folder {name!r}", notes)
-            out.append(Folder(name, _items(item["item"], own_auth, notes)))
+            out.append(Folder(name, _items(item["item"], own_auth, notes, depth + 1)))
         elif "request" in item:
             req = _request(item, name, auth, notes)
             if req is not None:
@@ -813,7 +819,7 @@ class _Exporter:
             query.append({"key": encode_query(key), "value": encode_query(value)})
         for key, value in req.query:
             for item in value if isinstance(value, list) else [value]:
-                text = item if isinstance(item, str) else _json_text(item)
+                text = _json_text(item)
                 query.append({"key": encode_query(key), "value": encode_query(text)})
         raw = base + "".join("/" + s for s in segments)
         if query:
@@ -898,23 +904,19 @@ def _read_back(auth: dict[str, Any] | None) -> Any:
 
 
 def _json_text(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A parameter value as text, as the request builder writes a scalar (the one way:
+    booleans as true/false, whole floats without ".0", structures as compact JSON)."""
+    from explorer.http.build import _scalar
+
+    return _scalar(value)
 
 
 def _path_text(value: Any) -> str:
+    """A path value as Postman holds it: a list's items joined by commas (the simple
+    style), percent-encoded where Postman would read it otherwise."""
     if isinstance(value, list):
-        return ",".join(
-            encode_path_value(_json_text(v) if not isinstance(v, str) else v) for v in value
-        )
-    return encode_path_value(value if isinstance(value, str) else _json_text(value))
+        return ",".join(encode_path_value(_json_text(v)) for v in value)
+    return encode_path_value(_json_text(value))
 
 
 def export_postman(
