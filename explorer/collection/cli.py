@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from explorer.spec.model import Spec
     from explorer.store.environments import Environment
 
-__all__ = ["UsageError", "export_main", "import_main", "main"]
+__all__ = ["UsageError", "export_collection", "export_main", "import_main", "main"]
 
 EXPORT_FORMATS = ("postman", "har", "curl")
 
@@ -139,35 +139,60 @@ def export_main(argv: list[str]) -> int:
     if args.format not in EXPORT_FORMATS and not args.output:
         raise UsageError(f"--format {args.format} writes one file per request: give -o DIR")
     root = Path(args.folder)
-    col = _load(root)
-    api = _spec(args.spec, col, root)
-    env = _environment(args.env, col, api)
-    variables = dict(env.variables) if env is not None else {}
+    notes: list[str] = []
+    try:
+        made, warnings = export_collection(
+            root, args.format, spec=args.spec, env=args.env, notes=notes
+        )
+    finally:
+        _warn(notes)
+    if isinstance(made, dict):
+        return _write_files(made, Path(args.output), warnings)
+    code = _write_text(made, args.output, warnings)
+    if args.format == "curl" and args.output and args.output != "-":
+        mode = os.stat(args.output).st_mode
+        os.chmod(args.output, mode | (0o111 & ~_umask()))
+    return code
+
+
+def export_collection(
+    root: Path,
+    fmt: str,
+    *,
+    spec: str | None = None,
+    env: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[str | dict[str, str], list[str]]:
+    """The collection in folder `root` in format `fmt` (postman, har, curl: the file's
+    text; a snippet language: {relative path: program}) and the warnings of the export.
+    What was left out on the way (a file that could not be read, a spec that could not be
+    loaded) is added to `notes`. Raises UsageError for what cannot be exported (the
+    window calls it too, off its event loop)."""
+    notes = [] if notes is None else notes
+    col = _load(root, notes)
+    api = _spec(spec, col, root, notes)
+    environment = _environment(env, col, api, notes)
+    variables = dict(environment.variables) if environment is not None else {}
     if "baseUrl" not in {**col.variables, **variables} and api is not None and api.servers:
         variables["baseUrl"] = api.servers[0].resolve()
-    if args.format == "postman":
+    if fmt == "postman":
         from explorer.collection.formats import export_postman, postman_json
 
-        doc, warnings = export_postman(col, api=api, environment=env)
-        return _write_text(postman_json(doc), args.output, warnings)
-    if args.format == "har":
+        doc, warnings = export_postman(col, api=api, environment=environment)
+        return postman_json(doc), warnings
+    if fmt == "har":
         from explorer.collection.formats import export_har, har_json
 
         har, warnings = export_har(col, variables=variables, api=api, folder=root)
-        return _write_text(har_json(har), args.output, warnings)
-    if args.format == "curl":
+        return har_json(har), warnings
+    if fmt == "curl":
         from explorer.collection.formats import export_curl_script
 
-        text, warnings = export_curl_script(col, variables=variables, api=api, folder=root)
-        code = _write_text(text, args.output, warnings)
-        if args.output:
-            mode = os.stat(args.output).st_mode
-            os.chmod(args.output, mode | (0o111 & ~_umask()))
-        return code
+        return export_curl_script(col, variables=variables, api=api, folder=root)
     from explorer.collection.formats import export_snippets
 
-    files, warnings = export_snippets(col, args.format, variables=variables, api=api, folder=root)
-    return _write_files(files, Path(args.output), warnings)
+    files, warnings = export_snippets(col, fmt, variables=variables, api=api, folder=root)
+    return files, warnings
 
 
 def _umask() -> int:
@@ -176,7 +201,7 @@ def _umask() -> int:
     return mask
 
 
-def _load(root: Path) -> Collection:
+def _load(root: Path, notes: list[str]) -> Collection:
     from explorer.collection.store import load_collection
     from explorer.errors import StoreError
 
@@ -184,11 +209,11 @@ def _load(root: Path) -> Collection:
         col, problems = load_collection(root)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
-    _warn([f"{p} (not exported)" for p in problems])
+    notes += [f"{p} (not exported)" for p in problems]
     return col
 
 
-def _spec(given: str | None, col: Collection, root: Path) -> Spec | None:
+def _spec(given: str | None, col: Collection, root: Path, notes: list[str]) -> Spec | None:
     """The collection's OpenAPI document: --spec, else its `spec` (relative to its folder);
     None when it names none. One that cannot be loaded is an error with --spec, else a
     warning (the export goes on without it)."""
@@ -204,11 +229,13 @@ def _spec(given: str | None, col: Collection, root: Path) -> Spec | None:
     except (spec.SpecError, OSError, ValueError) as exc:
         if given:
             raise UsageError(f"the spec could not be loaded: {exc}") from None
-        _warn([f"the collection's spec could not be loaded ({exc}): exported without it"])
+        notes.append(f"the collection's spec could not be loaded ({exc}): exported without it")
         return None
 
 
-def _environment(name: str | None, col: Collection, api: Spec | None) -> Environment | None:
+def _environment(
+    name: str | None, col: Collection, api: Spec | None, notes: list[str]
+) -> Environment | None:
     from explorer.store.environments import EnvironmentStore
 
     wanted = name or col.environment
@@ -230,7 +257,7 @@ def _environment(name: str | None, col: Collection, api: Spec | None) -> Environ
             raise UsageError(
                 f"no environment {wanted!r} for {api.title} (its environments: {known})"
             )
-        _warn([f"the collection's environment {wanted!r} does not exist: exported without it"])
+        notes.append(f"the collection's environment {wanted!r} does not exist: exported without it")
     return env
 
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +151,8 @@ class CollectionsPanel(QWidget):
     """The folders of the open collections (after one was opened or closed)."""
     open_dialog_requested = Signal()
     new_dialog_requested = Signal()
+    import_dialog_requested = Signal()
+    export_dialog_requested = Signal(object, str)  # a collection's root, the format
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,8 +199,15 @@ class CollectionsPanel(QWidget):
         self.folder_button = self._tool(
             "New folder", "A folder in the selected place", self.new_folder
         )
+        self.import_button = self._tool(
+            "Import…",
+            "A Postman or Insomnia export, a HAR file, a curl command or an OpenAPI document "
+            "as a new collection",
+            self.import_dialog_requested.emit,
+        )
         bar.addWidget(self.open_button)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.import_button)
         bar.addStretch(1)
         bar.addWidget(self.folder_button)
 
@@ -319,6 +330,77 @@ class CollectionsPanel(QWidget):
                 self.say(f"Could not start a collection in {root}: {exc.strerror}")
                 return False
         return await self.open_collection(root)
+
+    async def import_collection(self, source: Path, where: Path) -> Path | None:
+        """Import `source` (any format `explorer import` reads) as a new collection: into
+        `where` when it is empty or new, else into a new folder in it named after the
+        collection. Shown and opened; the warnings (what could not be carried over) in the
+        message line. None, with why, when nothing was written."""
+        from explorer.collection.formats import import_file
+        from explorer.errors import StoreError
+
+        where = Path(where).expanduser().absolute()
+
+        def work() -> tuple[Path, int, list[str], str]:
+            imported = import_file(source)
+            root = where
+            if root.exists() and (not root.is_dir() or any(root.iterdir())):
+                root = _new_folder_in(where, imported.collection.name or source.stem)
+            col = imported.collection
+            if imported.format == "openapi":  # the document is the collection's spec
+                col = dataclasses.replace(col, spec=os.path.relpath(source.absolute(), root))
+            written = write_collection(root, col)
+            return root, len(written.root.requests()), imported.warnings, imported.format
+
+        from explorer.collection.store import write_collection
+
+        try:
+            root, count, warnings, fmt = await asyncio.to_thread(work)
+        except StoreError as exc:
+            self.say(f"Nothing imported from {source.name}: {exc.message}")
+            return None
+        except OSError as exc:
+            self.say(f"Nothing imported from {source.name}: {exc.strerror}")
+            return None
+        await self.open_collection(root)
+        said = f"Imported {count} request{'s' if count != 1 else ''} ({fmt}) into {root}"
+        if warnings:
+            said += f". {len(warnings)} note{'s' if len(warnings) != 1 else ''}: " + "; ".join(
+                warnings[:3]
+            )
+            if len(warnings) > 3:
+                said += "; …"
+        self.say(said)
+        return root
+
+    async def export_collection(self, root: Path | str, fmt: str, target: Path) -> bool:
+        """Write the collection at `root` as `fmt` (postman, har, curl) to the file `target`
+        (atomically); what the export left out in the message line."""
+        from explorer.collection.cli import UsageError, export_collection
+        from explorer.errors import StoreError
+        from explorer.store._files import write_atomic
+
+        notes: list[str] = []
+
+        def work() -> list[str]:
+            made, warnings = export_collection(Path(root), fmt, notes=notes)
+            assert isinstance(made, str)
+            write_atomic(target, made.encode("utf-8"))
+            if fmt == "curl":
+                target.chmod(target.stat().st_mode | 0o100)
+            return warnings
+
+        try:
+            warnings = await asyncio.to_thread(work)
+        except (UsageError, StoreError, OSError) as exc:
+            self.say(f"Could not export to {target}: {exc}")
+            return False
+        left = [*notes, *warnings]
+        said = f"Exported as {EXPORT_LABELS.get(fmt, fmt)} to {target}"
+        if left:
+            said += f". {len(left)} note{'s' if len(left) != 1 else ''}: " + "; ".join(left[:3])
+        self.say(said)
+        return True
 
     def close_collection(self, root: Path | str) -> None:
         """Stop showing a collection (its files stay)."""
@@ -509,10 +591,14 @@ class CollectionsPanel(QWidget):
             menu.addAction("Delete\tDel", self.delete_selected)
         if node is not None and node.kind == "collection":
             menu.addSeparator()
+            export = menu.addMenu("Export as")
+            for fmt, label in EXPORT_LABELS.items():
+                export.addAction(label, partial(self.export_dialog_requested.emit, node.root, fmt))
             menu.addAction("Close collection", lambda: self.close_collection(node.root))
         if node is None:
             menu.addAction("Open collection…", self.open_dialog_requested.emit)
             menu.addAction("New collection…", self.new_dialog_requested.emit)
+            menu.addAction("Import…", self.import_dialog_requested.emit)
         undo = menu.addAction("Undo\tCtrl+Z", self.undo)
         undo.setEnabled(bool(self._undo))
         return menu
@@ -818,6 +904,22 @@ class CollectionsPanel(QWidget):
         if fresh:
             self.reload_later(loaded.root)
         return path
+
+
+EXPORT_LABELS = {
+    "postman": "Postman collection v2.1",
+    "har": "HAR 1.2",
+    "curl": "shell script of curl commands",
+}
+EXPORT_SUFFIXES = {"postman": ".postman_collection.json", "har": ".har", "curl": ".sh"}
+
+
+def _new_folder_in(parent: Path, name: str) -> Path:
+    """A new folder in `parent` named after a collection (a number added when taken)."""
+    from explorer.collection.store import file_stem
+
+    taken = [p.name for p in parent.iterdir()] if parent.is_dir() else []
+    return parent / file_stem(name, taken)
 
 
 def _row_without(items: list[Folder | SavedRequest], item: object, row: int) -> int:

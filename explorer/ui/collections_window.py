@@ -58,6 +58,8 @@ class SavedRequests(QObject):
         panel.collections_changed.connect(self._remember)
         panel.open_dialog_requested.connect(self.choose_collection)
         panel.new_dialog_requested.connect(self.choose_new_collection)
+        panel.import_dialog_requested.connect(self.choose_import)
+        panel.export_dialog_requested.connect(self.choose_export)
         QTimer.singleShot(0, self._open_remembered)  # after the first paint
 
     # -- the open collections -------------------------------------------------------------
@@ -89,6 +91,43 @@ class SavedRequests(QObject):
         if path:
             self.window.sidebar.show_page("Collections")
             self.window._spawn(self._new_collection(Path(path)))
+
+    def choose_import(self) -> None:
+        """File > Import collection…: a file of another tool (or an OpenAPI document), then
+        the folder the new collection goes into."""
+        from PySide6.QtWidgets import QFileDialog
+
+        source, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Import a collection",
+            "",
+            "Collections (*.json *.yaml *.yml *.har *.sh *.txt *.curl);;All files (*)",
+        )
+        if not source:
+            return
+        where = QFileDialog.getExistingDirectory(
+            self.window,
+            "Where the collection goes (an empty folder, or one to make it a folder in)",
+        )
+        if where:
+            self.window.sidebar.show_page("Collections")
+            self.window._spawn(self.panel.import_collection(Path(source), Path(where)))
+
+    def choose_export(self, root: Path, fmt: str) -> None:
+        """A collection's Export as: the file to write."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from explorer.ui.collections import EXPORT_LABELS, EXPORT_SUFFIXES
+
+        loaded = self.panel.loaded(root)
+        name = loaded.collection.name if loaded is not None else Path(root).name
+        suffix = EXPORT_SUFFIXES[fmt]
+        default = str(Path(root).parent / (Path(root).name + suffix))
+        target, _ = QFileDialog.getSaveFileName(
+            self.window, f"Export {name} as {EXPORT_LABELS[fmt]}", default
+        )
+        if target:
+            self.window._spawn(self.panel.export_collection(root, fmt, Path(target)))
 
     async def _new_collection(self, root: Path) -> None:
         if await self.panel.new_collection(root) and self.dialog is not None:

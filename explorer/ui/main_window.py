@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
             "save_as": lambda: self.saved.save(as_new=True),
             "open_collection": lambda: self.saved.choose_collection(),
             "new_collection": lambda: self.saved.choose_new_collection(),
+            "import_collection": lambda: self.saved.choose_import(),
             "shortcuts": self.show_shortcuts,
             "warnings": self.show_warnings,
             "webhooks": lambda: self.show_webhooks(),

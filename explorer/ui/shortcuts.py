@@ -34,6 +34,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("open_demo", "File", "Open the ECOSIRE &demo", (), "Open the bundled demo API"),
     Shortcut("open_collection", "File", "Open &collection…", (), "Open a folder of saved requests"),
     Shortcut("new_collection", "File", "New co&llection…", (), "Start a collection in a folder"),
+    Shortcut(
+        "import_collection",
+        "File",
+        "&Import collection…",
+        (),
+        "A Postman, Insomnia, HAR, curl or OpenAPI file as a collection",
+    ),
     Shortcut("quit", "File", "&Quit", ("Ctrl+Q",), "Quit (open tabs come back next time)"),
     Shortcut("new_tab", "Tabs", "&New tab", ("Ctrl+T",), "A new ad-hoc request"),
     Shortcut("close_tab", "Tabs", "&Close tab", ("Ctrl+W",), "Close the current tab"),
