@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from explorer.http.snippets._common import (
     BytesBody,
     Env,
+    FilePart,
     Multipart,
     NoBody,
     RequestView,
@@ -164,12 +165,18 @@ def curl_snippet(
         for name, value in body.fields:
             opts.append(f"--form-string {sh(_prefix(value, f'{name}='))}")
         for part in body.files:
-            spec = f"{part.name}=@{_form_path(part.path)};type={part.content_type}"
-            if part.filename != part.path.rsplit("/", 1)[-1]:
-                spec += f";filename={part.filename}"
-            opts.append(f"{flag('-F')} {shlex.quote(spec)}")
+            opts.append(f"{flag('-F')} {shlex.quote(_form_spec(part))}")
     lines = [f"{pipe}curl {sh(view.url)}", *opts]
     return " \\\n  ".join(lines)
+
+
+def _form_spec(part: FilePart) -> str:
+    """A file part as curl's -F reads it: name=@path;type=...(;filename=...), the path
+    quoted where curl would cut it (the shell's quoting goes around all of it)."""
+    spec = f"{part.name}=@{_form_path(part.path)};type={part.content_type}"
+    if part.filename != part.path.rsplit("/", 1)[-1]:
+        spec += f";filename={part.filename}"
+    return spec
 
 
 def _form_path(path: str) -> str:
@@ -235,7 +242,7 @@ def to_curl_windows(
         for name, value in body.fields:
             opts.append(f"--form-string {_cmd(_prefix(value, f'{name}='))}")
         for part in body.files:
-            opts.append(f'-F "{part.name}=@{part.path};type={part.content_type}"')
+            opts.append(f"-F {_cmd((_form_spec(part),))}")
     lines = [f"curl {_cmd(view.url)}", *opts]
     return "\n".join([*before, " ^\n  ".join(lines)])
 
