@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import importlib
 import sys
@@ -55,12 +56,14 @@ from explorer.ui.tree import TreePanel
 from explorer.ui.welcome import WelcomePage
 from explorer.ui.window_parts import ConsentBar, EnvironmentBar, TabBar
 from explorer.workbench import RequestSession, Services, Workbench, Workspace
+from explorer.workbench.tasks import TaskSlot
 
 # Imports of what the first paint does not need (a tab's widgets, dialogs, the HTTP model)
 # are made where they are used: start-up time is mostly imports (tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from explorer.http.model import AuthInput, RequestInput
     from explorer.store.history import HistoryEntry
     from explorer.ui.docs import DocsView
     from explorer.ui.request.editor import RequestEditor
@@ -224,6 +227,9 @@ class MainWindow(QMainWindow):
         self._code_timer.setSingleShot(True)
         self._code_timer.setInterval(120)
         self._code_timer.timeout.connect(self.refresh_code)
+        self._code_task = TaskSlot("code panel credentials")
+        self._code_creds: dict[int, tuple[AuthInput, ...]] = {}
+        """What each tab's request would send as credentials, for the code panel."""
 
         self.tree.operation_selected.connect(self.select_operation)
         self._build_menus()
@@ -992,8 +998,10 @@ class MainWindow(QMainWindow):
         self._update_warnings()
 
     def refresh_code(self) -> None:
-        """Show the current request in the code panel as it would be sent; one that cannot
-        be sent yet is shown as far as it is filled in, with why it is not ready."""
+        """Show the current request in the code panel as it would be sent (the
+        environment's variables filled in, its credentials as the environment variables
+        the code reads); one that cannot be sent yet is shown as far as it is filled in,
+        with why it is not ready."""
         self._code_timer.stop()
         tab = self.current_tab()
         if tab is None or not tab.built or not self.code.isVisible():
@@ -1001,15 +1009,43 @@ class MainWindow(QMainWindow):
         from explorer.http.build import build_request
         from explorer.http.snippets import SnippetContext
 
-        inp = tab.editor.request_input()
+        inp = self._code_input(tab)
         context = SnippetContext(self.api, tab.operation(), inp)
         try:
             prepared = build_request(inp)
         except RequestError as exc:
             lenient = build_request(inp, lenient=True)
             self.code.set_request(lenient, unfinished=str(exc), context=context)
+        else:
+            self.code.set_request(prepared, context=context)
+        if self.credentials is not None and inp.auth is None and tab.operation() is not None:
+            self._code_task.start(self._code_credentials(tab))
+
+    def _code_input(self, tab: RequestTab) -> RequestInput:
+        """The tab's request as the code panel and Copy as show it: variables filled in,
+        and the credentials a send would add (as far as they are known: `_code_creds`)."""
+        inp = tab.editor.request_input()
+        creds = self.credentials
+        if creds is None:
+            return inp
+        from explorer.workbench.variables import substitute
+
+        inp, _unknown = substitute(inp, creds.variables())
+        if inp.auth is None:
+            inp = dataclasses.replace(inp, credentials=self._code_creds.get(tab.session.id, ()))
+        return inp
+
+    async def _code_credentials(self, tab: RequestTab) -> None:
+        """Find what the environment would send for the tab's endpoint (keyring reads
+        off the loop, no login) and show the code again when it changed."""
+        creds = self.credentials
+        if creds is None:
             return
-        self.code.set_request(prepared, context=context)
+        found = await creds.preview_inputs(tab.operation())
+        if found != self._code_creds.get(tab.session.id, ()) and not self._closing:
+            self._code_creds[tab.session.id] = found
+            if tab is self.current_tab():
+                self.refresh_code()
 
     def copy_as(self, language: str) -> str:
         """Put the current request on the clipboard as code in `language` (secrets as
@@ -1025,7 +1061,7 @@ class MainWindow(QMainWindow):
         from explorer.http.build import build_request
         from explorer.http.snippets import SnippetContext, SnippetOptions, by_name
 
-        inp = tab.editor.request_input()
+        inp = self._code_input(tab)
         snippet = by_name(language)
         unfinished = ""
         try:
@@ -1139,6 +1175,10 @@ class MainWindow(QMainWindow):
         if tab is self.current_tab():
             self._show_session_status(session)
             self._update_actions()
+            if session.phase == "done" and self.credentials is not None and tab.built:
+                # a login, a renewed token, a cookie the send brought
+                tab.editor.slots.refresh_views(self.credentials, tab.operation())
+                self._code_timer.start()
 
     def _show_session_status(self, session: RequestSession) -> None:
         from explorer.http.model import NetworkFailure, ResponseResult
@@ -1245,6 +1285,7 @@ class MainWindow(QMainWindow):
                     self.bench.cancel(tab.session)
                 tab.shutdown()
             self.history_panel.shutdown()
+            self._code_task.cancel()
             self.closed.emit()
         event.accept()
 

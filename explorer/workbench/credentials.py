@@ -439,6 +439,42 @@ class Credentials:
         self.last_used = tuple(used)
         return tuple(out)
 
+    async def preview_inputs(self, op: Operation | None) -> tuple[AuthInput, ...]:
+        """The credentials a request for `op` would send, for the code panel: chosen as a
+        send chooses them, never logging in or asking a provider; a secret not known yet
+        stands as the name of its environment variable, which the snippets then read."""
+        if op is None:
+            return ()
+        chosen = await self.choose(op)
+        out: list[AuthInput] = []
+        for name in chosen or ():
+            kind = self.kind_of(name)
+            scheme = self.scheme(name)
+            env = self.env_name(name)
+            if kind in ("login", "bearer", "oauth2"):
+                part = "token" if kind != "oauth2" else ""
+                token = (await self.secret(name, part) if part else None) or env
+                if kind == "oauth2":
+                    tokens = await self.oauth_tokens(name)
+                    token = tokens.access_token if tokens is not None else env
+                out.append(AuthInput("bearer", token=token, env_name=env))
+            elif kind == "apikey" and scheme is not None:
+                key = await self.secret(name, "key") or env
+                out.append(
+                    AuthInput(
+                        "apikey",
+                        token=key,
+                        name=scheme.param_name,
+                        location=scheme.location or "header",
+                        env_name=env,
+                    )
+                )
+            elif kind in ("basic", "digest"):
+                password = await self.secret(name, "password") or env
+                username = self.slot(name).username
+                out.append(AuthInput(kind, username=username, password=password, env_name=env))  # type: ignore[arg-type]
+        return tuple(out)
+
     async def _input(self, scheme_name: str, base_url: str, send: Send) -> AuthInput | None:
         kind = self.kind_of(scheme_name)
         scheme = self.scheme(scheme_name)

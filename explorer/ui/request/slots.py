@@ -733,6 +733,14 @@ class SlotsPanel(QWidget):
         self._run(self._load(creds, op, self._generation))
         self._timer.start()
 
+    def refresh_views(self, creds: Credentials | None, op: Operation | None) -> None:
+        """Read the shown cards' slots again (after a send: a login, a renewed token, a
+        cookie) without making the cards anew, so nothing being typed is lost."""
+        if creds is None or not self.cards:
+            return
+        self._generation += 1
+        self._run(self._load(creds, op, self._generation))
+
     async def _load(self, creds: Credentials, op: Operation | None, generation: int) -> None:
         """Read the cards' slots (the keyring, off the loop); a newer `show_slots` makes
         this one stop (no cancelling: a load is a few keyring reads)."""
