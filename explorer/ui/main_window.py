@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         self._code_timer.setSingleShot(True)
         self._code_timer.setInterval(120)
         self._code_timer.timeout.connect(self.refresh_code)
+        self.close_box: QMessageBox | None = None
+        """The question before closing a tab with unsaved changes, while it is shown."""
         self._code_task = TaskSlot("code panel credentials")
         self._code_creds: dict[int, tuple[AuthInput, ...]] = {}
         """What each tab's request would send as credentials, for the code panel."""
@@ -786,11 +788,15 @@ class MainWindow(QMainWindow):
             self.focus_address()
         return tab
 
-    def close_tab(self, tab: RequestTab | None) -> None:
-        """Close a tab; a request it sends is cancelled (Ctrl+Shift+T brings it back)."""
+    def close_tab(self, tab: RequestTab | None, *, ask: bool = True) -> None:
+        """Close a tab; a request it sends is cancelled (Ctrl+Shift+T brings it back). A
+        saved request with unsaved changes asks first (Save, Don't save, Cancel)."""
         if tab is None:
             return
         tab.sync_state()
+        if ask and tab.session.saved is not None and tab.session.unsaved and not self._closing:
+            self._ask_before_closing(tab)
+            return
         self._remember(tab)
         self.bench.close(tab.session)
         self._tabs_by_session.pop(tab.session.id, None)
@@ -803,6 +809,40 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentWidget(self.banner)
             self.code.set_request(None)
         self._update_actions()
+
+    def _ask_before_closing(self, tab: RequestTab) -> None:
+        """Save a saved request's changes before its tab closes? (not modal: the window
+        keeps working; the answer closes the tab, saved or not, or keeps it)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to “{tab.title()}” before closing it?")
+        box.setInformativeText(
+            "Don't save: the file keeps what it had (Ctrl+Shift+T reopens the tab)."
+        )
+        save = box.addButton(QMessageBox.StandardButton.Save)
+        discard = box.addButton("Don't save", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setModal(False)
+
+        def answered() -> None:
+            self.close_box = None
+            if tab not in self.tabs():
+                return
+            if box.clickedButton() is save:
+                self.saved.save(tab)
+                if not tab.session.unsaved:
+                    self.close_tab(tab, ask=False)
+            elif box.clickedButton() is discard:
+                self.close_tab(tab, ask=False)
+
+        box.finished.connect(lambda _r: answered())
+        self.close_box = box
+        box.show()
 
     def _close_at(self, index: int) -> None:
         """Close the tab at `index`: a request tab, or the webhook page (kept, with its
