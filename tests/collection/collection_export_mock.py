@@ -16,7 +16,7 @@ ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/\S*)\s*$")
 MEMORY_LIMIT = 2 * 1024**3
 
 
-def _limit_memory() -> None:
+def limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
@@ -29,7 +29,7 @@ def demo_mock() -> Iterator[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        preexec_fn=_limit_memory,  # a regression in the server cannot take the machine down
+        preexec_fn=limit_memory,  # a regression in the server cannot take the machine down
     )
     assert proc.stdout is not None
     first = proc.stdout.readline()

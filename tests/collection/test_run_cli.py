@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
-import signal
 import subprocess
 import sys
 import uuid
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from collection_export_mock import demo_mock, limit_memory
 
 from explorer.collection.model import Body, Check, Collection, Folder, SavedRequest
 from explorer.collection.store import write_collection
@@ -31,9 +30,7 @@ from explorer.store.secrets import SecretStore
 DEMO = demo_spec_path()
 API = "ECOSIRE API"
 PASSWORD = "demo-password"
-ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/api)\s*$")
 NO_KEYRING = "keyring.backends.fail.Keyring"
-MEMORY_LIMIT = 2 * 1024**3
 
 pytestmark = pytest.mark.skipif(not DEMO.is_file(), reason="the demo spec has not been generated")
 real_keyring = pytest.mark.skipif(
@@ -42,37 +39,11 @@ real_keyring = pytest.mark.skipif(
 )
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 @pytest.fixture(scope="module")
 def mock_url() -> Iterator[str]:
-    """`explorer mock` serving the demo, as a user starts it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "explorer", "mock", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        preexec_fn=_limit_memory,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    found = ADDRESS.search(first)
-    if found is None:
-        proc.kill()
-        proc.communicate(timeout=10)
-        raise AssertionError(f"no address in {first!r}")
-    try:
-        yield found.group(1)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    """`explorer mock` serving the demo, as a user starts it (its base URL, ".../api")."""
+    with demo_mock() as url:
+        yield url.rstrip("/")
 
 
 def run(
@@ -95,7 +66,7 @@ def run(
         text=True,
         env=env,
         timeout=120,
-        preexec_fn=_limit_memory,
+        preexec_fn=limit_memory,
     )
 
 

@@ -12,22 +12,10 @@ import pytest
 from explorer import spec
 from explorer.mock import MockServer
 from explorer.ui.main_window import MainWindow
+from tests.shared_documents import DOCUMENTS, SHARED_SPECS
 
 Wait = Callable[..., Coroutine[Any, Any, None]]
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
-DOCUMENTS = [
-    "digitalocean-3.0.json",
-    "docker-2.0.yaml",
-    "stripe-3.0.yaml",
-    "multi-file/petstore-separate/spec/openapi.yaml",
-    "oas-examples/petstore-2.0.yaml",
-    "oas-examples/train-travel-3.1.yaml",
-    "oas-examples/security-3.1.yaml",
-    "oas-examples/callbacks-3.0.json",
-    "oas-examples/schema-circular-3.0.json",
-    "oas-examples/polymorphism-3.0.json",
-    "oas-examples/star-trek-3.0.yaml",
-]
+SPECS = SHARED_SPECS
 
 
 def simple_get(api: spec.Spec) -> spec.Operation:

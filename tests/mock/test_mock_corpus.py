@@ -20,23 +20,10 @@ import pytest
 
 from explorer import spec
 from explorer.demo import demo_spec_path
+from tests.shared_documents import DOCUMENTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import Figures, run
-
-DOCUMENTS = [
-    "digitalocean-3.0.json",
-    "docker-2.0.yaml",
-    "stripe-3.0.yaml",
-    "multi-file/petstore-separate/spec/openapi.yaml",
-    "oas-examples/petstore-2.0.yaml",
-    "oas-examples/train-travel-3.1.yaml",
-    "oas-examples/security-3.1.yaml",
-    "oas-examples/callbacks-3.0.json",
-    "oas-examples/schema-circular-3.0.json",
-    "oas-examples/polymorphism-3.0.json",
-    "oas-examples/star-trek-3.0.yaml",
-]
 
 
 def documented_success(op: spec.Operation) -> bool:
