@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from explorer.http.model import AuthInput, RequestInput
     from explorer.store.history import HistoryEntry
     from explorer.ui.docs import DocsView
+    from explorer.ui.palette import Command, CommandPalette
     from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.view import ResponseView
     from explorer.ui.webhooks import WebhookPage
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
         self._code_timer.setSingleShot(True)
         self._code_timer.setInterval(120)
         self._code_timer.timeout.connect(self.refresh_code)
+        self.command_palette: CommandPalette | None = None
+        """The command palette (Ctrl+Shift+P), made on first use."""
         self.close_box: QMessageBox | None = None
         """The question before closing a tab with unsaved changes, while it is shown."""
         self._code_task = TaskSlot("code panel credentials")
@@ -314,6 +317,7 @@ class MainWindow(QMainWindow):
             "open_collection": lambda: self.saved.choose_collection(),
             "new_collection": lambda: self.saved.choose_new_collection(),
             "import_collection": lambda: self.saved.choose_import(),
+            "palette": lambda: self.show_palette(),
             "shortcuts": self.show_shortcuts,
             "warnings": self.show_warnings,
             "webhooks": lambda: self.show_webhooks(),
@@ -809,6 +813,64 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentWidget(self.banner)
             self.code.set_request(None)
         self._update_actions()
+
+    def show_palette(self, text: str = "") -> None:
+        """Ctrl+Shift+P: the command palette (made on first use)."""
+        if self.command_palette is None:
+            from explorer.ui.palette import CommandPalette
+
+            self.command_palette = CommandPalette(self._palette_commands, self)
+        self.command_palette.open_palette(text)
+
+    def _palette_commands(self) -> list[Command]:
+        """What the palette offers now: the enabled menu actions, Copy as in every
+        language (with a request open), the environments, the document's endpoints."""
+        from functools import partial
+
+        from explorer.http.snippets import SNIPPETS
+        from explorer.ui.palette import Command
+
+        out: list[Command] = []
+        for shortcut in SHORTCUTS:
+            action = self.actions_by_name[shortcut.name]
+            if shortcut.name != "palette" and action.isEnabled():
+                title = shortcut.text.replace("&", "")
+                out.append(
+                    Command(title, key_text(shortcut.keys), shortcut.description, action.trigger)
+                )
+        if self.current_tab() is not None:
+            for snippet in SNIPPETS:
+                out.append(
+                    Command(
+                        f"Copy as {snippet.title}",
+                        "",
+                        f"the request as code ({snippet.name}), onto the clipboard",
+                        partial(self.copy_as, snippet.name),
+                    )
+                )
+        creds = self.credentials
+        if creds is not None:
+            for env in creds.envs.environments:
+                mark = " (production)" if env.production else ""
+                out.append(
+                    Command(
+                        f"Environment: {env.name}{mark}",
+                        "",
+                        "use its variables and credentials from now on",
+                        partial(self.use_environment, env.name),
+                    )
+                )
+        if self.api is not None:
+            for op in self.api.operations:
+                out.append(
+                    Command(
+                        f"{op.method} {op.path}",
+                        "",
+                        f"{op.summary} ({op.module})",
+                        partial(self.tree.select_operation, op.key),
+                    )
+                )
+        return out
 
     def _ask_before_closing(self, tab: RequestTab) -> None:
         """Save a saved request's changes before its tab closes? (not modal: the window

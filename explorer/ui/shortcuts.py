@@ -60,6 +60,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("endpoints", "View", "&Endpoints", ("Ctrl+1",), "Show the endpoint tree"),
     Shortcut("collections", "View", "C&ollections", ("Ctrl+2",), "Show the saved requests"),
     Shortcut("find_endpoint", "View", "&Find endpoint", ("Ctrl+K",), "Filter the endpoint tree"),
+    Shortcut(
+        "palette",
+        "View",
+        "Command &palette…",
+        ("Ctrl+Shift+P",),
+        "Every command by name: copy as, environments, endpoints",
+    ),
     Shortcut("focus_url", "View", "Go to the &address", ("Ctrl+L",), "Edit the method and URL"),
     Shortcut("code_panel", "View", "&Code panel", ("Ctrl+Shift+C",), "Show or hide the code panel"),
     Shortcut(
