@@ -9,6 +9,7 @@ first. Titles from a document (endpoint summaries) are shown as plain text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -46,14 +47,20 @@ class Command:
 
 
 def matching(commands: Sequence[Command], text: str) -> list[Command]:
-    """The commands every word of `text` is found in (title or hint), those whose title
-    starts with the first word first, then in their given order."""
+    """The commands every word of `text` is found in (title or hint); first those with
+    the most words starting a word of their title ("copy py": Python before curl), then
+    those whose title starts with the first word, then in their given order."""
     words = text.lower().split()
     if not words:
         return list(commands)
     found = [c for c in commands if all(w in c.haystack for w in words)]
-    first = words[0]
-    return sorted(found, key=lambda c: not c.title.lower().startswith(first))
+    starts = [re.compile(r"(?<![a-z0-9])" + re.escape(w)) for w in words]
+
+    def rank(command: Command) -> tuple[int, bool]:
+        title = command.title.lower()
+        return -sum(1 for s in starts if s.search(title)), not title.startswith(words[0])
+
+    return sorted(found, key=rank)
 
 
 class _Keys(QObject):

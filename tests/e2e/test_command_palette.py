@@ -22,6 +22,7 @@ def test_words_match_in_any_order_and_a_title_that_starts_with_the_first_comes_f
     noop = lambda: None  # noqa: E731
     commands = [
         Command("Save as…", "", "save the request as a new one", noop),
+        Command("Copy as curl", "", "the request as code (curl)", noop),
         Command("Copy as Python (httpx)", "", "the request as code (python-httpx)", noop),
         Command("POST /contacts", "", "Create a contact (contacts)", noop),
         Command("GET /contacts", "", "List contacts (contacts)", noop),
@@ -29,8 +30,9 @@ def test_words_match_in_any_order_and_a_title_that_starts_with_the_first_comes_f
     assert [c.title for c in matching(commands, "httpx copy")] == ["Copy as Python (httpx)"]
     assert [c.title for c in matching(commands, "post contacts")] == ["POST /contacts"]
     assert matching(commands, "save")[0].title == "Save as…"
+    assert matching(commands, "copy py")[0].title == "Copy as Python (httpx)"  # not curl
     assert matching(commands, "nothing like it") == []
-    assert len(matching(commands, "  ")) == 4
+    assert len(matching(commands, "  ")) == 5
 
 
 def test_the_palette_runs_commands_by_name(
