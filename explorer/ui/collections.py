@@ -153,6 +153,7 @@ class CollectionsPanel(QWidget):
     new_dialog_requested = Signal()
     import_dialog_requested = Signal()
     export_dialog_requested = Signal(object, str)  # a collection's root, the format
+    run_requested = Signal(object)  # a collection's root: run it (the runner)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -591,6 +592,7 @@ class CollectionsPanel(QWidget):
             menu.addAction("Delete\tDel", self.delete_selected)
         if node is not None and node.kind == "collection":
             menu.addSeparator()
+            menu.addAction("Run collection…", partial(self.run_requested.emit, node.root))
             export = menu.addMenu("Export as")
             for fmt, label in EXPORT_LABELS.items():
                 export.addAction(label, partial(self.export_dialog_requested.emit, node.root, fmt))

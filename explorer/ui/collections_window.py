@@ -33,6 +33,7 @@ from explorer.workbench.saved import (
 from explorer.workbench.session import RequestSession
 
 if TYPE_CHECKING:
+    from explorer.ui.collection_runner import CollectionRunner
     from explorer.ui.collections_save import SaveChoice, SaveRequestDialog
     from explorer.ui.main_window import MainWindow
     from explorer.ui.request_tab import RequestTab
@@ -58,6 +59,9 @@ class SavedRequests(QObject):
         panel.collections_changed.connect(self._remember)
         panel.open_dialog_requested.connect(self.choose_collection)
         panel.new_dialog_requested.connect(self.choose_new_collection)
+        panel.run_requested.connect(self.run_collection)
+        self.runners: dict[str, CollectionRunner] = {}
+        """The runner of each collection run in this window (kept to run again)."""
         panel.import_dialog_requested.connect(self.choose_import)
         panel.export_dialog_requested.connect(self.choose_export)
         QTimer.singleShot(0, self._open_remembered)  # after the first paint
@@ -91,6 +95,32 @@ class SavedRequests(QObject):
         if path:
             self.window.sidebar.show_page("Collections")
             self.window._spawn(self._new_collection(Path(path)))
+
+    def run_collection(self, root: Path | str) -> CollectionRunner:
+        """A collection's Run collection…: its runner (made once), shown; the environments
+        are the open document's, the one in use chosen."""
+        from explorer.ui.collection_runner import CollectionRunner
+
+        key = str(root)
+        runner = self.runners.get(key)
+        if runner is None:
+            loaded = self.panel.loaded(root)
+            name = loaded.collection.name if loaded is not None else Path(root).name
+            creds = self.window.credentials
+            envs = [e.name for e in creds.envs.environments] if creds is not None else []
+            current = creds.env.name if creds is not None else ""
+            runner = CollectionRunner(
+                Path(root), name, envs, current, self.window.services.secret_store(), self.window
+            )
+            self.runners[key] = runner
+        runner.show()
+        runner.raise_()
+        return runner
+
+    async def aclose(self) -> None:
+        """Stop the runs in progress."""
+        for runner in list(self.runners.values()):
+            await runner.aclose()
 
     def choose_import(self) -> None:
         """File > Import collection…: a file of another tool (or an OpenAPI document), then

@@ -1370,6 +1370,7 @@ class MainWindow(QMainWindow):
         """Cancel every request and load of the window, and wait for them to end."""
         await self.bench.aclose()
         await self.saved.panel.aclose()
+        await self.saved.aclose()
         if self.webhooks is not None:
             await self.webhooks.aclose()
         for task in list(self._tasks):
