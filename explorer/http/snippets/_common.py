@@ -340,6 +340,12 @@ def env_names_in(values: Iterable[Value]) -> list[str]:
 _SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def sparing_string(text: str) -> str:
+    """A string literal of a language that takes both quotes alike (Python, JavaScript):
+    in single quotes when that spares escaping `"`, else in double quotes."""
+    return c_string(text, quote="'" if '"' in text and "'" not in text else '"')
+
+
 def c_string(
     text: str,
     *,

@@ -21,10 +21,10 @@ from explorer.http.snippets._common import (
     SnippetOptions,
     TextBody,
     Value,
-    c_string,
     expression,
     multiline,
     request_view,
+    sparing_string,
 )
 from explorer.http.snippets._shell import form_quote
 
@@ -34,9 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["js_string", "to_axios", "to_fetch"]
 
 
-def js_string(text: str) -> str:
-    """A JavaScript string literal, in single quotes when that spares escaping `"`."""
-    return c_string(text, quote="'" if '"' in text and "'" not in text else '"')
+js_string = sparing_string
+"""A string literal, in single quotes when that spares escaping `"`."""
 
 
 def _env(name: str) -> str:

@@ -20,9 +20,9 @@ from explorer.http.snippets._common import (
     SnippetOptions,
     TextBody,
     Value,
-    c_string,
     expression,
     request_view,
+    sparing_string,
     value_lines,
 )
 
@@ -32,9 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["to_httpx", "to_httpx_async", "to_requests"]
 
 
-def _lit(text: str) -> str:
-    """A Python string literal, in single quotes when that spares escaping `"`."""
-    return c_string(text, quote="'" if '"' in text and "'" not in text else '"')
+_lit = sparing_string
+"""A string literal, in single quotes when that spares escaping `"`."""
 
 
 def _env(name: str) -> str:
