@@ -163,8 +163,8 @@ async def run_collection(
     from explorer.errors import StoreError
 
     root = options.folder
-    try:
-        col, problems = load_collection(root)
+    try:  # off the loop: the window runs collections too
+        col, problems = await asyncio.to_thread(load_collection, root)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     source = resolve_spec_source(options.spec, col, root)
