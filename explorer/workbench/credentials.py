@@ -259,8 +259,11 @@ class Credentials:
             is_secret = name.lower() == "password" or (
                 isinstance(prop, Mapping) and prop.get("format") == "password"
             )
+            given = self.environ.get(self._field_variable(slot.scheme, name))
             if is_secret:
                 secret.append(name)
+            elif given:  # scripts and CI: ECOSIRE_EMAIL, over the document's example
+                slot.login.fields[name] = given
             elif isinstance(example, dict) and isinstance(example.get(name), str):
                 slot.login.fields[name] = example[name]
             else:
@@ -324,10 +327,15 @@ class Credentials:
         if part == _main_part(kind) or (kind == "login" and part == "token"):
             return self.env_name(scheme_name)
         if kind == "login" and part in self.slot(scheme_name).login.secret_fields:
-            prefix = self.env_name(scheme_name).rsplit("_", 1)[0]
-            word = re.sub(r"[^A-Za-z0-9]+", "_", part).strip("_").upper()
-            return f"{prefix}_{word}" if word else ""
+            return self._field_variable(scheme_name, part)
         return ""
+
+    def _field_variable(self, scheme_name: str, field: str) -> str:
+        """A login field's environment variable: the API's word and the field's name
+        (ECOSIRE_PASSWORD, ECOSIRE_EMAIL); "" for a name without letters or digits."""
+        prefix = self.env_name(scheme_name).rsplit("_", 1)[0]
+        word = re.sub(r"[^A-Za-z0-9]+", "_", field).strip("_").upper()
+        return f"{prefix}_{word}" if word else ""
 
     def cached(self, scheme_name: str, part: str) -> str | None:
         """A secret part as far as it is known without a keyring call (None: not read)."""

@@ -246,3 +246,14 @@ def test_a_login_slot_takes_its_password_or_token_from_the_environment(
     creds3.environ = {"ECOSIRE_PASSWORD": "not-the-password"}
     failed = send(bench3, server.api_url, "GET", "/contacts")
     assert failed.phase == "error" and "Logging in (development) failed: 401" in failed.error
+
+
+def test_a_login_fields_default_may_come_from_the_environment(
+    demo: spec.Spec, tmp_path: Path
+) -> None:
+    """On a CI machine with no environments file: ECOSIRE_EMAIL over the example."""
+    _bench, creds = setup(demo, tmp_path)
+    creds.environ = {"ECOSIRE_EMAIL": "ci@example.com"}
+    assert creds.slot("bearerAuth").login.fields == {"email": "ci@example.com"}
+    _bench, plain = setup(demo, tmp_path)
+    assert plain.slot("bearerAuth").login.fields == {"email": "demo@ecosire.com"}
