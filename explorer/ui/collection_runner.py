@@ -9,6 +9,8 @@ server's words are in them). A JUnit report of the last run can be saved for a C
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -177,9 +179,6 @@ class CollectionRunner(QDialog):
         task = self._task.task
         self._task.cancel()
         if task is not None:
-            import asyncio
-            import contextlib
-
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 

@@ -338,6 +338,7 @@ class CollectionsPanel(QWidget):
         collection. Shown and opened; the warnings (what could not be carried over) in the
         message line. None, with why, when nothing was written."""
         from explorer.collection.formats import import_file
+        from explorer.collection.store import write_collection
         from explorer.errors import StoreError
 
         where = Path(where).expanduser().absolute()
@@ -352,8 +353,6 @@ class CollectionsPanel(QWidget):
                 col = dataclasses.replace(col, spec=os.path.relpath(source.absolute(), root))
             written = write_collection(root, col)
             return root, len(written.root.requests()), imported.warnings, imported.format
-
-        from explorer.collection.store import write_collection
 
         try:
             root, count, warnings, fmt = await asyncio.to_thread(work)

@@ -78,19 +78,18 @@ def env_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr
     api = _load(args.spec, err)
     if api is None:
         return 2
-    creds = credentials_for(api)
     if args.command == "use":
-        try:
-            creds.envs.use(args.name)
-        except KeyError:
-            names = ", ".join(e.name for e in creds.envs.environments)
-            print(f"explorer: no environment {args.name!r} for {api.title} ({names})", file=err)
-            return 2
         from explorer.errors import StoreError
         from explorer.store.environments import EnvironmentStore
 
         store = EnvironmentStore()
-        store.for_api(api.title).use(args.name)
+        envs = store.for_api(api.title)
+        try:
+            envs.use(args.name)
+        except KeyError:
+            names = ", ".join(e.name for e in envs.environments)
+            print(f"explorer: no environment {args.name!r} for {api.title} ({names})", file=err)
+            return 2
         try:
             store.save()
         except StoreError as exc:
@@ -98,6 +97,7 @@ def env_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr
             return 1
         print(f"{api.title}: now using {args.name}", file=out)
         return 0
+    creds = credentials_for(api)
     _print_environments(creds, out)
     if creds.secrets.problem:
         print(f"\nNote: {creds.secrets.problem}", file=out)

@@ -457,35 +457,38 @@ class Credentials:
         out: list[AuthInput] = []
         for name in chosen or ():
             kind = self.kind_of(name)
-            scheme = self.scheme(name)
             env = self.env_name(name)
-            if kind in ("login", "bearer", "oauth2"):
-                part = "token" if kind != "oauth2" else ""
-                token = (await self.secret(name, part) if part else None) or env
-                if kind == "oauth2":
-                    tokens = await self.oauth_tokens(name)
-                    token = tokens.access_token if tokens is not None else env
-                out.append(AuthInput("bearer", token=token, env_name=env))
-            elif kind == "apikey" and scheme is not None:
-                key = await self.secret(name, "key") or env
-                out.append(
-                    AuthInput(
-                        "apikey",
-                        token=key,
-                        name=scheme.param_name,
-                        location=scheme.location or "header",
-                        env_name=env,
-                    )
-                )
-            elif kind in ("basic", "digest"):
-                password = await self.secret(name, "password") or env
-                username = self.slot(name).username
-                out.append(AuthInput(kind, username=username, password=password, env_name=env))  # type: ignore[arg-type]
+            if kind == "oauth2":
+                tokens = await self.oauth_tokens(name)
+                value = tokens.access_token if tokens is not None else None
+            else:
+                part = "token" if kind == "login" else _main_part(kind)
+                value = await self.secret(name, part) if part else None
+            made = self._auth_input(name, kind, value or env, env)
+            if made is not None:
+                out.append(made)
         return tuple(out)
+
+    def _auth_input(self, scheme_name: str, kind: str, secret: str, env: str) -> AuthInput | None:
+        """What a slot of `kind` sends with its main secret (a token, key or password)."""
+        scheme = self.scheme(scheme_name)
+        if kind in ("login", "bearer", "oauth2"):
+            return AuthInput("bearer", token=secret, env_name=env)
+        if kind == "apikey" and scheme is not None:
+            return AuthInput(
+                "apikey",
+                token=secret,
+                name=scheme.param_name,
+                location=scheme.location or "header",
+                env_name=env,
+            )
+        if kind in ("basic", "digest"):
+            username = self.slot(scheme_name).username
+            return AuthInput(kind, username=username, password=secret, env_name=env)  # type: ignore[arg-type]
+        return None  # cookie: the jar sends it
 
     async def _input(self, scheme_name: str, base_url: str, send: Send) -> AuthInput | None:
         kind = self.kind_of(scheme_name)
-        scheme = self.scheme(scheme_name)
         env = self.env_name(scheme_name)
         if kind == "login":
             token = await self.secret(scheme_name, "token")
@@ -495,30 +498,17 @@ class Credentials:
                 if not all([await self.secret(scheme_name, f) for f in fields]):
                     return None  # nothing to log in with: the server will say what it needs
                 token = await self.login(scheme_name, base_url, send)
-            return AuthInput("bearer", token=token, env_name=env)
+            return self._auth_input(scheme_name, kind, token, env)
         if kind == "oauth2":
             return await self._oauth_input(scheme_name, env)
-        if kind == "bearer":
-            token = await self.secret(scheme_name, "token")
-            return AuthInput("bearer", token=token, env_name=env) if token else None
-        if kind == "apikey" and scheme is not None:
-            key = await self.secret(scheme_name, "key")
-            if not key:
-                return None
-            return AuthInput(
-                "apikey",
-                token=key,
-                name=scheme.param_name,
-                location=scheme.location or "header",
-                env_name=env,
-            )
         if kind in ("basic", "digest"):
             password = await self.secret(scheme_name, "password")
-            username = self.slot(scheme_name).username
-            if not (username or password):
+            if not (self.slot(scheme_name).username or password):
                 return None
-            return AuthInput(kind, username=username, password=password or "", env_name=env)  # type: ignore[arg-type]
-        return None  # cookie: the jar sends it
+            return self._auth_input(scheme_name, kind, password or "", env)
+        part = _main_part(kind)
+        secret = await self.secret(scheme_name, part) if part else None
+        return self._auth_input(scheme_name, kind, secret, env) if secret else None
 
     def can_renew(self, op: Operation | None, sent: tuple[AuthInput, ...]) -> str | None:
         """The slot that may log in again (or renew its OAuth2 tokens) after a 401 for
