@@ -20,13 +20,18 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from explorer.errors import StoreError
 
 __all__ = ["SERVICE", "SecretStore"]
 
 SERVICE = "explorer"
+RETRY_DELAY = 0.2
+"""Seconds before a failed keyring call is tried once more (off the event loop)."""
+T = TypeVar("T")
 """The keyring service every secret of explorer is stored under."""
 
 
@@ -85,12 +90,23 @@ class SecretStore:
 
     # -- calls, as they block -------------------------------------------------------------
 
+    @staticmethod
+    def _twice(call: Callable[[], T]) -> T:
+        """`call()`, tried once more after a moment when it fails: a Secret Service under
+        load can fail one D-Bus call ("Failed to create the collection") and answer the
+        next; a second failure is the caller's (the session-only fallback)."""
+        try:
+            return call()
+        except Exception:
+            time.sleep(RETRY_DELAY)
+            return call()
+
     def get_sync(self, name: str) -> str | None:
         """The secret called `name`, or None (blocking: not on the event loop)."""
         backend = self._keyring()
         if backend is not None:
             try:
-                value = backend.get_password(self.service, name)
+                value = self._twice(lambda: backend.get_password(self.service, name))
             except Exception as exc:  # locked, D-Bus gone: say so, keep working
                 self._fallback(exc)
             else:
@@ -105,7 +121,7 @@ class SecretStore:
         backend = self._keyring()
         if backend is not None:
             try:
-                backend.set_password(self.service, name, value)
+                self._twice(lambda: backend.set_password(self.service, name, value))
                 self._memory.pop(name, None)
                 return
             except Exception as exc:
@@ -118,7 +134,7 @@ class SecretStore:
         backend = self._keyring()
         if backend is not None:
             try:
-                if backend.get_password(self.service, name) is not None:
+                if self._twice(lambda: backend.get_password(self.service, name)) is not None:
                     backend.delete_password(self.service, name)
                     had = True
             except Exception as exc:
